@@ -1,0 +1,53 @@
+# Oslohelsa — the front door. `make report` builds the report, `make test` runs every test.
+# Both create .venv from pyproject.toml (pinned by requirements.lock) unless a suitable
+# environment (conda or venv with the project installed) is already active.
+
+SHELL := /bin/bash
+VENV ?= .venv
+LOCK := requirements.lock
+SUITABLE := $(shell python -c "import helpers, papermill, nbval, typst, pypandoc" >/dev/null 2>&1 && [ -n "$$VIRTUAL_ENV$$CONDA_PREFIX" ] && echo yes)
+
+ifeq ($(SUITABLE),yes)
+PYTHON := python
+STAMP :=
+else
+PYTHON := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+endif
+
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH ?= 1764028800
+
+.PHONY: report test bench lint clean install help
+
+help:
+	@echo "make report  - build the report (report/_output/index.html and oslohelsa.pdf)"
+	@echo "make test    - run the whole test suite (pytest, nbval, end-to-end build)"
+	@echo "make bench   - run the benchmarks"
+	@echo "make clean   - remove build outputs"
+
+install: $(STAMP)
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
+	python3 -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -c $(LOCK) -e ".[test]"
+	$(VENV)/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (oslohelsa)" >/dev/null
+	touch $@
+
+report: $(STAMP)
+	$(PYTHON) -m helpers.build
+
+test: $(STAMP)
+	$(PYTHON) -m pytest
+
+bench: $(STAMP)
+	$(PYTHON) benchmarks/run.py
+
+lint: $(STAMP)
+	$(PYTHON) -m ruff check src tests benchmarks
+	$(PYTHON) -m ruff format --check src tests benchmarks
+
+clean:
+	rm -rf build report/_output report/.quarto .quarto

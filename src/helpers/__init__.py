@@ -1,0 +1,1 @@
+"""Oslohelsa: the code the notebooks call (one module per job)."""

@@ -1,0 +1,241 @@
+"""Build the whole report: validate data, execute the notebooks with papermill, render.
+
+Steps (each stops the build with a clear error before anything already published is touched):
+1. verify the sha256 of every raw file against ``data/sources.yml``;
+2. load, validate and tidy the raw tables, suppress small numbers, check them against the
+   catalogue, and write ``build/data/`` (atomically);
+3. execute ``notebooks/oversikt.ipynb``, ``notebooks/innsatsomrade.ipynb`` once per area and
+   ``notebooks/kilder.ipynb`` with papermill, two at a time, into a fresh folder that replaces
+   ``build/notebooks/`` only when every notebook succeeded; a notebook whose inputs (template,
+   parameters, helpers code, build data) hash as before is reused, not re-executed;
+4. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
+
+Run as ``python -m helpers.build`` (``make report``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers import config
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One papermill execution: template, output name and parameters."""
+
+    template: str
+    output: str
+    parameters: dict
+
+    def fingerprint(self, inputs_digest: str) -> str:
+        payload = json.dumps(
+            {"template": _sha256(config.NOTEBOOKS / self.template), "params": self.parameters},
+            sort_keys=True,
+        )
+        return hashlib.sha256((payload + inputs_digest).encode()).hexdigest()
+
+
+def jobs(
+    *,
+    rank_by: str = config.DEFAULT_RANK_BY,
+    rank_year: int = config.DEFAULT_RANK_YEAR,
+    seed: int = config.DEFAULT_SEED,
+    repetitions: int = config.DEFAULT_REPETITIONS,
+) -> list[NotebookJob]:
+    """The notebooks of the report, in chapter order."""
+    common = {"rank_by": rank_by, "rank_year": rank_year, "seed": seed}
+    area_jobs = [
+        NotebookJob("innsatsomrade.ipynb", f"{area}.ipynb", {**common, "area": area, "repetitions": repetitions})
+        for area in config.AREAS
+    ]
+    return [
+        NotebookJob("oversikt.ipynb", "oversikt.ipynb", {**common, "repetitions": repetitions}),
+        *area_jobs,
+        NotebookJob("kilder.ipynb", "kilder.ipynb", {}),
+    ]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _inputs_digest(data_dir: Path) -> str:
+    """Hash of everything a notebook reads besides its template: helpers code and build data."""
+    h = hashlib.sha256()
+    files = sorted((config.ROOT / "src" / "helpers").glob("*.py")) + sorted(data_dir.glob("*"))
+    files.append(config.CATALOGUE_FILE)
+    for path in files:
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(_sha256(path).encode())
+    return h.hexdigest()
+
+
+def prepare_data(data_dir: Path | None = None) -> Path:
+    """Steps 1–2: checksums, tidy + validated + suppressed tables written to ``build/data``."""
+    from helpers import catalogue, data, sources
+
+    sources.verify_checksums()
+    cat = catalogue.load_catalogue()
+    return data.write_build_data(data_dir, catalogue=cat)
+
+
+def execute_notebooks(
+    notebook_jobs: list[NotebookJob], *, data_dir: Path, workers: int = 2, force: bool = False
+) -> Path:
+    """Step 3: run papermill for every job into a fresh folder, then swap it in atomically."""
+    import papermill as pm
+    from tqdm.auto import tqdm
+
+    final = config.build_notebooks_dir()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".notebooks-", dir=final.parent))
+    digest = _inputs_digest(data_dir)
+    cache = _read_cache(final)
+    env_path = str(Path(sys.executable).parent)
+    os.environ["PATH"] = env_path + os.pathsep + os.environ.get("PATH", "")
+
+    def run(job: NotebookJob) -> tuple[str, str]:
+        fingerprint = job.fingerprint(digest)
+        out = staging / job.output
+        if not force and cache.get(job.output) == fingerprint and (final / job.output).exists():
+            shutil.copy2(final / job.output, out)
+            _copy_figures(final, staging, job)
+            return job.output, fingerprint
+        pm.execute_notebook(
+            str(config.NOTEBOOKS / job.template),
+            str(out),
+            parameters={**job.parameters, "figures_dir": "figures"},
+            cwd=str(staging),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+        )
+        return job.output, fingerprint
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            done = dict(
+                tqdm(
+                    pool.map(run, notebook_jobs),
+                    total=len(notebook_jobs),
+                    desc="Notatbøker",
+                    disable=not sys.stderr.isatty(),
+                )
+            )
+        for job in notebook_jobs:
+            _normalise_notebook(staging / job.output)
+        (staging / ".cache.json").write_text(json.dumps(done, indent=1, sort_keys=True))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, final)
+    return final
+
+
+def _figures_folder(job: NotebookJob) -> str:
+    return job.parameters.get("area", Path(job.output).stem)
+
+
+def _copy_figures(src: Path, dst: Path, job: NotebookJob) -> None:
+    folder = src / "figures" / _figures_folder(job)
+    if folder.exists():
+        shutil.copytree(folder, dst / "figures" / _figures_folder(job), dirs_exist_ok=True)
+
+
+def _normalise_notebook(path: Path) -> None:
+    """Drop what changes between identical builds: papermill timings, paths, execution counts."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.execution_count = None
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = None
+    nbformat.write(nb, path)
+
+
+def _read_cache(final: Path) -> dict[str, str]:
+    try:
+        return json.loads((final / ".cache.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    """Replace ``final`` by ``staging``; the old folder is removed only after the rename."""
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(
+    *,
+    engine: str = "auto",
+    force: bool = False,
+    rank_by: str = config.DEFAULT_RANK_BY,
+    rank_year: int = config.DEFAULT_RANK_YEAR,
+    seed: int = config.DEFAULT_SEED,
+    repetitions: int = config.DEFAULT_REPETITIONS,
+    workers: int = 2,
+):
+    """The whole pipeline; returns ``helpers.render.RenderResult``."""
+    from helpers import render
+
+    data_dir = prepare_data()
+    job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
+    execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
+    return render.render(engine=engine)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=["auto", "quarto", "embedded"], default="auto")
+    parser.add_argument("--force", action="store_true", help="re-execute every notebook")
+    parser.add_argument("--rank-by", default=config.DEFAULT_RANK_BY)
+    parser.add_argument("--rank-year", type=int, default=config.DEFAULT_RANK_YEAR)
+    parser.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
+    parser.add_argument("--repetitions", type=int, default=config.DEFAULT_REPETITIONS)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    from helpers.errors import DataError
+
+    try:
+        result = build(
+            engine=args.engine,
+            force=args.force,
+            rank_by=args.rank_by,
+            rank_year=args.rank_year,
+            seed=args.seed,
+            repetitions=args.repetitions,
+            workers=args.workers,
+        )
+    except DataError as exc:
+        print(f"Feil i inndata, rapporten er ikke bygget: {exc}", file=sys.stderr)
+        return 2
+    print(f"Rapporten er bygget ({result.engine}):")
+    print(f"  HTML: {result.html}")
+    print(f"  PDF:  {result.pdf}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

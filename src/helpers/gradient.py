@@ -1,0 +1,201 @@
+"""The social gradient of one indicator across Oslo's bydeler, as the report shows it.
+
+Bydeler are ordered by a socioeconomic ranking variable from the most to the least disadvantaged
+(order 1 = most disadvantaged) and given the midpoint of their cumulative population share as rank.
+For each indicator we compute the slope and relative index of inequality (PHEindicatormethods
+``phe_sii``), the relative concentration index (WHO HEAT), and, where counts exist, a Poisson or
+negative-binomial rate ratio across the gradient (``helpers.models``). SII is oriented so that a
+positive value means *higher values at the disadvantaged end*, whatever the indicator's polarity:
+``multiplier = -100`` in ``phe_sii`` terms (percentage points, disadvantaged minus advantaged).
+
+The input is the tidy table *after* small-number suppression: suppressed bydeler ("prikket") are
+left out of every model and listed in ``IndicatorResult.excluded``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from helpers import config, inequality, models
+from helpers.catalogue import Catalogue, Indicator
+
+# phe_sii value_type codes
+_VALUE_TYPE = {"proportion": 2, "rate": 1, "mean": 0}
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Socioeconomic order of the bydeler (order 1 = most disadvantaged)."""
+
+    variable: str
+    name_nb: str
+    year: int
+    table: pd.DataFrame  # geo_code, geo_name, ses_value, order
+
+
+@dataclass
+class IndicatorResult:
+    """Everything the report shows for one indicator in one period."""
+
+    indicator: Indicator
+    period: str
+    ranking: Ranking
+    table: pd.DataFrame  # one row per bydel in rank order, with rank and order
+    oslo: pd.Series | None
+    sii: inequality.SIIResult | None
+    rci: inequality.HeatResult | None
+    poisson: models.PoissonGradient | None
+    trend: pd.DataFrame | None
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def published(self) -> pd.DataFrame:
+        """Bydeler with a published (not suppressed, not missing) value."""
+        return self.table[self.table["flag"].eq("") & self.table["value"].notna()]
+
+
+def rank_bydeler(
+    tidy: pd.DataFrame, catalogue: Catalogue, rank_by: str, year: int | None = None
+) -> Ranking:
+    """Order the 15 bydeler by ``rank_by`` in ``year`` (latest if None), most disadvantaged first."""
+    spec = catalogue.ranking(rank_by)
+    rows = tidy[(tidy["indicator_id"] == rank_by) & (tidy["geo_level"] == "bydel")]
+    if rows.empty:
+        raise ValueError(f"rank_by: no data for ranking variable {rank_by!r}")
+    year = int(rows["year_end"].max()) if year is None else int(year)
+    rows = rows[(rows["year_end"] == year) & (rows["sex"] == "alle")]
+    if rows["geo_code"].nunique() != len(config.BYDELER) or rows["value"].isna().any():
+        raise ValueError(
+            f"rank_by: {rank_by!r} in {year} must have a value for all {len(config.BYDELER)} "
+            "bydeler"
+        )
+    ascending = spec.disadvantaged == "low"
+    table = (
+        rows[["geo_code", "geo_name", "value"]]
+        .rename(columns={"value": "ses_value"})
+        .sort_values(["ses_value", "geo_code"], ascending=[ascending, True])
+        .reset_index(drop=True)
+    )
+    table["order"] = np.arange(1, len(table) + 1)
+    return Ranking(rank_by, spec.name_nb, year, table)
+
+
+def select_period(rows: pd.DataFrame, period: str) -> str:
+    """Resolve ``"latest"`` (or a year) to one of the indicator's periods."""
+    if rows.empty:
+        raise ValueError("period: the indicator has no rows")
+    if period == "latest":
+        return str(rows.loc[rows["year_end"].idxmax(), "period"])
+    if period not in set(rows["period"]):
+        raise ValueError(f"period: {period!r} not among {sorted(set(rows['period']))}")
+    return period
+
+
+def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
+    """Bydel rows of one period joined to the ranking, with midpoint cumulative population rank."""
+    table = ranking.table.merge(
+        rows.drop(columns=["geo_name"]), on="geo_code", how="left", validate="one_to_one"
+    )
+    table["flag"] = table["flag"].fillna("..")
+    table = table.sort_values("order").reset_index(drop=True)
+    ok = table["flag"].eq("") & table["value"].notna() & table["denominator"].gt(0)
+    share = table["denominator"].where(ok) / table.loc[ok, "denominator"].sum()
+    table["rank"] = (share.fillna(0).cumsum() - share / 2).where(ok)
+    return table
+
+
+def analyse_indicator(
+    tidy: pd.DataFrame,
+    indicator: Indicator,
+    ranking: Ranking,
+    *,
+    period: str = "latest",
+    seed: int = config.DEFAULT_SEED,
+    repetitions: int = config.DEFAULT_REPETITIONS,
+    confidence: float = config.DEFAULT_CONFIDENCE,
+) -> IndicatorResult:
+    """Gradient statistics for one indicator (all sexes and ages combined)."""
+    rows = tidy[(tidy["indicator_id"] == indicator.id) & (tidy["sex"] == "alle")]
+    period = select_period(rows, period)
+    current = rows[rows["period"] == period]
+    table = _bydel_table(current[current["geo_level"] == "bydel"], ranking)
+    oslo_rows = current[current["geo_code"] == config.OSLO_CODE]
+    oslo = oslo_rows.iloc[0] if len(oslo_rows) else None
+    used = table[table["rank"].notna()]
+    excluded = table.loc[table["rank"].isna(), "geo_name"].tolist()
+
+    sii = rci = poisson = None
+    if len(used) >= 3:
+        sii = _phe_sii(used, indicator, seed=seed, repetitions=repetitions, confidence=confidence)
+        rci = inequality.rci(
+            used["value"].to_numpy(float),
+            used["denominator"].to_numpy(float),
+            subgroup_order=used["order"].to_numpy(int),
+            favourable_indicator=indicator.polarity == "higher_is_better",
+            conf_level=confidence,
+        )
+        if used["numerator"].notna().all():
+            poisson = models.poisson_gradient(
+                used["numerator"].to_numpy(float),
+                used["denominator"].to_numpy(float),
+                1.0 - used["rank"].to_numpy(float),  # ratio disadvantaged / advantaged end
+                confidence=confidence,
+            )
+    trend = _trend(rows, ranking, confidence)
+    return IndicatorResult(indicator, period, ranking, table, oslo, sii, rci, poisson, trend, excluded)
+
+
+def _phe_sii(
+    used: pd.DataFrame, indicator: Indicator, *, seed: int, repetitions: int, confidence: float
+) -> inequality.SIIResult:
+    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits."""
+    scale = indicator.multiplier or 1
+    value_type = _VALUE_TYPE.get(indicator.value_type, 0)
+    return inequality.sii(
+        used["value"].to_numpy(float) / scale,
+        used["denominator"].to_numpy(float),
+        value_type=value_type,
+        lower_cl=used["ci_low"].to_numpy(float) / scale,
+        upper_cl=used["ci_high"].to_numpy(float) / scale,
+        multiplier=-scale,
+        confidence=confidence,
+        repetitions=repetitions,
+        seed=seed,
+    )
+
+
+def _trend(rows: pd.DataFrame, ranking: Ranking, confidence: float) -> pd.DataFrame | None:
+    """SII per year (WLS on the fixed ranking, disadvantaged minus advantaged) over 3+ periods."""
+    bydel = rows[(rows["geo_level"] == "bydel") & rows["flag"].eq("") & rows["value"].notna()]
+    if bydel["year_end"].nunique() < 3:
+        return None
+    frames = []
+    for _, group in bydel.groupby("year_end"):
+        table = _bydel_table(group, ranking)
+        frames.append(table[table["rank"].notna()])
+    long = pd.concat(frames, ignore_index=True)
+    return models.sii_by_year(long, multiplier=-1.0, confidence=confidence)
+
+
+def for_area(
+    area: str,
+    *,
+    rank_by: str = config.DEFAULT_RANK_BY,
+    rank_year: int | None = config.DEFAULT_RANK_YEAR,
+    period: str = "latest",
+    seed: int = config.DEFAULT_SEED,
+    repetitions: int = config.DEFAULT_REPETITIONS,
+    tidy: pd.DataFrame,
+    catalogue: Catalogue,
+) -> list[IndicatorResult]:
+    """Analyse every available indicator of an innsatsområde, in catalogue order."""
+    if area not in config.AREAS:
+        raise ValueError(f"area: {area!r} is not one of {sorted(config.AREAS)}")
+    ranking = rank_bydeler(tidy, catalogue, rank_by, rank_year)
+    return [
+        analyse_indicator(tidy, ind, ranking, period=period, seed=seed, repetitions=repetitions)
+        for ind in catalogue.available(area)
+    ]

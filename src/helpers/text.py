@@ -1,0 +1,101 @@
+"""Bokmål text for the report: numbers with decimal comma, intervals, tables and finding sentences.
+
+Norwegian typography (Språkrådet): decimal comma, a space as thousands separator (we use a
+no-break space so numbers never wrap), an en dash in ranges and intervals, and "prosent" or "%"
+with a space before the sign. Suppressed values print as "prikket".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+NBSP = "\u00a0"  # no-break space: thousands separator and before units
+EN_DASH = "\u2013"
+MINUS = "\u2212"
+SUPPRESSED = "prikket"
+MISSING = ".."
+
+
+def _is_missing(x: object) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+
+
+def number(x: float | int | None, decimals: int = 1, *, signed: bool = False) -> str:
+    """Format a number the Norwegian way: ``1234.5`` → ``"1 234,5"`` (no-break space)."""
+    if _is_missing(x):
+        return MISSING
+    x = float(x)
+    if round(x, decimals) == 0:
+        x = 0.0  # avoid "-0,0"
+    body = f"{abs(x):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    if x < 0:
+        return MINUS + body
+    return ("+" + body) if signed and x > 0 else body
+
+
+def integer(x: float | int | None) -> str:
+    """A count: ``32120`` → ``"32 120"``."""
+    return number(x, 0)
+
+
+def percent(x: float | None, decimals: int = 1) -> str:
+    """A percentage already on the 0–100 scale: ``12.86`` → ``"12,9 %"``."""
+    return MISSING if _is_missing(x) else f"{number(x, decimals)}{NBSP}%"
+
+
+def interval(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """A confidence interval: ``(3.1, 10.8)`` → ``"3,1–10,8"``; negative bounds keep their minus."""
+    if _is_missing(low) or _is_missing(high):
+        return MISSING
+    sep = f"{NBSP}til{NBSP}" if (low < 0 or high < 0) else EN_DASH
+    return f"{number(low, decimals)}{sep}{number(high, decimals)}"
+
+
+def estimate(
+    value: float | None, low: float | None, high: float | None, decimals: int = 1
+) -> str:
+    """Estimate with its 95 % interval: ``"6,9 (3,1–10,8)"``."""
+    if _is_missing(value):
+        return MISSING
+    return f"{number(value, decimals)} ({interval(low, high, decimals)})"
+
+
+def value_cell(value: float | None, flag: str = "", decimals: int = 1) -> str:
+    """A table cell: the value, or "prikket" for suppressed rows, or ".." when not available."""
+    if flag == "prikket":
+        return SUPPRESSED
+    if flag in {".", "..", ":", "-"}:
+        return flag
+    return number(value, decimals)
+
+
+def join_names(names: Iterable[str]) -> str:
+    """``["A", "B", "C"]`` → ``"A, B og C"``."""
+    items = list(names)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def markdown_table(df: pd.DataFrame, *, caption: str | None = None, label: str | None = None) -> str:
+    """A pandoc/Quarto pipe table with an optional caption line ``: caption {#tbl-label}``.
+
+    Cells are rendered as given (format numbers with this module first); the first column is
+    left-aligned, the others right-aligned, as numbers should be.
+    """
+    align = ["left"] + ["right"] * (df.shape[1] - 1)
+    table = df.to_markdown(index=False, colalign=align, disable_numparse=True)
+    if caption:
+        suffix = f" {{#tbl-{label}}}" if label else ""
+        table += f"\n\n: {caption}{suffix}"
+    return table + "\n"
+
+
+def trend_word(narrowing: bool | None) -> str:
+    """Bokmål wording for a change in the gap over time."""
+    if narrowing is None:
+        return "ingen tydelig endring i forskjellen"
+    return "forskjellen har blitt mindre" if narrowing else "forskjellen har økt"

@@ -1,0 +1,69 @@
+"""Bokmål number formatting (rules: Språkrådet, decimal comma and space as thousands separator)."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from helpers import text
+
+NB = text.NBSP
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (6.5, 1, "6,5"),
+        (32120, 0, f"32{NB}120"),
+        (1234567.891, 2, f"1{NB}234{NB}567,89"),
+        (-3.26, 1, f"{text.MINUS}3,3"),
+        (-0.04, 1, "0,0"),
+        (0.0, 2, "0,00"),
+        (float("nan"), 1, ".."),
+        (None, 1, ".."),
+    ],
+)
+def test_number(value, decimals, expected):
+    """Hand-written expectations from the formatting rules in the module docstring."""
+    assert text.number(value, decimals) == expected
+
+
+def test_signed_number():
+    assert text.number(2.5, 1, signed=True) == "+2,5"
+    assert text.number(-2.5, 1, signed=True) == f"{text.MINUS}2,5"
+
+
+def test_percent_and_integer():
+    assert text.percent(12.86) == f"12,9{NB}%"
+    assert text.integer(570411) == f"570{NB}411"
+
+
+def test_interval_uses_en_dash_and_til_for_negatives():
+    assert text.interval(3.1276, 10.7587) == "3,1\u201310,8"
+    assert text.interval(-1.5, 2.0) == f"{text.MINUS}1,5{NB}til{NB}2,0"
+
+
+def test_estimate_with_interval():
+    assert text.estimate(6.93, 3.13, 10.76) == "6,9 (3,1\u201310,8)"
+    assert text.estimate(math.nan, 1, 2) == ".."
+
+
+def test_value_cell_flags():
+    assert text.value_cell(1.0, "prikket") == "prikket"
+    assert text.value_cell(math.nan, "..") == ".."
+    assert text.value_cell(4.25, "", 2) == "4,25"
+
+
+def test_join_names():
+    assert text.join_names([]) == ""
+    assert text.join_names(["Sagene"]) == "Sagene"
+    assert text.join_names(["Alna", "Bjerke", "Grorud"]) == "Alna, Bjerke og Grorud"
+
+
+def test_markdown_table_with_caption_and_label():
+    df = pd.DataFrame({"Bydel": ["Alna"], "Verdi": ["4,2"]})
+    out = text.markdown_table(df, caption="Test", label="x")
+    assert "| Alna" in out and "4,2 |" in out
+    assert out.rstrip().endswith(": Test {#tbl-x}")
+    # second column right-aligned
+    assert "---:|" in out
