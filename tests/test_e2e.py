@@ -93,3 +93,112 @@ def test_numbers_use_decimal_comma(pdf_text, html):
 
 def test_no_code_in_report(html):
     assert "import helpers" not in html and "load_catalogue" not in html
+
+
+def _digests(tmp) -> dict[str, str]:
+    """sha256 of every table, figure and report file a build wrote."""
+    import hashlib
+
+    files = [
+        *sorted((tmp / "build" / "data").glob("*.parquet")),
+        *sorted((tmp / "build" / "notebooks" / "figures").rglob("*.png")),
+        *sorted((tmp / "build" / "notebooks").glob("*.ipynb")),
+        tmp / "out" / "index.html",
+        tmp / "out" / "oslohelsa.pdf",
+    ]
+    return {str(f.relative_to(tmp)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+
+
+def _build_into(tmp, **kwargs):
+    from helpers import build
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("OSLOHELSA_BUILD", str(tmp / "build"))
+    mp.setenv("OSLOHELSA_OUTPUT", str(tmp / "out"))
+    try:
+        return build.build(engine="embedded", repetitions=20_000, force=True, **kwargs)
+    finally:
+        mp.undo()
+
+
+def test_two_clean_builds_are_identical(built, tmp_path):
+    """Reproducibility: same inputs and seed give byte-identical tables, figures and report."""
+    first = _digests(built[1])
+    _build_into(tmp_path)
+    second = _digests(tmp_path)
+    assert len(first) > 20
+    assert first == second
+
+
+# --- small-number suppression, end to end ------------------------------------------------------
+# Synthetic fixture (labelled so): the real VAL001 file with Vestre Aker's "Alder i alt, Begge
+# kjønn" row replaced by 22 votes of 23 eligible voters, far below the suppression thresholds.
+SMALL_VOTES, SMALL_ELIGIBLE = 22, 23
+
+
+@pytest.fixture(scope="module")
+def small_count_build(tmp_path_factory):
+    import pandas as pd
+
+    tmp = tmp_path_factory.mktemp("suppressed")
+    raw = config.DATA_RAW / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
+    df = pd.read_csv(raw, dtype=str, keep_default_na=False)
+    row = (
+        (df["niva"] == "bydel")
+        & (df["bydel_navn"] == "Vestre Aker")
+        & (df["alder"] == "Alder i alt")
+        & (df["kjonn"] == "Begge kjønn")
+    )
+    assert row.sum() == 1
+    df.loc[row, "antall_stemmer"] = str(SMALL_VOTES)
+    df.loc[row, "antall_stemmeberettigede"] = str(SMALL_ELIGIBLE)
+    df.loc[row, "valgdeltakelse_prosent"] = f"{100 * SMALL_VOTES / SMALL_ELIGIBLE:.1f}"
+    fixture = tmp / "val001_small_counts_SYNTHETIC.csv"
+    df.to_csv(fixture, index=False)
+    _build_into(tmp, paths={"val001": fixture})
+    return tmp
+
+
+def _all_output_text(tmp) -> str:
+    """Everything a reader or a re-user could see: HTML, PDF text, notebooks, tables."""
+    import pandas as pd
+
+    parts = [(tmp / "out" / "index.html").read_text(encoding="utf-8")]
+    reader = PdfReader(tmp / "out" / "oslohelsa.pdf")
+    parts += [page.extract_text() or "" for page in reader.pages]
+    parts += [p.read_text(encoding="utf-8") for p in (tmp / "build" / "notebooks").glob("*.ipynb")]
+    for table in (tmp / "build" / "data").glob("*.parquet"):
+        if table.name != "bydeler.parquet":
+            parts.append(pd.read_parquet(table).to_csv())
+    for other in list(tmp.rglob("*.csv")) + list(tmp.rglob("*.json")):
+        if "SYNTHETIC" not in other.name:
+            parts.append(other.read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+def test_suppressed_numbers_appear_nowhere(small_count_build):
+    import pandas as pd
+
+    from helpers import data, text
+
+    tidy = data.load_tidy(small_count_build / "build" / "data" / "indicators.parquet")
+    votes = tidy[(tidy["indicator_id"] == "valgdeltakelse") & (tidy["geo_level"] == "bydel")]
+    hidden = votes[votes["flag"] == "prikket"]
+    # primary (Vestre Aker) and secondary (so it cannot be recovered from Oslo's total)
+    assert "Vestre Aker" in set(hidden["geo_name"]) and len(hidden) >= 2
+    original = data.load_indicator("valgdeltakelse")
+    original = original[original["geo_code"].isin(hidden["geo_code"])]
+    everything = _all_output_text(small_count_build)
+    share = 100 * SMALL_VOTES / SMALL_ELIGIBLE
+    needles = {f"{share:.2f}", text.number(share, 2), text.number(share, 1), f"{share:.1f}"}
+    for _, row in original[original["geo_name"] != "Vestre Aker"].iterrows():
+        needles |= {text.integer(row["numerator"]), f"{row['numerator']:.0f}",
+                    text.number(row["value"], 2), f"{row['value']:.2f}"}
+    needles = {n for n in needles if n}
+    # whole numbers only: not part of a longer number such as 0.5211204 or 1 152,33
+    found = {
+        n for n in needles if re.search(rf"(?<![\d.,\u00a0]){re.escape(n)}(?![\d])", everything)
+    }
+    assert not found, f"suppressed numbers in outputs: {found}"
+    assert pd.notna(votes.loc[votes["flag"] == "", "value"]).all()
+    assert "prikket" in everything

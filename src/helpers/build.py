@@ -81,13 +81,16 @@ def _inputs_digest(data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def prepare_data(data_dir: Path | None = None) -> Path:
-    """Steps 1–2: checksums, tidy + validated + suppressed tables written to ``build/data``."""
+def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None = None) -> Path:
+    """Steps 1–2: checksums, tidy + validated + suppressed tables written to ``build/data``.
+
+    ``paths`` replaces raw tables by key (``val001`` …), for tests that build from fixtures.
+    """
     from helpers import catalogue, data, sources
 
     sources.verify_checksums()
     cat = catalogue.load_catalogue()
-    return data.write_build_data(data_dir, catalogue=cat)
+    return data.write_build_data(data_dir, paths=paths, catalogue=cat)
 
 
 def execute_notebooks(
@@ -154,12 +157,15 @@ def _copy_figures(src: Path, dst: Path, job: NotebookJob) -> None:
 
 
 def _normalise_notebook(path: Path) -> None:
-    """Drop what changes between identical builds: papermill timings, paths, execution counts."""
+    """Drop what changes between identical builds: papermill timings and paths, execution counts,
+    and the random id papermill gives the cell it injects."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
@@ -196,11 +202,12 @@ def build(
     seed: int = config.DEFAULT_SEED,
     repetitions: int = config.DEFAULT_REPETITIONS,
     workers: int = 2,
+    paths: dict[str, Path] | None = None,
 ):
     """The whole pipeline; returns ``helpers.render.RenderResult``."""
     from helpers import render
 
-    data_dir = prepare_data()
+    data_dir = prepare_data(paths=paths)
     job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
     execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
     return render.render(engine=engine)

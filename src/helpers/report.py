@@ -55,7 +55,7 @@ def figure(
     *,
     folder: str = "",
     figures_dir: str | Path = "",
-) -> Path:
+) -> None:
     """Save ``fig`` as PNG under the figures folder and show it with caption and alt text."""
     figures = figures_path(figures_dir) / folder
     figures.mkdir(parents=True, exist_ok=True)
@@ -66,7 +66,6 @@ def figure(
     label = slug(f"{folder}-{name}")
     alt = alt.replace('"', "'")
     show(f'![{caption}]({rel}){{#fig-{label} fig-alt="{alt}"}}')
-    return path
 
 
 def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
