@@ -67,3 +67,18 @@ def test_markdown_table_with_caption_and_label():
     assert out.rstrip().endswith(": Test {#tbl-x}")
     # second column right-aligned
     assert "---:|" in out
+
+
+def test_markdown_table_aligns_numbers_right_and_text_left():
+    """Numbers, intervals (also "−1,5 til 2,0") and "prikket" right; names left."""
+    df = pd.DataFrame(
+        {
+            "Bydel": ["Alna", "Sagene"],
+            "Verdi": ["4,2", "prikket"],
+            "KI": [f"{text.MINUS}1,5{NB}til{NB}2,0", ""],
+        }
+    )
+    header_rule = text.markdown_table(df).splitlines()[1]
+    bydel, verdi, ki = header_rule.split("|")[1:4]
+    assert bydel.startswith(":") and not bydel.endswith(":")
+    assert verdi.endswith(":") and ki.endswith(":")

@@ -103,14 +103,13 @@ def finding(result: IndicatorResult) -> str:
     hi = pub.loc[pub["value"].idxmax()]
     unit = ind.unit_nb
     oslo = (
-        f"{text.number(result.oslo['value'])} {unit} i Oslo, "
+        f"{text.number(result.oslo['value'])} {unit} i Oslo i {result.period}, "
         if result.oslo is not None and pd.notna(result.oslo["value"])
-        else ""
+        else f"{result.period}: "
     )
     first = (
-        f"I {result.period} var {ind.name_nb[0].lower() + ind.name_nb[1:]} {oslo}"
-        f"fra {text.number(lo['value'])} i {lo['geo_name']} til {text.number(hi['value'])} i "
-        f"{hi['geo_name']}."
+        f"{ind.name_nb}: {oslo}fra {text.number(lo['value'])} i {lo['geo_name']} "
+        f"til {text.number(hi['value'])} i {hi['geo_name']}."
     )
     if result.sii is None:
         return first

@@ -80,13 +80,21 @@ def join_names(names: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " og " + items[-1]
 
 
+_NUMERIC_CELL = r"[\d\s\u00a0,.%()\u2013\u2212+-]*|prikket|\.\.|:"
+
+
 def markdown_table(df: pd.DataFrame, *, caption: str | None = None, label: str | None = None) -> str:
     """A pandoc/Quarto pipe table with an optional caption line ``: caption {#tbl-label}``.
 
-    Cells are rendered as given (format numbers with this module first); the first column is
-    left-aligned, the others right-aligned, as numbers should be.
+    Cells are rendered as given (format numbers with this module first); columns holding only
+    numbers (or intervals, "prikket", "..") are right-aligned, text columns left-aligned.
     """
-    align = ["left"] + ["right"] * (df.shape[1] - 1)
+    align = [
+        "right"
+        if df[col].astype(str).str.replace("til", "").str.fullmatch(_NUMERIC_CELL).all()
+        else "left"
+        for col in df.columns
+    ]
     table = df.to_markdown(index=False, colalign=align, disable_numparse=True)
     if caption:
         suffix = f" {{#tbl-{label}}}" if label else ""

@@ -1,0 +1,105 @@
+"""helpers.report and helpers.plots on synthetic tables (tests/synthetic.py, not Oslo's numbers)."""
+
+import re
+
+import matplotlib
+import pytest
+
+from helpers import catalogue, geo, gradient, plots, report, suppress, text
+from synthetic import tidy_table
+
+matplotlib.use("Agg")  # plain pytest process, not a kernel
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return catalogue.load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def result(cat):
+    tidy = suppress.suppress(tidy_table(small={"030107": 2}), cat.thresholds())
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    return gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=2000)
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    out = []
+    monkeypatch.setattr(report, "show", out.append)
+    return out
+
+
+def test_bydel_table_prints_prikket_and_oslo(result):
+    table = report.bydel_table(result)
+    assert len(table) == 16 and table.iloc[-1]["Bydel"] == "**Oslo**"
+    row = table[table["Bydel"] == "Vestre Aker"].iloc[0]
+    assert row.iloc[2] == "prikket" and row["Teller"] == "" and row["95 % KI"] == ""
+
+
+def test_finding_has_numbers_with_decimal_comma(result):
+    sentence = report.finding(result)
+    assert "SII" in sentence and "RII" in sentence
+    assert re.search(r"\d,\d", sentence) and not re.search(r"\d\.\d", sentence)
+    assert "Vestre Aker" not in sentence  # suppressed bydel is never named with a value
+
+
+def test_figure_writes_png_and_captioned_markdown(tmp_path, monkeypatch, shown):
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(tmp_path)
+    fig, _ = plt.subplots()
+    report.figure(fig, "Kart Grünerløkka", "Tekst", 'Alt "sitat"', folder="levekar",
+                  figures_dir="figures")
+    assert (tmp_path / "figures" / "levekar" / "kart-grunerlokka.png").is_file()
+    assert shown == [
+        "![Tekst](figures/levekar/kart-grunerlokka.png)"
+        "{#fig-levekar-kart-grunerlokka fig-alt=\"Alt 'sitat'\"}"
+    ]
+
+
+def test_indicator_section_shows_map_gradient_trend_table(result, tmp_path, monkeypatch, shown):
+    monkeypatch.chdir(tmp_path)
+    bydeler = geo.load_bydeler(include_other=True)
+    report.indicator_section(result, bydeler, "levekar", figures_dir="figs")
+    md = "\n".join(shown)
+    assert md.startswith("## Mottakere av uføretrygd")
+    assert md.count("![") == 3  # map, gradient, trend
+    assert "{#tbl-levekar-uforetrygd}" in md
+    assert "Prikket eller mangler" in md
+    assert len(list((tmp_path / "figs" / "levekar").glob("*.png"))) == 3
+
+
+def test_choropleth_legend_uses_decimal_comma_and_marks_suppressed(result):
+    bydeler = geo.load_bydeler(include_other=True)
+    fig = plots.choropleth(bydeler, result)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("prikket" in lab for lab in labels)
+    numeric = [lab for lab in labels if re.search(r"\d", lab)]
+    assert numeric and all("," in lab and "." not in lab for lab in numeric)
+    assert fig.axes[0].get_legend().get_title().get_text() == result.indicator.unit_nb
+
+
+def test_class_breaks_never_more_than_distinct_values():
+    import pandas as pd
+
+    assert len(plots.class_breaks(pd.Series([1.0, 1.0, 2.0]))) == 2
+    assert len(plots.class_breaks(pd.Series(range(15)), k=5)) == 5
+
+
+def test_planned_section_lists_sources(cat, shown):
+    report.planned_section(cat.planned("klima_miljo"))
+    assert shown[0].startswith("## Planlagte indikatorer")
+    assert len(shown[1].splitlines()) >= 2 + len(cat.planned("klima_miljo"))
+
+
+def test_overview_and_coverage(cat, result):
+    table = report.overview_table([result])
+    assert table.loc[0, "SII (95 % KI)"].count(",") >= 2
+    assert "Klima og miljø: 0 med data" in report.coverage_text(cat)
+
+
+def test_summary_line_lists_measures(result):
+    lines = report.summary_line(result).splitlines()
+    assert lines[0].startswith("- SII") and any("RCI" in x for x in lines)
+    assert text.MISSING not in lines[0]
