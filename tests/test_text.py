@@ -82,3 +82,13 @@ def test_markdown_table_aligns_numbers_right_and_text_left():
     bydel, verdi, ki = header_rule.split("|")[1:4]
     assert bydel.startswith(":") and not bydel.endswith(":")
     assert verdi.endswith(":") and ki.endswith(":")
+
+
+def test_markdown_table_widths_set_separator_dash_lengths():
+    """pandoc takes relative column widths from the separator line's dashes."""
+    df = pd.DataFrame({"A": ["x"], "B": ["1"]})
+    rule = text.markdown_table(df, widths=[3, 1]).splitlines()[1]
+    a, b = rule.split("|")[1:3]
+    assert len(a) == 75 and len(b) == 25 and b.endswith(":")
+    with pytest.raises(ValueError, match="widths"):
+        text.markdown_table(df, widths=[1])

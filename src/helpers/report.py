@@ -180,6 +180,7 @@ def indicator_section(
             bydel_table(result),
             caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). {_excluded(result)}",
             label=slug(f"{area}-{ind.id}"),
+            widths=[6, 24, 16, 18, 16, 16],
         )
     )
     show(summary_line(result))
@@ -246,6 +247,7 @@ def planned_section(planned: list[Indicator]) -> None:
         text.markdown_table(
             pd.DataFrame(rows, columns=["Indikator", "Mål", "Kilde (planlagt)"]),
             caption="Planlagte indikatorer og kildene som skal levere dem.",
+            widths=[30, 8, 62],
         )
     )
 

@@ -138,7 +138,8 @@ def _date_nb(iso: str) -> str:
 
 def attribution_table(sources: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per shipped data file (test fixtures left out), bokmål column names:
-    Fil, Utgiver, Tabell, Lisens, Hentet, SHA-256 (short)."""
+    Fil, Utgiver, Tabell, Lisens, Hentet, SHA-256 (kort). File names get zero-width spaces after
+    underscores so long names can wrap in narrow PDF table columns."""
     doc = sources if sources is not None else load_sources()
     rows = []
     for entry in doc["files"]:
@@ -147,18 +148,18 @@ def attribution_table(sources: dict[str, Any] | None = None) -> pd.DataFrame:
         publisher = doc["publishers"][entry["publisher"]]
         rows.append(
             {
-                "Fil": Path(entry["path"]).name,
+                "Fil": Path(entry["path"]).name.replace("_", "_\u200b"),
                 "Utgiver": publisher["name"],
                 "Tabell": f"{entry['table_id']}: {entry['table_title']}"
                 if entry["table_id"] not in entry["table_title"]
                 else entry["table_title"],
                 "Lisens": entry["licence"],
                 "Hentet": _date_nb(entry["retrieved"]),
-                "SHA-256 (short)": entry["sha256"][:12],
+                "SHA-256 (kort)": entry["sha256"][:12],
             }
         )
     return pd.DataFrame(
-        rows, columns=["Fil", "Utgiver", "Tabell", "Lisens", "Hentet", "SHA-256 (short)"]
+        rows, columns=["Fil", "Utgiver", "Tabell", "Lisens", "Hentet", "SHA-256 (kort)"]
     )
 
 

@@ -83,8 +83,17 @@ def join_names(names: Iterable[str]) -> str:
 _NUMERIC_CELL = r"[\d\s\u00a0,.%()\u2013\u2212+-]*|prikket|\.\.|:"
 
 
-def markdown_table(df: pd.DataFrame, *, caption: str | None = None, label: str | None = None) -> str:
+def markdown_table(
+    df: pd.DataFrame,
+    *,
+    caption: str | None = None,
+    label: str | None = None,
+    widths: list[float] | None = None,
+) -> str:
     """A pandoc/Quarto pipe table with an optional caption line ``: caption {#tbl-label}``.
+
+    ``widths`` gives relative column widths (pandoc reads them from the lengths of the dashes
+    in the separator line); by default they follow the longest cell of each column.
 
     Cells are rendered as given (format numbers with this module first); columns holding only
     numbers (or intervals, "prikket", "..") are right-aligned, text columns left-aligned.
@@ -96,6 +105,17 @@ def markdown_table(df: pd.DataFrame, *, caption: str | None = None, label: str |
         for col in df.columns
     ]
     table = df.to_markdown(index=False, colalign=align, disable_numparse=True)
+    if widths is not None:
+        if len(widths) != df.shape[1]:
+            raise ValueError(f"widths: {len(widths)} values for {df.shape[1]} columns")
+        lines = table.splitlines()
+        total = sum(widths)
+        cells = []
+        for a, w in zip(align, widths, strict=True):
+            dashes = "-" * max(3, round(100 * w / total))
+            cells.append(dashes[:-1] + ":" if a == "right" else ":" + dashes[1:])
+        lines[1] = "|" + "|".join(cells) + "|"
+        table = "\n".join(lines)
     if caption:
         suffix = f" {{#tbl-{label}}}" if label else ""
         table += f"\n\n: {caption}{suffix}"
