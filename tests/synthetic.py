@@ -39,12 +39,27 @@ def tidy_table(
             value = 100 * num / denom
             rows.append(_row(indicator_id, code, year, value, num, denom))
             rows.append(_row("hoyere_utdanning_30_66", code, year, 20.0 + 3 * i, None, None))
-        total_num = sum(r["numerator"] for r in rows if r["year_end"] == year
-                        and r["indicator_id"] == indicator_id)
-        total_den = sum(r["denominator"] for r in rows if r["year_end"] == year
-                        and r["indicator_id"] == indicator_id)
-        rows.append(_row(indicator_id, config.OSLO_CODE, year, 100 * total_num / total_den,
-                         total_num, total_den, level="kommune"))
+        total_num = sum(
+            r["numerator"]
+            for r in rows
+            if r["year_end"] == year and r["indicator_id"] == indicator_id
+        )
+        total_den = sum(
+            r["denominator"]
+            for r in rows
+            if r["year_end"] == year and r["indicator_id"] == indicator_id
+        )
+        rows.append(
+            _row(
+                indicator_id,
+                config.OSLO_CODE,
+                year,
+                100 * total_num / total_den,
+                total_num,
+                total_den,
+                level="kommune",
+            )
+        )
     return pd.DataFrame(rows, columns=list(config.TIDY_COLUMNS))
 
 

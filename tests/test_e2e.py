@@ -192,8 +192,12 @@ def test_suppressed_numbers_appear_nowhere(small_count_build):
     share = 100 * SMALL_VOTES / SMALL_ELIGIBLE
     needles = {f"{share:.2f}", text.number(share, 2), text.number(share, 1), f"{share:.1f}"}
     for _, row in original[original["geo_name"] != "Vestre Aker"].iterrows():
-        needles |= {text.integer(row["numerator"]), f"{row['numerator']:.0f}",
-                    text.number(row["value"], 2), f"{row['value']:.2f}"}
+        needles |= {
+            text.integer(row["numerator"]),
+            f"{row['numerator']:.0f}",
+            text.number(row["value"], 2),
+            f"{row['value']:.2f}",
+        }
     needles = {n for n in needles if n}
     # whole numbers only: not part of a longer number such as 0.5211204 or 1 152,33
     found = {

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from synthetic import tidy_table
 
 from helpers import catalogue, config, gradient, suppress
-from synthetic import tidy_table
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,9 @@ def test_ranking_orders_most_disadvantaged_first(cat):
 
 def test_ranking_requires_all_bydeler(cat):
     tidy = tidy_table()
-    tidy = tidy[~((tidy["indicator_id"] == "hoyere_utdanning_30_66") & (tidy["geo_code"] == "030105"))]
+    tidy = tidy[
+        ~((tidy["indicator_id"] == "hoyere_utdanning_30_66") & (tidy["geo_code"] == "030105"))
+    ]
     with pytest.raises(ValueError, match="rank_by"):
         gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
 
@@ -79,3 +81,8 @@ def test_period_must_exist(cat):
 def test_for_area_rejects_unknown_area(cat):
     with pytest.raises(ValueError, match="area"):
         gradient.for_area("helse", tidy=tidy_table(), catalogue=cat)
+
+
+def test_for_area_rejects_unsupported_geo_level(cat):
+    with pytest.raises(ValueError, match="geo_level"):
+        gradient.for_area("levekar", geo_level="delbydel", tidy=tidy_table(), catalogue=cat)

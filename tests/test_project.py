@@ -16,8 +16,22 @@ NOTEBOOKS = sorted(config.NOTEBOOKS.glob("*.ipynb"))
 
 @pytest.mark.parametrize(
     "path",
-    ["notebooks", "report", "_quarto.yml", "data", "shapes", "environment.yml", "src/helpers",
-     "tests", "README.md", "pyproject.toml", "Makefile", ".ci/run", ".gitignore", "benchmarks"],
+    [
+        "notebooks",
+        "report",
+        "_quarto.yml",
+        "data",
+        "shapes",
+        "environment.yml",
+        "src/helpers",
+        "tests",
+        "README.md",
+        "pyproject.toml",
+        "Makefile",
+        ".ci/run",
+        ".gitignore",
+        "benchmarks",
+    ],
 )
 def test_layout(path):
     """The design card fixes the top level."""
@@ -60,22 +74,35 @@ def test_notebook_cells_are_short(path):
 
 
 def _tracked_text_files():
-    for pattern in ("src/**/*.py", "tests/**/*.py", "notebooks/*.ipynb", "report/*.qmd",
-                    "_quarto.yml", "Makefile", "benchmarks/*.py"):
+    for pattern in (
+        "src/**/*.py",
+        "tests/**/*.py",
+        "notebooks/*.ipynb",
+        "report/*.qmd",
+        "_quarto.yml",
+        "Makefile",
+        "benchmarks/*.py",
+    ):
         yield from ROOT.glob(pattern)
 
 
 def test_no_absolute_paths():
     """Paths come from the project root via helpers.config, never absolute."""
     pattern = re.compile(r"(/work/|/home/|/root/|/tmp/|C:\\\\)")
-    offenders = [p for p in _tracked_text_files() if pattern.search(p.read_text(encoding="utf-8"))
-                 and p.name != "test_project.py"]
+    offenders = [
+        p
+        for p in _tracked_text_files()
+        if pattern.search(p.read_text(encoding="utf-8")) and p.name != "test_project.py"
+    ]
     assert not offenders, offenders
 
 
 def test_no_chdir():
-    offenders = [p for p in _tracked_text_files() if "os.chdir(" in p.read_text(encoding="utf-8")
-                 and p.name != "test_project.py"]
+    offenders = [
+        p
+        for p in _tracked_text_files()
+        if "os.chdir(" in p.read_text(encoding="utf-8") and p.name != "test_project.py"
+    ]
     assert not offenders
 
 
@@ -101,3 +128,18 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make report" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_ruff_clean():
+    """The style rules in pyproject.toml hold for all code (same as `make lint`)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout

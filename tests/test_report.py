@@ -4,9 +4,9 @@ import re
 
 import matplotlib
 import pytest
+from synthetic import tidy_table
 
 from helpers import catalogue, geo, gradient, plots, report, suppress, text
-from synthetic import tidy_table
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 
@@ -49,8 +49,9 @@ def test_figure_writes_png_and_captioned_markdown(tmp_path, monkeypatch, shown):
 
     monkeypatch.chdir(tmp_path)
     fig, _ = plt.subplots()
-    report.figure(fig, "Kart Grünerløkka", "Tekst", 'Alt "sitat"', folder="levekar",
-                  figures_dir="figures")
+    report.figure(
+        fig, "Kart Grünerløkka", "Tekst", 'Alt "sitat"', folder="levekar", figures_dir="figures"
+    )
     assert (tmp_path / "figures" / "levekar" / "kart-grunerlokka.png").is_file()
     assert shown == [
         "![Tekst](figures/levekar/kart-grunerlokka.png)"

@@ -79,9 +79,12 @@ def test_attribution_table():
     assert (table["Hentet"] == "23.11.2026").all()
     assert table["SHA-256 (kort)"].str.len().eq(12).all()
     assert any("OK-SOS006" in t for t in table["Tabell"])
-    assert table["Fil"].str.replace("\u200b", "").str.endswith((".csv", ".geojson", ".shp",
-                                                                 ".shx", ".dbf", ".prj", ".cpg",
-                                                                 ".xml")).all()
+    assert (
+        table["Fil"]
+        .str.replace("\u200b", "")
+        .str.endswith((".csv", ".geojson", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".xml"))
+        .all()
+    )
     lines = sources.attribution_lines()
     assert any("NLOD 2.0" in line for line in lines) and any("CC BY 4.0" in line for line in lines)
     text = sources.attribution_text()

@@ -55,7 +55,11 @@ def jobs(
     """The notebooks of the report, in chapter order."""
     common = {"rank_by": rank_by, "rank_year": rank_year, "seed": seed}
     area_jobs = [
-        NotebookJob("innsatsomrade.ipynb", f"{area}.ipynb", {**common, "area": area, "repetitions": repetitions})
+        NotebookJob(
+            "innsatsomrade.ipynb",
+            f"{area}.ipynb",
+            {**common, "area": area, "repetitions": repetitions},
+        )
         for area in config.AREAS
     ]
     return [

@@ -67,7 +67,9 @@ AREAS: dict[str, Area] = {
     for a in (
         Area("levekar", 1, "Levekår", "Living conditions"),
         Area("oppvekst_utdanning", 2, "Oppvekst og utdanning", "Childhood and education"),
-        Area("nabolag_moteplasser", 3, "Nabolag og møteplasser", "Neighbourhoods and meeting places"),
+        Area(
+            "nabolag_moteplasser", 3, "Nabolag og møteplasser", "Neighbourhoods and meeting places"
+        ),
         Area("klima_miljo", 4, "Klima og miljø", "Climate and environment"),
         Area(
             "levevaner_helsetjenester",

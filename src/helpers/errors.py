@@ -6,7 +6,8 @@ from pathlib import Path
 
 
 class DataError(ValueError):
-    """Bad input data. The message names the file, the row (1-based data row, or feature) and column.
+    """Bad input data. The message names the file, the row (1-based data row, or feature), the
+    column and what was expected.
 
     Example: ``data/raw/x.csv, row 17, column "geografi_navn": unknown bydel "Nordre Akre"``.
     """

@@ -60,7 +60,7 @@ class IndicatorResult:
 def rank_bydeler(
     tidy: pd.DataFrame, catalogue: Catalogue, rank_by: str, year: int | None = None
 ) -> Ranking:
-    """Order the 15 bydeler by ``rank_by`` in ``year`` (latest if None), most disadvantaged first."""
+    """Order the 15 bydeler by ``rank_by`` in ``year`` (latest if None), most deprived first."""
     spec = catalogue.ranking(rank_by)
     rows = tidy[(tidy["indicator_id"] == rank_by) & (tidy["geo_level"] == "bydel")]
     if rows.empty:
@@ -145,7 +145,9 @@ def analyse_indicator(
                 confidence=confidence,
             )
     trend = _trend(rows, ranking, confidence)
-    return IndicatorResult(indicator, period, ranking, table, oslo, sii, rci, poisson, trend, excluded)
+    return IndicatorResult(
+        indicator, period, ranking, table, oslo, sii, rci, poisson, trend, excluded
+    )
 
 
 def _phe_sii(
@@ -188,12 +190,15 @@ def for_area(
     period: str = "latest",
     seed: int = config.DEFAULT_SEED,
     repetitions: int = config.DEFAULT_REPETITIONS,
+    geo_level: str = "bydel",
     tidy: pd.DataFrame,
     catalogue: Catalogue,
 ) -> list[IndicatorResult]:
     """Analyse every available indicator of an innsatsområde, in catalogue order."""
     if area not in config.AREAS:
         raise ValueError(f"area: {area!r} is not one of {sorted(config.AREAS)}")
+    if geo_level != "bydel":
+        raise ValueError(f"geo_level: only 'bydel' has shipped data, not {geo_level!r}")
     ranking = rank_bydeler(tidy, catalogue, rank_by, rank_year)
     return [
         analyse_indicator(tidy, ind, ranking, period=period, seed=seed, repetitions=repetitions)

@@ -55,8 +55,16 @@ OVERDISPERSION_ALPHA = 0.05
 # ---------------------------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------------------------
+class _ResultRow:
+    """Mixin: a result's scalar fields as one row of a results table."""
+
+    def as_row(self) -> dict[str, Any]:
+        """The scalar fields as a dict (``fitted`` values left out)."""
+        return {k: v for k, v in self.__dict__.items() if k != "fitted"}
+
+
 @dataclass(frozen=True)
-class PoissonGradientResult:
+class PoissonGradientResult(_ResultRow):
     """Log-linear gradient of a rate across groups ordered by rank.
 
     ``rate_ratio`` = fitted rate at rank 1 / fitted rate at rank 0 = exp(slope); ``lower`` and
@@ -84,16 +92,12 @@ class PoissonGradientResult:
     confidence: float
     fitted: pd.Series = field(repr=False)
 
-    def as_row(self) -> dict[str, Any]:
-        """The scalar fields as a dict (one row of a results table; ``fitted`` left out)."""
-        return {k: v for k, v in self.__dict__.items() if k != "fitted"}
-
 
 PoissonGradient = PoissonGradientResult  # short alias
 
 
 @dataclass(frozen=True)
-class LinearGradientResult:
+class LinearGradientResult(_ResultRow):
     """Weighted least-squares line value = intercept + slope * rank.
 
     ``slope`` is the SII on the value scale (fitted value at rank 1 minus rank 0); ``lower`` and
@@ -112,13 +116,9 @@ class LinearGradientResult:
     confidence: float
     fitted: pd.Series = field(repr=False)
 
-    def as_row(self) -> dict[str, Any]:
-        """The scalar fields as a dict (one row of a results table; ``fitted`` left out)."""
-        return {k: v for k, v in self.__dict__.items() if k != "fitted"}
-
 
 @dataclass(frozen=True)
-class TrendResult:
+class TrendResult(_ResultRow):
     """Change of the gradient over time, from value ~ rank * (year - reference_year).
 
     ``slope_change`` is the rank × year interaction: the change per year in the gradient's slope,
@@ -151,10 +151,6 @@ class TrendResult:
     n_obs: int
     years: tuple[int, ...]
     confidence: float
-
-    def as_row(self) -> dict[str, Any]:
-        """All fields as a dict (one row of a results table)."""
-        return dict(self.__dict__)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def _cmap_for(polarity: str) -> str:
 
 
 def class_breaks(values: pd.Series, k: int = N_CLASSES) -> np.ndarray:
-    """Upper bounds of Fisher–Jenks classes (mapclassify), at most ``k`` and never more than values."""
+    """Upper bounds of Fisher–Jenks classes (mapclassify): at most ``k``, at most one per value."""
     import warnings
 
     import mapclassify
@@ -201,7 +201,7 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
 
 
 def _sii_line(ax: plt.Axes, table: pd.DataFrame, result: IndicatorResult) -> None:
-    """Fitted line value(x) = mean + slope·(x − ½), slope = −SII (SII is disadvantaged − advantaged)."""
+    """Fitted line value(x) = mean − SII·(x − ½); SII is disadvantaged minus advantaged end."""
     weights = table["denominator"] / table["denominator"].sum()
     mean = float((weights * table["value"]).sum())
     x = np.linspace(0, 1, 50)
@@ -231,7 +231,9 @@ def _sii_unit(result: IndicatorResult) -> str:
     return "prosentpoeng" if result.indicator.unit == "percent" else result.indicator.unit_nb
 
 
-def small_multiples(geo: pd.DataFrame, results: list[IndicatorResult], ncols: int = 3) -> plt.Figure:
+def small_multiples(
+    geo: pd.DataFrame, results: list[IndicatorResult], ncols: int = 3
+) -> plt.Figure:
     """One small map per indicator, no labels, for the overview."""
     nrows = int(np.ceil(len(results) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 2.8 * nrows))

@@ -77,7 +77,14 @@ def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
         rows.append(_table_row(result.oslo, "", name=f"**{config.OSLO_NAME}**", decimals=decimals))
     return pd.DataFrame(
         rows,
-        columns=["Rang", "Bydel", result.indicator.unit_nb.capitalize(), "95 % KI", "Teller", "Nevner"],
+        columns=[
+            "Rang",
+            "Bydel",
+            result.indicator.unit_nb.capitalize(),
+            "95 % KI",
+            "Teller",
+            "Nevner",
+        ],
     )
 
 
@@ -98,7 +105,9 @@ def finding(result: IndicatorResult) -> str:
     """One or two bokmål sentences stating the finding with numbers."""
     ind, pub = result.indicator, result.published
     if pub.empty:
-        return f"Det finnes ingen publiserbare bydelstall for {ind.name_nb.lower()} i {result.period}."
+        return (
+            f"Det finnes ingen publiserbare bydelstall for {ind.name_nb.lower()} i {result.period}."
+        )
     lo = pub.loc[pub["value"].idxmin()]
     hi = pub.loc[pub["value"].idxmax()]
     unit = ind.unit_nb
@@ -215,7 +224,8 @@ def summary_line(result: IndicatorResult) -> str:
     if result.rci is not None and pd.notna(result.rci.estimate):
         r = result.rci
         parts.append(
-            f"- Relativ konsentrasjonsindeks (RCI): {text.estimate(r.estimate, r.lowerci, r.upperci, 3)}"
+            "- Relativ konsentrasjonsindeks (RCI): "
+            f"{text.estimate(r.estimate, r.lowerci, r.upperci, 3)}"
         )
     if result.poisson is not None:
         p = result.poisson
@@ -235,9 +245,7 @@ def planned_section(planned: list[Indicator]) -> None:
     """List the planned indicators of an area with the public table that would supply them."""
     if not planned:
         return
-    rows = [
-        [ind.name_nb, text.join_names(ind.mal), ind.planned_source_text()] for ind in planned
-    ]
+    rows = [[ind.name_nb, text.join_names(ind.mal), ind.planned_source_text()] for ind in planned]
     show(
         "## Planlagte indikatorer\n\n"
         "Disse indikatorene følger målene i strategien, men det finnes ennå ingen åpen kopi av "
@@ -252,11 +260,23 @@ def planned_section(planned: list[Indicator]) -> None:
     )
 
 
-def goals_section(catalogue: Catalogue, area: str) -> None:
-    """The area's mål from the strategy as a numbered list."""
+def area_intro(catalogue: Catalogue, area: str) -> None:
+    """Chapter title, what the chapter holds, the area's vision and its mål from the strategy."""
     entry = catalogue.area(area)
+    n_available = len(catalogue.available(area))
+    holds = (
+        f"Kapittelet viser {n_available} indikator{'er' if n_available > 1 else ''} med kart, "
+        "sosial gradient og tabell, og deretter de planlagte indikatorene."
+        if n_available
+        else "Prosjektet har ennå ingen åpne bydelstall for dette innsatsområdet. Kapittelet "
+        "viser målene og indikatorene som er planlagt, med kildene som skal levere dem."
+    )
     lines = [f"- **{g.nr}** {g.text_nb}" for g in entry.goals]
-    show(f"{entry.vision_nb}\n\n**Mål i strategien:**\n\n" + "\n".join(lines))
+    show(f"# {entry.title_nb} {{#sec-{area}}}")
+    show(
+        f"Innsatsområde {entry.number} i Folkehelsestrategi for Oslo 2023–2030. {holds}\n\n"
+        f"{entry.vision_nb}\n\n**Mål i strategien:**\n\n" + "\n".join(lines)
+    )
 
 
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
@@ -286,7 +306,15 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
         )
     return pd.DataFrame(
         rows,
-        columns=["Indikator", "Periode", "Oslo", "Beste bydel", "Svakeste bydel", "SII (95 % KI)", "RII (95 % KI)"],
+        columns=[
+            "Indikator",
+            "Periode",
+            "Oslo",
+            "Beste bydel",
+            "Svakeste bydel",
+            "SII (95 % KI)",
+            "RII (95 % KI)",
+        ],
     )
 
 
@@ -297,7 +325,9 @@ def ranking_table(ranking) -> pd.DataFrame:
         {
             "Rang": t["order"].astype(str),
             "Bydel": t["geo_name"],
-            f"{ranking.name_nb} ({ranking.year}), prosent": [text.number(v) for v in t["ses_value"]],
+            f"{ranking.name_nb} ({ranking.year}), prosent": [
+                text.number(v) for v in t["ses_value"]
+            ],
         }
     )
 

@@ -54,20 +54,8 @@ SOURCE_SUPPRESSED = ":"
 GROUP_KEYS = ["indicator_id", "period", "sex", "age_group"]
 HIDDEN_FIELDS = ["value", "numerator", "ci_low", "ci_high"]
 THRESHOLD_KEYS = frozenset({"min_numerator", "min_denominator"})
-_REQUIRED = [
-    "indicator_id",
-    "geo_code",
-    "geo_level",
-    "period",
-    "sex",
-    "age_group",
-    "value",
-    "numerator",
-    "denominator",
-    "ci_low",
-    "ci_high",
-    "flag",
-]
+# Every tidy column except the two labels suppression never reads.
+_REQUIRED = [c for c in TIDY_COLUMNS if c not in ("geo_name", "year_end")]
 
 Thresholds = Mapping[str, Mapping[str, int]]
 

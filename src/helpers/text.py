@@ -54,9 +54,7 @@ def interval(low: float | None, high: float | None, decimals: int = 1) -> str:
     return f"{number(low, decimals)}{sep}{number(high, decimals)}"
 
 
-def estimate(
-    value: float | None, low: float | None, high: float | None, decimals: int = 1
-) -> str:
+def estimate(value: float | None, low: float | None, high: float | None, decimals: int = 1) -> str:
     """Estimate with its 95 % interval: ``"6,9 (3,1–10,8)"``."""
     if _is_missing(value):
         return MISSING
