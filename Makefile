@@ -17,7 +17,6 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 endif
 
 export PYTHONHASHSEED := 0
-export SOURCE_DATE_EPOCH ?= 1764028800
 
 .PHONY: report test bench lint clean install help
 

@@ -520,6 +520,7 @@ def test_auto_engine_uses_quarto_when_on_path(tmp_path, monkeypatch):
     assert result.html.read_text(encoding="utf-8") == "<html>quarto</html>\n"
     args = log.read_text(encoding="utf-8").split()
     assert args[:2] == ["render", str(tmp_path.resolve())] and "--output-dir" in args
+    assert args[args.index("-M") + 1] == f"date:{DATE}"  # the data's date, not Quarto's today
 
 
 def test_quarto_engine_without_quarto_is_a_clear_error(tmp_path, monkeypatch):

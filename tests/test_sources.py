@@ -125,3 +125,10 @@ def test_missing_file_and_missing_key(tmp_path):
     with pytest.raises(DataError) as err:
         sources.load_sources(manifest, root=tmp_path)
     assert "files[0]" in str(err.value) and 'column "licence"' in str(err.value)
+
+
+def test_data_date_is_latest_retrieval():
+    """The report's date is the data's date (PROVENANCE: all files retrieved 2026-11-23)."""
+    import datetime as dt
+
+    assert sources.data_date() == dt.date(2026, 11, 23)

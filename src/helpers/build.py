@@ -209,12 +209,12 @@ def build(
     paths: dict[str, Path] | None = None,
 ):
     """The whole pipeline; returns ``helpers.render.RenderResult``."""
-    from helpers import render
+    from helpers import render, sources
 
     data_dir = prepare_data(paths=paths)
     job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
     execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
-    return render.render(engine=engine)
+    return render.render(engine=engine, date=sources.data_date())
 
 
 def main(argv: list[str] | None = None) -> int:

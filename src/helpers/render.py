@@ -826,10 +826,11 @@ def _render_embedded(
     shutil.copyfile(html_file, site / HTML_NAME)
 
 
-def _render_quarto(quarto: str, quarto_file: Path, site: Path) -> None:
+def _render_quarto(quarto: str, quarto_file: Path, site: Path, when: dt.date) -> None:
+    """``quarto render`` of the whole book; ``-M date:…`` pins the date (not Quarto's ``today``)."""
     root = quarto_file.resolve().parent
     completed = subprocess.run(
-        [quarto, "render", str(root), "--output-dir", str(site)],
+        [quarto, "render", str(root), "--output-dir", str(site), "-M", f"date:{when.isoformat()}"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -915,7 +916,7 @@ def render(
         site.mkdir()
         if chosen == "quarto":
             assert quarto is not None
-            _render_quarto(quarto, qfile, site)
+            _render_quarto(quarto, qfile, site, when)
             html_rel = _find_html(site).relative_to(site)
         else:
             _render_embedded(qfile, nb_dir, site, work / "work", when)

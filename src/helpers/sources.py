@@ -8,6 +8,8 @@ source, licence, date" rule of DESIGN.md (cf. cookiecutter-data-science's data/r
 
 from __future__ import annotations
 
+import datetime as dt
+
 import hashlib
 import re
 from pathlib import Path
@@ -182,3 +184,10 @@ def attribution_text(sources: dict[str, Any] | None = None) -> str:
         "endret; kontrollsummene over sjekkes ved hvert bygg. Utgivere og lisenser:"
     )
     return intro + "\n\n" + "\n".join(f"- {line}" for line in attribution_lines(doc)) + "\n"
+
+
+def data_date(sources: dict[str, Any] | None = None) -> dt.date:
+    """The data's date: the latest retrieval date in the manifest. The report carries this date,
+    not the clock's, so rebuilding unchanged data gives an identical report."""
+    doc = sources if sources is not None else load_sources()
+    return max(dt.date.fromisoformat(str(f["retrieved"])) for f in doc["files"])
