@@ -9,7 +9,6 @@ source, licence, date" rule of DESIGN.md (cf. cookiecutter-data-science's data/r
 from __future__ import annotations
 
 import datetime as dt
-
 import hashlib
 import re
 from pathlib import Path
