@@ -86,3 +86,19 @@ def test_for_area_rejects_unknown_area(cat):
 def test_for_area_rejects_unsupported_geo_level(cat):
     with pytest.raises(ValueError, match="geo_level"):
         gradient.for_area("levekar", geo_level="delbydel", tidy=tidy_table(), catalogue=cat)
+
+
+def test_rank_year_without_data_names_available_years(cat):
+    with pytest.raises(ValueError, match=r"rank_year: .* has no data for 2030; it has 2022–2024"):
+        gradient.rank_bydeler(tidy_table(), cat, "hoyere_utdanning_30_66", 2030)
+
+
+def test_no_gradient_when_ranking_is_the_indicator_itself(cat):
+    """Sensitivity ranking by low income must not rank low income itself (circular)."""
+    tidy = tidy_table("lavinntekt_husholdninger", slope=0.5)
+    ranking = gradient.rank_bydeler(tidy, cat, "lavinntekt_husholdninger", 2024)
+    res = gradient.analyse_indicator(
+        tidy, cat.indicator("lavinntekt_husholdninger"), ranking, repetitions=1000
+    )
+    assert res.circular and res.sii is None and res.trend is None
+    assert ranking.table["geo_code"].iloc[0] == "030115"  # highest low-income share first

@@ -104,3 +104,13 @@ def test_summary_line_lists_measures(result):
     lines = report.summary_line(result).splitlines()
     assert lines[0].startswith("- SII") and any("RCI" in x for x in lines)
     assert text.MISSING not in lines[0]
+
+
+def test_summary_line_explains_circular_ranking(cat):
+    """Synthetic: ranking low income by itself gives no gradient, and the text says why."""
+    tidy = tidy_table("lavinntekt_husholdninger")
+    ranking = gradient.rank_bydeler(tidy, cat, "lavinntekt_husholdninger", 2024)
+    res = gradient.analyse_indicator(
+        tidy, cat.indicator("lavinntekt_husholdninger"), ranking, repetitions=1000
+    )
+    assert "sirkulær" in report.summary_line(res)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import config, inequality, models
-from helpers.catalogue import Catalogue, Indicator
+from helpers.catalogue import Catalogue, Indicator, RankingVariable
 
 # phe_sii value_type codes
 _VALUE_TYPE = {"proportion": 2, "rate": 1, "mean": 0}
@@ -34,6 +34,11 @@ class Ranking:
     name_nb: str
     year: int
     table: pd.DataFrame  # geo_code, geo_name, ses_value, order
+    spec: RankingVariable | None = None
+
+    def suitable_for(self, indicator_id: str) -> bool:
+        """False when ranking this indicator by the variable would be circular."""
+        return self.spec is None or self.spec.suitable_for(indicator_id)
 
 
 @dataclass
@@ -50,6 +55,7 @@ class IndicatorResult:
     poisson: models.PoissonGradient | None
     trend: pd.DataFrame | None
     excluded: list[str] = field(default_factory=list)
+    circular: bool = False  # the ranking variable is (built from) this indicator: no gradient
 
     @property
     def published(self) -> pd.DataFrame:
@@ -65,8 +71,14 @@ def rank_bydeler(
     rows = tidy[(tidy["indicator_id"] == rank_by) & (tidy["geo_level"] == "bydel")]
     if rows.empty:
         raise ValueError(f"rank_by: no data for ranking variable {rank_by!r}")
-    year = int(rows["year_end"].max()) if year is None else int(year)
+    years = sorted(int(y) for y in rows["year_end"].unique())
+    year = years[-1] if year is None else int(year)
     rows = rows[(rows["year_end"] == year) & (rows["sex"] == "alle")]
+    if rows.empty:
+        raise ValueError(
+            f"rank_year: {rank_by!r} has no data for {year}; it has {years[0]}–{years[-1]}"
+            + (f" (the catalogue suggests {spec.year})" if spec.year else "")
+        )
     if rows["geo_code"].nunique() != len(config.BYDELER) or rows["value"].isna().any():
         raise ValueError(
             f"rank_by: {rank_by!r} in {year} must have a value for all {len(config.BYDELER)} "
@@ -80,7 +92,7 @@ def rank_bydeler(
         .reset_index(drop=True)
     )
     table["order"] = np.arange(1, len(table) + 1)
-    return Ranking(rank_by, spec.name_nb, year, table)
+    return Ranking(rank_by, spec.name_nb, year, table, spec)
 
 
 def select_period(rows: pd.DataFrame, period: str) -> str:
@@ -128,7 +140,8 @@ def analyse_indicator(
     excluded = table.loc[table["rank"].isna(), "geo_name"].tolist()
 
     sii = rci = poisson = None
-    if len(used) >= 3:
+    circular = not ranking.suitable_for(indicator.id)
+    if len(used) >= 3 and not circular:
         sii = _phe_sii(used, indicator, seed=seed, repetitions=repetitions, confidence=confidence)
         rci = inequality.rci(
             used["value"].to_numpy(float),
@@ -144,9 +157,9 @@ def analyse_indicator(
                 1.0 - used["rank"].to_numpy(float),  # ratio disadvantaged / advantaged end
                 confidence=confidence,
             )
-    trend = _trend(rows, ranking, confidence)
+    trend = None if circular else _trend(rows, ranking, confidence)
     return IndicatorResult(
-        indicator, period, ranking, table, oslo, sii, rci, poisson, trend, excluded
+        indicator, period, ranking, table, oslo, sii, rci, poisson, trend, excluded, circular
     )
 
 

@@ -236,6 +236,11 @@ def summary_line(result: IndicatorResult) -> str:
             f"- Rateratio, mest ressurssvake mot mest ressurssterke ende ({model}-modell): "
             f"{text.estimate(p.rate_ratio, p.lower, p.upper, 2)}"
         )
+    if result.circular:
+        return (
+            f"Ingen ulikhetsmål: bydelene er rangert etter {result.ranking.name_nb.lower()}, "
+            "som er den samme eller en overlappende indikator, så gradienten ville vært sirkulær."
+        )
     if not parts:
         return "For få bydeler med publiserte tall til å beregne ulikhetsmål."
     return "\n".join(parts) + "\n"

@@ -1,0 +1,44 @@
+"""The area template runs under papermill with non-default parameters (a sensitivity analysis).
+
+nbval (configured in pyproject.toml) runs every notebook with its defaults; this test checks that
+the parameters cell really drives the notebook: another area, another ranking variable and year.
+"""
+
+import nbformat
+import papermill as pm
+import pytest
+
+from helpers import config
+
+
+@pytest.mark.e2e
+def test_area_notebook_with_other_ranking(tmp_path, monkeypatch):
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    out = tmp_path / "oppvekst.ipynb"
+    pm.execute_notebook(
+        str(config.NOTEBOOKS / "innsatsomrade.ipynb"),
+        str(out),
+        parameters={
+            "area": "oppvekst_utdanning",
+            "rank_by": "lavinntekt_husholdninger",
+            "rank_year": 2023,
+            "repetitions": 2000,
+            "figures_dir": "figures",
+        },
+        cwd=str(tmp_path),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    nb = nbformat.read(out, as_version=4)
+    markdown = "\n".join(
+        o["data"].get("text/markdown", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "data" in o
+    )
+    assert markdown.startswith("# Oppvekst og utdanning")
+    assert "Rang etter" not in markdown  # axis labels are in figures, not text
+    assert "husholdninger med lavinntekt" in markdown.lower()
+    assert "sirkulær" in markdown  # lavinntekt_husholdninger_barn is not ranked by itself
+    assert len(list((tmp_path / "figures" / "oppvekst_utdanning").glob("*-kart.png"))) == 2
