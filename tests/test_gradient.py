@@ -102,3 +102,13 @@ def test_no_gradient_when_ranking_is_the_indicator_itself(cat):
     )
     assert res.circular and res.sii is None and res.trend is None
     assert ranking.table["geo_code"].iloc[0] == "030115"  # highest low-income share first
+
+
+def test_share_with_zero_lower_limit_still_gets_an_sii(cat):
+    """Synthetic: a Wilson lower limit of 0 cannot go on the logit scale; the SII still works."""
+    tidy = tidy_table()
+    row = (tidy["indicator_id"] == "uforetrygd") & (tidy["geo_code"] == "030115")
+    tidy.loc[row, "ci_low"] = 0.0
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
+    assert res.sii is not None and res.sii.sii > 0

@@ -166,15 +166,26 @@ def analyse_indicator(
 def _phe_sii(
     used: pd.DataFrame, indicator: Indicator, *, seed: int, repetitions: int, confidence: float
 ) -> inequality.SIIResult:
-    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits."""
+    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits.
+
+    phe_sii takes a proportion's standard error on the logit scale, which needs values and
+    limits strictly between 0 and 1; a share of exactly 0 or 100 % falls back to the natural
+    scale (value_type 0), as phe_sii would require of its user.
+    """
     scale = indicator.multiplier or 1
+    value = used["value"].to_numpy(float) / scale
+    lower = used["ci_low"].to_numpy(float) / scale
+    upper = used["ci_high"].to_numpy(float) / scale
     value_type = _VALUE_TYPE.get(indicator.value_type, 0)
+    inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
+    if value_type in (1, 2) and not inside:
+        value_type = 0
     return inequality.sii(
-        used["value"].to_numpy(float) / scale,
+        value,
         used["denominator"].to_numpy(float),
         value_type=value_type,
-        lower_cl=used["ci_low"].to_numpy(float) / scale,
-        upper_cl=used["ci_high"].to_numpy(float) / scale,
+        lower_cl=lower,
+        upper_cl=upper,
         multiplier=-scale,
         confidence=confidence,
         repetitions=repetitions,
