@@ -114,3 +114,20 @@ def test_summary_line_explains_circular_ranking(cat):
         tidy, cat.indicator("lavinntekt_husholdninger"), ranking, repetitions=1000
     )
     assert "sirkulær" in report.summary_line(res)
+
+
+def test_summary_line_reports_gap_trend_in_report_orientation(cat):
+    """Synthetic: the share's slope over the bydeler flattens each year (-0.6, -0.5, -0.4 points
+    per bydel), so the gap narrows and the SII-oriented change per year is negative."""
+    import pandas as pd
+
+    tidy = pd.concat(
+        [tidy_table(years=(y,), slope=b) for y, b in ((2022, -0.6), (2023, -0.5), (2024, -0.4))],
+        ignore_index=True,
+    )
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
+    line = [x for x in report.summary_line(res).splitlines() if "Utvikling" in x][0]
+    assert line.startswith("- Utvikling 2022–2024: forskjellen har blitt mindre")
+    assert f"log-rateratio per år: {text.MINUS}" in line
+    assert (res.trend["sii"].diff().dropna() < 0).all()

@@ -53,9 +53,10 @@ class IndicatorResult:
     sii: inequality.SIIResult | None
     rci: inequality.HeatResult | None
     poisson: models.PoissonGradient | None
-    trend: pd.DataFrame | None
+    trend: pd.DataFrame | None  # phe_sii per year: year_end, sii, lower, upper
     excluded: list[str] = field(default_factory=list)
     circular: bool = False  # the ranking variable is (built from) this indicator: no gradient
+    gap_trend: models.TrendResult | None = None  # is the gap narrowing? (model across years)
 
     @property
     def published(self) -> pd.DataFrame:
@@ -157,9 +158,26 @@ def analyse_indicator(
                 1.0 - used["rank"].to_numpy(float),  # ratio disadvantaged / advantaged end
                 confidence=confidence,
             )
-    trend = None if circular else _trend(rows, ranking, confidence)
+    trend, gap_trend = (
+        (None, None)
+        if circular
+        else _trend(
+            rows, indicator, ranking, seed=seed, repetitions=repetitions, confidence=confidence
+        )
+    )
     return IndicatorResult(
-        indicator, period, ranking, table, oslo, sii, rci, poisson, trend, excluded, circular
+        indicator,
+        period,
+        ranking,
+        table,
+        oslo,
+        sii,
+        rci,
+        poisson,
+        trend,
+        excluded,
+        circular,
+        gap_trend,
     )
 
 
@@ -193,17 +211,36 @@ def _phe_sii(
     )
 
 
-def _trend(rows: pd.DataFrame, ranking: Ranking, confidence: float) -> pd.DataFrame | None:
-    """SII per year (WLS on the fixed ranking, disadvantaged minus advantaged) over 3+ periods."""
+def _trend(
+    rows: pd.DataFrame,
+    indicator: Indicator,
+    ranking: Ranking,
+    *,
+    seed: int,
+    repetitions: int,
+    confidence: float,
+) -> tuple[pd.DataFrame | None, models.TrendResult | None]:
+    """Over 3+ periods: phe_sii per year on the fixed ranking (the same measure as the headline
+    SII, so chart and table agree), and a model of the change in the gradient across years
+    (``models.trend_in_gap``: Poisson with offset when counts exist, cluster-robust by bydel)."""
     bydel = rows[(rows["geo_level"] == "bydel") & rows["flag"].eq("") & rows["value"].notna()]
     if bydel["year_end"].nunique() < 3:
-        return None
-    frames = []
-    for _, group in bydel.groupby("year_end"):
+        return None, None
+    frames, per_year = [], []
+    for year, group in bydel.groupby("year_end"):
         table = _bydel_table(group, ranking)
-        frames.append(table[table["rank"].notna()])
+        used = table[table["rank"].notna()]
+        if len(used) < 3:
+            continue
+        frames.append(used)
+        s = _phe_sii(used, indicator, seed=seed, repetitions=repetitions, confidence=confidence)
+        per_year.append(
+            {"year_end": int(year), "sii": s.sii, "lower": s.sii_lower, "upper": s.sii_upper}
+        )
+    if len(per_year) < 3:
+        return None, None
     long = pd.concat(frames, ignore_index=True)
-    return models.sii_by_year(long, multiplier=-1.0, confidence=confidence)
+    return pd.DataFrame(per_year), models.trend_in_gap(long, confidence=confidence)
 
 
 def for_area(

@@ -178,7 +178,7 @@ def indicator_section(
             plots.trend_chart(result),
             f"{ind.id}-trend",
             f"{ind.name_nb}: SII per år med 95 % konfidensintervall (fast rangering fra "
-            f"{result.ranking.year}).",
+            f"{result.ranking.year}). Positiv SII betyr høyere verdi i den ressurssvake enden.",
             f"Linjediagram av SII fra {int(first['year_end'])} ({text.number(first['sii'])}) "
             f"til {int(last['year_end'])} ({text.number(last['sii'])}).",
             folder=area,
@@ -235,6 +235,17 @@ def summary_line(result: IndicatorResult) -> str:
         parts.append(
             f"- Rateratio, mest ressurssvake mot mest ressurssterke ende ({model}-modell): "
             f"{text.estimate(p.rate_ratio, p.lower, p.upper, 2)}"
+        )
+    if result.gap_trend is not None:
+        g = result.gap_trend
+        years = f"{g.years[0]}–{g.years[-1]}"
+        # The model's slope runs from the disadvantaged (rank 0) to the advantaged end; the
+        # report's orientation is the reverse (positive = higher at the disadvantaged end).
+        what = "log-rateratio" if g.scale == "log_rate" else "SII"
+        change = text.estimate(-g.slope_change, -g.upper, -g.lower, 3)
+        parts.append(
+            f"- Utvikling {years}: {text.trend_word(g.narrowing)} "
+            f"(endring i {what} per år: {change})"
         )
     if result.circular:
         return (
