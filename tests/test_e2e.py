@@ -206,3 +206,29 @@ def test_suppressed_numbers_appear_nowhere(small_count_build):
     assert not found, f"suppressed numbers in outputs: {found}"
     assert pd.notna(votes.loc[votes["flag"] == "", "value"]).all()
     assert "prikket" in everything
+
+
+def test_unchanged_inputs_reuse_executed_notebooks(built, monkeypatch):
+    """Content-hash cache: a rebuild with the same inputs executes no notebook and gives the same
+    notebooks, figures and report."""
+    from helpers import build
+
+    class NoExecution:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, *args, **kwargs):
+            raise AssertionError("a notebook was re-executed although nothing changed")
+
+    before = _digests(built[1])
+    monkeypatch.setattr(build, "ProcessPoolExecutor", NoExecution)
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(built[1] / "build"))
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(built[1] / "out"))
+    build.build(engine="embedded", repetitions=20_000)
+    assert _digests(built[1]) == before

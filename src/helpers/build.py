@@ -18,11 +18,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +101,11 @@ def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None 
 def execute_notebooks(
     notebook_jobs: list[NotebookJob], *, data_dir: Path, workers: int = 2, force: bool = False
 ) -> Path:
-    """Step 3: run papermill for every job into a fresh folder, then swap it in atomically."""
-    import papermill as pm
+    """Step 3: run papermill for every job into a fresh folder, then swap it in atomically.
+
+    Each notebook runs in its own worker *process*: papermill changes the working directory
+    while it starts a kernel, and the working directory is per process, not per thread.
+    """
     from tqdm.auto import tqdm
 
     final = config.build_notebooks_dir()
@@ -109,37 +113,24 @@ def execute_notebooks(
     staging = Path(tempfile.mkdtemp(prefix=".notebooks-", dir=final.parent))
     digest = _inputs_digest(data_dir)
     cache = _read_cache(final)
-    env_path = str(Path(sys.executable).parent)
-    os.environ["PATH"] = env_path + os.pathsep + os.environ.get("PATH", "")
-
-    def run(job: NotebookJob) -> tuple[str, str]:
+    todo, done = [], {}
+    for job in notebook_jobs:
         fingerprint = job.fingerprint(digest)
-        out = staging / job.output
         if not force and cache.get(job.output) == fingerprint and (final / job.output).exists():
-            shutil.copy2(final / job.output, out)
+            shutil.copy2(final / job.output, staging / job.output)
             _copy_figures(final, staging, job)
-            return job.output, fingerprint
-        pm.execute_notebook(
-            str(config.NOTEBOOKS / job.template),
-            str(out),
-            parameters={**job.parameters, "figures_dir": "figures"},
-            cwd=str(staging),
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-        )
-        return job.output, fingerprint
-
+            done[job.output] = fingerprint
+        else:
+            todo.append((job, fingerprint))
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            done = dict(
-                tqdm(
-                    pool.map(run, notebook_jobs),
-                    total=len(notebook_jobs),
-                    desc="Notatbøker",
-                    disable=not sys.stderr.isatty(),
-                )
-            )
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_execute, job, staging) for job, _ in todo]
+            for future in tqdm(
+                futures, desc="Notatbøker", disable=not sys.stderr.isatty() or not futures
+            ):
+                future.result()
+        done.update({job.output: fingerprint for job, fingerprint in todo})
         for job in notebook_jobs:
             _normalise_notebook(staging / job.output)
         (staging / ".cache.json").write_text(json.dumps(done, indent=1, sort_keys=True))
@@ -148,6 +139,23 @@ def execute_notebooks(
         raise
     _swap_in(staging, final)
     return final
+
+
+def _execute(job: NotebookJob, staging: Path) -> None:
+    """Run one notebook with papermill (in a worker process), kernel working dir = ``staging``."""
+    import papermill as pm
+
+    # The kernel is this interpreter's ipykernel, also when the venv is not on PATH.
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    pm.execute_notebook(
+        str(config.NOTEBOOKS / job.template),
+        str(staging / job.output),
+        parameters={**job.parameters, "figures_dir": "figures"},
+        cwd=str(staging),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+    )
 
 
 def _figures_folder(job: NotebookJob) -> str:
