@@ -40,7 +40,7 @@ STYLE = {
 
 def use_style() -> None:
     """Apply the report's matplotlib style (the backend is left alone: kernels need inline)."""
-    sns.set_theme(style="white", rc=STYLE)
+    sns.set_theme(context="paper", style="white", rc=STYLE)
     mpl.rcParams.update(STYLE)
 
 
@@ -177,12 +177,15 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
         ax=ax,
         zorder=3,
     )
-    for _, row in table.iterrows():
+    # Neighbours along the rank axis alternate above and below their point to avoid overlaps.
+    for i, (_, row) in enumerate(table.sort_values("rank").iterrows()):
+        above = i % 2 == 0
         ax.annotate(
             row["geo_name"],
             (row["rank"], row["value"]),
-            xytext=(4, 3),
+            xytext=(3, 5 if above else -5),
             textcoords="offset points",
+            va="bottom" if above else "top",
             fontsize=6.5,
             color="#444444",
         )
@@ -190,8 +193,8 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
         _sii_line(ax, table, result)
     ax.set_xlim(0, 1)
     ax.set_xlabel(
-        f"Rang etter {result.ranking.name_nb.lower()} ({result.ranking.year}): "
-        "0 = mest ressurssvak, 1 = mest ressurssterk ende"
+        f"Rang etter {result.ranking.name_nb.lower()} ({result.ranking.year})\n"
+        "0 = mest ressurssvake ende, 1 = mest ressurssterke ende"
     )
     ax.set_ylabel(ind.unit_nb)
     ax.xaxis.set_major_formatter(_comma_formatter(1))
