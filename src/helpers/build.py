@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import config
+from helpers.sources import sha256_of
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class NotebookJob:
 
     def fingerprint(self, inputs_digest: str) -> str:
         payload = json.dumps(
-            {"template": _sha256(config.NOTEBOOKS / self.template), "params": self.parameters},
+            {"template": sha256_of(config.NOTEBOOKS / self.template), "params": self.parameters},
             sort_keys=True,
         )
         return hashlib.sha256((payload + inputs_digest).encode()).hexdigest()
@@ -70,10 +71,6 @@ def jobs(
     ]
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _inputs_digest(data_dir: Path) -> str:
     """Hash of everything a notebook reads besides its template: helpers code and build data."""
     h = hashlib.sha256()
@@ -82,7 +79,7 @@ def _inputs_digest(data_dir: Path) -> str:
     for path in files:
         if path.is_file():
             h.update(path.name.encode())
-            h.update(_sha256(path).encode())
+            h.update(sha256_of(path).encode())
     return h.hexdigest()
 
 

@@ -63,6 +63,13 @@ class IndicatorResult:
         """Bydeler with a published (not suppressed, not missing) value."""
         return self.table[self.table["flag"].eq("") & self.table["value"].notna()]
 
+    def extremes(self) -> tuple[pd.Series, pd.Series] | None:
+        """The published bydeler with the lowest and the highest value (None if none)."""
+        pub = self.published
+        if pub.empty:
+            return None
+        return pub.loc[pub["value"].idxmin()], pub.loc[pub["value"].idxmax()]
+
 
 def rank_bydeler(
     tidy: pd.DataFrame, catalogue: Catalogue, rank_by: str, year: int | None = None

@@ -103,13 +103,12 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
 
 def finding(result: IndicatorResult) -> str:
     """One or two bokmål sentences stating the finding with numbers."""
-    ind, pub = result.indicator, result.published
-    if pub.empty:
+    ind, extremes = result.indicator, result.extremes()
+    if extremes is None:
         return (
             f"Det finnes ingen publiserbare bydelstall for {ind.name_nb.lower()} i {result.period}."
         )
-    lo = pub.loc[pub["value"].idxmin()]
-    hi = pub.loc[pub["value"].idxmax()]
+    lo, hi = extremes
     unit = ind.unit_nb
     oslo = (
         f"{text.number(result.oslo['value'])} {unit} i Oslo i {result.period}, "
@@ -204,10 +203,10 @@ def _excluded(result: IndicatorResult) -> str:
 
 
 def _range_alt(result: IndicatorResult) -> str:
-    pub = result.published
-    if pub.empty:
+    extremes = result.extremes()
+    if extremes is None:
         return "ingen publiserte verdier."
-    lo, hi = pub.loc[pub["value"].idxmin()], pub.loc[pub["value"].idxmax()]
+    lo, hi = extremes
     return (
         f"lavest i {lo['geo_name']} ({text.number(lo['value'])}), "
         f"høyest i {hi['geo_name']} ({text.number(hi['value'])})."
@@ -299,12 +298,12 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
     """Every analysed indicator: Oslo value, best and worst bydel (by polarity), SII and RII."""
     rows = []
     for res in results:
-        ind, pub = res.indicator, res.published
+        ind, extremes = res.indicator, res.extremes()
         oslo = res.oslo["value"] if res.oslo is not None else float("nan")
-        if pub.empty:
+        if extremes is None:
             best = worst = ""
         else:
-            lo, hi = pub.loc[pub["value"].idxmin()], pub.loc[pub["value"].idxmax()]
+            lo, hi = extremes
             good, bad = (hi, lo) if ind.polarity == "higher_is_better" else (lo, hi)
             best = f"{good['geo_name']} ({text.number(good['value'])})"
             worst = f"{bad['geo_name']} ({text.number(bad['value'])})"
