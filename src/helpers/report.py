@@ -215,6 +215,11 @@ def _range_alt(result: IndicatorResult) -> str:
 
 def summary_line(result: IndicatorResult) -> str:
     """Inequality measures in one bullet list: SII, RII, RCI, rate ratio, trend."""
+    if result.circular:
+        return (
+            f"Ingen ulikhetsmål: bydelene er rangert etter {result.ranking.name_nb.lower()}, "
+            "som er den samme eller en overlappende indikator, så gradienten ville vært sirkulær."
+        )
     parts = []
     if result.sii is not None:
         s = result.sii
@@ -245,11 +250,6 @@ def summary_line(result: IndicatorResult) -> str:
         parts.append(
             f"- Utvikling {years}: {text.trend_word(g.narrowing)} "
             f"(endring i {what} per år: {change})"
-        )
-    if result.circular:
-        return (
-            f"Ingen ulikhetsmål: bydelene er rangert etter {result.ranking.name_nb.lower()}, "
-            "som er den samme eller en overlappende indikator, så gradienten ville vært sirkulær."
         )
     if not parts:
         return "For få bydeler med publiserte tall til å beregne ulikhetsmål."
