@@ -49,4 +49,4 @@ lint: $(STAMP)
 	$(PYTHON) -m ruff format --check src tests benchmarks
 
 clean:
-	rm -rf build report/_output report/.quarto .quarto
+	rm -rf build kapitler report/_output report/.quarto .quarto

@@ -106,22 +106,32 @@ def test_no_chdir():
     assert not offenders
 
 
-def _names(requirements):
-    return {re.split(r"[<>=!\[ ]", r.strip(), maxsplit=1)[0].lower() for r in requirements}
+def _specs(requirements):
+    """{name: version constraint}: "pandas>=2.2,<3" -> {"pandas": ">=2.2,<3"}."""
+    out = {}
+    for r in requirements:
+        match = re.match(r"\s*([A-Za-z0-9._-]+)(?:\[[^\]]*\])?\s*(.*)$", r)
+        out[match.group(1).lower().replace("_", "-")] = match.group(2).replace(" ", "")
+    return out
 
 
 def test_environment_yml_matches_pyproject():
-    """environment.yml is the conda equivalent of pyproject.toml: the same packages."""
+    """environment.yml is the conda equivalent of pyproject.toml: the same packages, with the
+    same version constraints, nothing more (besides python, pip and the project itself)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = _names(project["dependencies"]) | _names(project["optional-dependencies"]["test"])
+    wanted = _specs(project["dependencies"] + project["optional-dependencies"]["test"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    listed = set()
+    listed = {}
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
-            listed |= _names(d for d in dep["pip"] if not d.startswith("-e"))
+            listed |= _specs(d for d in dep["pip"] if not d.startswith("-e"))
         else:
-            listed |= _names([dep])
-    assert wanted <= listed, wanted - listed
+            listed |= _specs([dep])
+    assert listed.pop("python") == "=" + project["requires-python"].removeprefix(">=")
+    assert listed.pop("pip") == ""
+    assert set(wanted) - set(listed) == set(), "missing in environment.yml"
+    assert set(listed) - set(wanted) == set(), "in environment.yml but not in pyproject.toml"
+    assert listed == wanted, "version constraints differ"
 
 
 def test_ci_runs_the_readme_test_command():

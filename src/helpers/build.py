@@ -7,8 +7,12 @@ Steps (each stops the build with a clear error before anything already published
 3. execute ``notebooks/oversikt.ipynb``, ``notebooks/innsatsomrade.ipynb`` once per area and
    ``notebooks/kilder.ipynb`` with papermill, two at a time, into a fresh folder that replaces
    ``build/notebooks/`` only when every notebook succeeded; a notebook whose inputs (template,
-   parameters, helpers code, build data) hash as before is reused, not re-executed;
-4. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
+   parameters, helpers code, build data) hash as before is reused, not re-executed; each executed
+   notebook gets its chapter title as a first raw cell of YAML front matter (Quarto reads a
+   notebook chapter's title there; the notebooks print no title heading of their own);
+4. stage the executed chapters where ``_quarto.yml`` lists them (``kapitler/``, swapped in whole),
+   so that Quarto's pages are ``kapitler/levekar.html``, never ``build/...``;
+5. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
 
 Run as ``python -m helpers.build`` (``make report``).
 """
@@ -28,16 +32,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import config
+from helpers.errors import DataError
 from helpers.sources import sha256_of
+
+# Chapter titles of the executed notebooks (areas: their bokmål name from helpers.config.AREAS).
+OVERVIEW_TITLE = "Oversikt"
+SOURCES_TITLE = "Data og kilder"
+FRONT_MATTER_ID = "front-matter"
 
 
 @dataclass(frozen=True)
 class NotebookJob:
-    """One papermill execution: template, output name and parameters."""
+    """One papermill execution: template, output name, parameters and the chapter's title."""
 
     template: str
     output: str
     parameters: dict
+    title: str = ""
 
     def fingerprint(self, inputs_digest: str) -> str:
         payload = json.dumps(
@@ -61,13 +72,19 @@ def jobs(
             "innsatsomrade.ipynb",
             f"{area}.ipynb",
             {**common, "area": area, "repetitions": repetitions},
+            title=config.AREAS[area].title_nb,
         )
         for area in config.AREAS
     ]
     return [
-        NotebookJob("oversikt.ipynb", "oversikt.ipynb", {**common, "repetitions": repetitions}),
+        NotebookJob(
+            "oversikt.ipynb",
+            "oversikt.ipynb",
+            {**common, "repetitions": repetitions},
+            title=OVERVIEW_TITLE,
+        ),
         *area_jobs,
-        NotebookJob("kilder.ipynb", "kilder.ipynb", {}),
+        NotebookJob("kilder.ipynb", "kilder.ipynb", {}, title=SOURCES_TITLE),
     ]
 
 
@@ -129,7 +146,7 @@ def execute_notebooks(
                 future.result()
         done.update({job.output: fingerprint for job, fingerprint in todo})
         for job in notebook_jobs:
-            _normalise_notebook(staging / job.output)
+            _normalise_notebook(staging / job.output, job.title)
         (staging / ".cache.json").write_text(json.dumps(done, indent=1, sort_keys=True))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -165,12 +182,39 @@ def _copy_figures(src: Path, dst: Path, job: NotebookJob) -> None:
         shutil.copytree(folder, dst / "figures" / _figures_folder(job), dirs_exist_ok=True)
 
 
-def _normalise_notebook(path: Path) -> None:
+def front_matter_cell(title: str):
+    """A notebook's first raw cell with YAML front matter giving the chapter's title (Quarto:
+    https://quarto.org/docs/tools/jupyter-lab.html#yaml-front-matter)."""
+    import nbformat
+    import yaml
+
+    header = yaml.safe_dump({"title": title}, allow_unicode=True, sort_keys=False)
+    cell = nbformat.v4.new_raw_cell(f"---\n{header}---")
+    cell.id = FRONT_MATTER_ID
+    return cell
+
+
+def set_title(nb, title: str) -> None:
+    """Make ``title`` the notebook's front matter: replace a leading front-matter cell (a reused
+    notebook has one already) or insert one before every other cell."""
+    from helpers.render import front_matter
+
+    cell = front_matter_cell(title)
+    first = nb.cells[0] if nb.cells else None
+    if first is not None and first.cell_type == "raw" and front_matter(first.source):
+        nb.cells[0] = cell
+    else:
+        nb.cells.insert(0, cell)
+
+
+def _normalise_notebook(path: Path, title: str = "") -> None:
     """Drop what changes between identical builds: papermill timings and paths, execution counts,
-    and the random id papermill gives the cell it injects."""
+    and the random id papermill gives the cell it injects; put the chapter's title in front."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
+    if title:
+        set_title(nb, title)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
@@ -183,6 +227,61 @@ def _normalise_notebook(path: Path) -> None:
                 if "execution_count" in output:
                     output["execution_count"] = None
     nbformat.write(nb, path)
+
+
+def stage_chapters(
+    notebooks: Path,
+    dest: Path | None = None,
+    *,
+    quarto_file: Path | None = None,
+    titles: dict[str, str] | None = None,
+) -> Path:
+    """Step 4: copy the executed notebooks that ``_quarto.yml`` lists as chapters (and their
+    figures) from ``notebooks`` into ``dest`` (default ``config.chapters_dir()``), swapped in whole.
+
+    Quarto's output paths mirror its input paths, so the chapters must sit where the site wants
+    its pages. Each staged chapter is checked against Quarto's rules for a notebook chapter: its
+    first cell is front matter with a title (``titles``: file name → the expected title) and no
+    other level-1 heading follows (Quarto would number it as a chapter of its own).
+    """
+    from helpers import render
+
+    qfile = Path(quarto_file) if quarto_file is not None else config.QUARTO_FILE
+    dest = Path(dest) if dest is not None else config.chapters_dir()
+    listed = [p for p in render.chapters(qfile) if p.suffix == ".ipynb"]
+    chapters_folder = (qfile.resolve().parent / config.CHAPTERS.name).resolve()
+    outside = [p for p in listed if p.resolve().parent != chapters_folder]
+    if outside:
+        raise DataError(
+            qfile,
+            "executed notebook chapters must be listed in "
+            f"{config.CHAPTERS.name}/ (the folder the build stages them in), got "
+            + ", ".join(str(p.relative_to(qfile.resolve().parent)) for p in outside),
+            column="book.chapters",
+        )
+    missing = [p.name for p in listed if not (notebooks / p.name).is_file()]
+    if missing:
+        raise DataError(
+            qfile,
+            f"chapter(s) {', '.join(missing)} listed but not executed into {notebooks}",
+            column="book.chapters",
+        )
+    for path in listed:
+        expected = (titles or {}).get(path.name)
+        render.check_notebook_chapter(notebooks / path.name, expected)
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
+    try:
+        for path in listed:
+            shutil.copy2(notebooks / path.name, staging / path.name)
+        if (notebooks / "figures").is_dir():
+            shutil.copytree(notebooks / "figures", staging / "figures")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, dest)
+    return dest
 
 
 def _read_cache(final: Path) -> dict[str, str]:
@@ -218,7 +317,8 @@ def build(
 
     data_dir = prepare_data(paths=paths)
     job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
-    execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
+    notebooks = execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
+    stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
     return render.render(engine=engine, date=sources.data_date())
 
 
@@ -232,8 +332,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repetitions", type=int, default=config.DEFAULT_REPETITIONS)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    from helpers.errors import DataError
-
     try:
         result = build(
             engine=args.engine,

@@ -32,6 +32,9 @@ SHAPES: Path = ROOT / "shapes"
 NOTEBOOKS: Path = ROOT / "notebooks"
 REPORT: Path = ROOT / "report"
 QUARTO_FILE: Path = ROOT / "_quarto.yml"
+# Executed notebook chapters, staged where _quarto.yml lists them (generated, never committed):
+# Quarto's output paths mirror input paths, so the site gets kapitler/levekar.html.
+CHAPTERS: Path = ROOT / "kapitler"
 
 
 def build_dir() -> Path:
@@ -45,6 +48,14 @@ def build_data_dir() -> Path:
 
 def build_notebooks_dir() -> Path:
     return build_dir() / "notebooks"
+
+
+def chapters_dir() -> Path:
+    """Where the build stages the executed chapters: ``kapitler/`` (as ``_quarto.yml`` lists
+    them); a private build (``OSLOHELSA_BUILD`` set elsewhere) stages inside its own folder."""
+    if build_dir() == (ROOT / "build").resolve():
+        return CHAPTERS.resolve()
+    return build_dir() / "kapitler"
 
 
 def output_dir() -> Path:

@@ -169,19 +169,31 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     return (meta if isinstance(meta, dict) else {}), text[match.end() :]
 
 
-def _has_level1_heading(markdown: str) -> bool:
+def front_matter(text: str) -> dict[str, Any]:
+    """The YAML front matter at the top of ``text`` (``---`` … ``---``), or ``{}``."""
+    return _front_matter(text)[0]
+
+
+def level1_headings(markdown: str) -> list[str]:
+    """The level-1 ATX headings of ``markdown`` (outside code fences): each starts a chapter."""
+    found: list[str] = []
     in_fence = False
     for line in markdown.splitlines():
         if _FENCE.match(line):
             in_fence = not in_fence
         elif not in_fence and _LEVEL1.match(line):
-            return True
-    return False
+            found.append(line.strip())
+    return found
 
 
-def _with_title(markdown: str, title: str | None) -> str:
+def _has_level1_heading(markdown: str) -> bool:
+    return bool(level1_headings(markdown))
+
+
+def _with_title(markdown: str, title: str | None, ident: str | None = None) -> str:
     if title and not _has_level1_heading(markdown):
-        return f"# {title}\n\n{markdown}"
+        attr = f" {{#{ident}}}" if ident else ""
+        return f"# {title}{attr}\n\n{markdown}"
     return markdown
 
 
@@ -308,7 +320,48 @@ def notebook_to_markdown(path: Path, assets: Path) -> ChapterText:
                 continue
             parts.extend(_code_outputs(cell, options, assets, stem, number, alts))
     markdown = "\n\n".join(p.strip("\n") for p in parts if p.strip()) + "\n"
-    return ChapterText(path, _with_title(markdown, title), alts, title)
+    return ChapterText(path, _with_title(markdown, title, f"sec-{stem}"), alts, title)
+
+
+def check_notebook_chapter(path: Path, title: str | None = None) -> None:
+    """Quarto's rules for an executed notebook chapter, else DataError naming file and cell.
+
+    The chapter's title is its front matter, a first raw cell of YAML with ``title:`` (``title``,
+    if given, is the one it must be); no other level-1 heading, in a Markdown cell or a cell's
+    Markdown output, may follow: Quarto would number it as a chapter of its own.
+    """
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception as exc:  # nbformat raises several unrelated types
+        raise DataError(path, f"cannot read the notebook: {exc}") from exc
+    first = nb.cells[0] if nb.cells else None
+    meta = front_matter(first.source) if first is not None and first.cell_type == "raw" else {}
+    found = meta.get("title")
+    if not isinstance(found, str) or not found.strip():
+        raise DataError(
+            path,
+            "a notebook chapter needs a first raw cell with YAML front matter giving its "
+            "'title' (the build adds it after papermill runs)",
+            row="cell 1",
+        )
+    if title is not None and found != title:
+        raise DataError(path, f"chapter title is {found!r}, expected {title!r}", row="cell 1")
+    for number, cell in enumerate(nb.cells, start=1):
+        texts = [_as_text(cell.get("source", ""))] if cell.cell_type == "markdown" else []
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if "text/markdown" in output.get("data", {}):
+                texts.append(_as_text(output["data"]["text/markdown"]))
+        headings = [h for text in texts for h in level1_headings(text)]
+        if headings:
+            raise DataError(
+                path,
+                f"level-1 heading {headings[0]!r} after the title {found!r}: a chapter's title "
+                "comes from its front matter only (Quarto would number a second chapter); "
+                "use '##' for sections",
+                row=f"cell {number}",
+            )
 
 
 def _markdown_cell(cell: Any, source: str, assets: Path, stem: str, number: int) -> str:
@@ -827,11 +880,18 @@ def _render_embedded(
 
 
 def _render_quarto(quarto: str, quarto_file: Path, site: Path, when: dt.date) -> None:
-    """``quarto render`` of the whole book; ``-M date:…`` pins the date (not Quarto's ``today``)."""
+    """``quarto render`` of the whole book; ``-M date:…`` pins the date (not Quarto's ``today``).
+
+    Quarto runs with this interpreter's Python (``QUARTO_PYTHON``, unless already set), the
+    environment the notebooks were executed in.
+    """
     root = quarto_file.resolve().parent
+    env = {**os.environ}
+    env.setdefault("QUARTO_PYTHON", sys.executable)
     completed = subprocess.run(
         [quarto, "render", str(root), "--output-dir", str(site), "-M", f"date:{when.isoformat()}"],
         cwd=root,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
@@ -881,7 +941,7 @@ def render(
     ``engine``: ``"quarto"`` (the Quarto CLI), ``"embedded"`` (pandoc + typst) or ``"auto"``
     (Quarto if it is on PATH and the chapters are where ``_quarto.yml`` says, else embedded).
     ``notebooks_dir``: take .ipynb chapters from this folder instead (embedded engine only; for
-    the real project it defaults to ``config.build_notebooks_dir()``).
+    the real project it defaults to where the build staged them, ``config.chapters_dir()``).
     ``quarto_file``: another project's ``_quarto.yml`` (tests). ``date``: the build date.
     """
     if engine not in ENGINES:
@@ -890,9 +950,9 @@ def render(
     is_real_project = qfile.resolve() == config.QUARTO_FILE.resolve()
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else None
     if nb_dir is None and is_real_project:
-        default_nb = config.build_notebooks_dir()
-        if default_nb != (config.ROOT / "build" / "notebooks").resolve():
-            nb_dir = default_nb
+        staged = config.chapters_dir()
+        if staged != config.CHAPTERS.resolve():  # a private build stages in its own folder
+            nb_dir = staged
     out = Path(out_dir) if out_dir is not None else config.output_dir()
     out = out.resolve()
     when = build_date(date, load_project(qfile)["book"].get("date"))

@@ -276,7 +276,10 @@ def planned_section(planned: list[Indicator]) -> None:
 
 
 def area_intro(catalogue: Catalogue, area: str) -> None:
-    """Chapter title, what the chapter holds, the area's vision and its mål from the strategy."""
+    """What the chapter holds, the area's vision and its mål from the strategy.
+
+    The chapter's title is not shown here: the build gives every executed chapter its title as
+    front matter (Quarto would number a second level-1 heading as a chapter of its own)."""
     entry = catalogue.area(area)
     n_available = len(catalogue.available(area))
     holds = (
@@ -287,7 +290,6 @@ def area_intro(catalogue: Catalogue, area: str) -> None:
         "viser målene og indikatorene som er planlagt, med kildene som skal levere dem."
     )
     lines = [f"- **{g.nr}** {g.text_nb}" for g in entry.goals]
-    show(f"# {entry.title_nb} {{#sec-{area}}}")
     show(
         f"Innsatsområde {entry.number} i Folkehelsestrategi for Oslo 2023–2030. {holds}\n\n"
         f"{entry.vision_nb}\n\n**Mål i strategien:**\n\n" + "\n".join(lines)
