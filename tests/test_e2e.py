@@ -232,3 +232,30 @@ def test_unchanged_inputs_reuse_executed_notebooks(built, monkeypatch):
     monkeypatch.setenv("OSLOHELSA_OUTPUT", str(built[1] / "out"))
     build.build(engine="embedded", repetitions=20_000)
     assert _digests(built[1]) == before
+
+
+def test_built_tree_follows_quartos_book_rules(built, html):
+    """Issue #13, on the real build: every chapter in _quarto.yml exists once built (notebooks
+    staged in the build's kapitler/), every executed chapter starts with front matter whose title
+    is the area's bokmål name (the build's title for the others), and each title is one <h1>."""
+    from helpers import build, render
+
+    staged = built[1] / "build" / "kapitler"
+    assert config.chapters_dir() == staged.resolve()
+    titles = {job.output: job.title for job in build.jobs()}
+    for chapter in render.chapters():
+        path = staged / chapter.name if chapter.suffix == ".ipynb" else chapter
+        assert path.is_file(), path
+        if chapter.suffix == ".ipynb":
+            render.check_notebook_chapter(path, titles[chapter.name])
+    for area in config.AREAS.values():
+        nb = nbformat.read(staged / f"{area.id}.ipynb", as_version=4)
+        assert nb.cells[0].cell_type == "raw"
+        assert render.front_matter(nb.cells[0].source) == {"title": area.title_nb}
+    assert (staged / "figures").is_dir()
+    h1 = [
+        re.sub(r"<[^>]+>", "", re.sub(r'<span class="header-section-number">[^<]*</span>', "", t))
+        for t in re.findall(r"<h1[^>]*>(.*?)</h1>", html, flags=re.DOTALL)
+    ]
+    for title in titles.values():
+        assert [t.strip() for t in h1].count(title) == 1, (title, h1)

@@ -11,6 +11,7 @@ import base64
 import io
 import os
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -24,22 +25,23 @@ from nbformat.v4 import (
     new_raw_cell,
 )
 
-from helpers import config, render
+from helpers import build, config, render
 from helpers.errors import DataError
 
 DATE = "2025-03-14"
 
-# The chapters issue #3 fixes for the real report, in order.
+# The chapters issue #3 fixes for the real report, in order; placed as issue #13 and Quarto's book
+# rules require (home page index.qmd at the root, executed notebooks staged in kapitler/).
 EXPECTED_CHAPTERS = [
-    "report/index.qmd",
-    "build/notebooks/oversikt.ipynb",
-    "build/notebooks/levekar.ipynb",
-    "build/notebooks/oppvekst_utdanning.ipynb",
-    "build/notebooks/nabolag_moteplasser.ipynb",
-    "build/notebooks/klima_miljo.ipynb",
-    "build/notebooks/levevaner_helsetjenester.ipynb",
+    "index.qmd",
+    "kapitler/oversikt.ipynb",
+    "kapitler/levekar.ipynb",
+    "kapitler/oppvekst_utdanning.ipynb",
+    "kapitler/nabolag_moteplasser.ipynb",
+    "kapitler/klima_miljo.ipynb",
+    "kapitler/levevaner_helsetjenester.ipynb",
     "report/metode.qmd",
-    "build/notebooks/kilder.ipynb",
+    "kapitler/kilder.ipynb",
 ]
 
 # Keys checked against Quarto's documentation (quarto.org/docs/reference/...):
@@ -86,8 +88,13 @@ def make_notebook(
     caption: str = "Kart over syntetiske bydeler",
     alt: str = "Søylediagram med tre syntetiske søyler",
     error: bool = False,
+    front_matter: bool = False,
 ) -> Path:
-    """Write a small executed notebook like the ones papermill leaves in build/notebooks."""
+    """Write a small executed notebook like the ones papermill leaves in build/notebooks.
+
+    ``front_matter``: the title is a first raw YAML cell, as the build writes it (the real
+    chapters); otherwise it is a ``#`` heading in the first Markdown cell.
+    """
     params = new_code_cell('area = "levekar"\nseed = 2030', execution_count=1)
     params.metadata["tags"] = ["parameters"]
     injected = new_code_cell('area = "levekar"', execution_count=2)
@@ -149,10 +156,11 @@ def make_notebook(
         execution_count=6,
         outputs=[new_output("display_data", data={"text/markdown": "HIDDEN_OUTPUT"})],
     )
+    intro = f"Innledning med æøå og se @{label} og @tbl-andel."
     cells = [
         params,
         injected,
-        new_markdown_cell(f"# {title}\n\nInnledning med æøå og se @{label} og @tbl-andel."),
+        new_markdown_cell(intro if front_matter else f"# {title}\n\n{intro}"),
         figure,
         table,
         html_out,
@@ -177,6 +185,8 @@ def make_notebook(
     nb = new_notebook(
         cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}}
     )
+    if front_matter:
+        build.set_title(nb, title)
     nbformat.write(nb, str(path))
     return path
 
@@ -191,8 +201,10 @@ def make_project(tmp_path: Path, *, error: bool = False) -> Path:
         encoding="utf-8",
     )
     make_notebook(tmp_path / "nb" / "forste.ipynb", "Første område", error=error)
-    # Same template, same label: the renderer must keep ids unique.
-    make_notebook(tmp_path / "nb" / "andre.ipynb", "Andre område", caption="Andre kart")
+    # Same template, same label: the renderer must keep ids unique. Its title is front matter.
+    make_notebook(
+        tmp_path / "nb" / "andre.ipynb", "Andre område", caption="Andre kart", front_matter=True
+    )
     (tmp_path / "report" / "metode.qmd").write_text(
         "# Metode for test\n\nUlikhetsindeks $\\beta_1$.\n", encoding="utf-8"
     )
@@ -291,6 +303,70 @@ def test_real_quarto_yml_uses_only_documented_keys():
     assert (config.ROOT / css).is_file()
 
 
+def site_page(chapter: Path, root: Path = config.ROOT) -> str:
+    """Quarto's page for a chapter: output paths mirror input paths (index.qmd -> index.html)."""
+    return chapter.relative_to(root).with_suffix(".html").as_posix()
+
+
+def test_real_book_home_page_is_index_at_project_root_and_unnumbered():
+    """Quarto book rules (book-structure docs; book-config.ts: 'Book contents must include a home
+    page'): the first chapter is index.qmd/.md/.ipynb in the project root. Its heading carries
+    {.unnumbered}, so the front page is not chapter 1 (book-shared.ts isNumberedChapter)."""
+    listed = render.chapters()
+    first = listed[0]
+    assert first.parent == config.ROOT and first.name in {"index.qmd", "index.md", "index.ipynb"}
+    assert first.is_file()
+    assert [site_page(p) for p in listed].count("index.html") == 1
+    headings = render.level1_headings(first.read_text(encoding="utf-8"))
+    assert len(headings) == 1 and re.search(r"\{[^}]*\.unnumbered[^}]*\}\s*$", headings[0])
+    assert not (config.REPORT / "index.qmd").exists(), "a second index page would be a chapter"
+
+
+def test_real_book_pages_have_clean_urls():
+    """No page of the site under build/: the executed chapters are staged in kapitler/."""
+    pages = [site_page(p) for p in render.chapters()]
+    assert pages == [
+        "index.html",
+        "kapitler/oversikt.html",
+        "kapitler/levekar.html",
+        "kapitler/oppvekst_utdanning.html",
+        "kapitler/nabolag_moteplasser.html",
+        "kapitler/klima_miljo.html",
+        "kapitler/levevaner_helsetjenester.html",
+        "report/metode.html",
+        "kapitler/kilder.html",
+    ]
+    project = yaml.safe_load(config.QUARTO_FILE.read_text(encoding="utf-8"))
+    for path in [*pages, *project["project"]["render"], project["project"]["output-dir"]]:
+        assert "build" not in Path(path).parts and ".." not in Path(path).parts, path
+    # Everything Quarto is told to render is a chapter (a stray page would get its own URL).
+    rendered = {p for pattern in project["project"]["render"] for p in config.ROOT.glob(pattern)}
+    assert {p for p in rendered if p.suffix == ".qmd"} <= set(render.chapters())
+
+
+def test_real_notebook_chapters_are_the_build_jobs_with_their_titles():
+    """Each executed chapter is one papermill job, staged in kapitler/ and titled by the build;
+    an area's title is its bokmål name (helpers.config.AREAS)."""
+    listed = [p for p in render.chapters() if p.suffix == ".ipynb"]
+    jobs = build.jobs()
+    assert [p.name for p in listed] == [job.output for job in jobs]
+    assert {p.parent for p in listed} == {config.CHAPTERS}
+    titles = {job.output: job.title for job in jobs}
+    for area in config.AREAS.values():
+        assert titles[f"{area.id}.ipynb"] == area.title_nb
+    assert titles["oversikt.ipynb"] == "Oversikt" and titles["kilder.ipynb"] == "Data og kilder"
+
+
+@pytest.mark.parametrize("path", sorted(config.NOTEBOOKS.glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebook_templates_write_no_title_heading(path):
+    """The title comes from the build's front matter only; a '#' heading in a template would
+    make Quarto number a second chapter ("3 Levekår", then "4 Levekår")."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            assert not render.level1_headings(cell.source), f"{path.name}: cell {cell.id}"
+
+
 # ---------------------------------------------------------------------------------------------
 # Chapter list, cell options
 # ---------------------------------------------------------------------------------------------
@@ -341,6 +417,25 @@ def test_html_has_titles_figure_table_and_no_code(rendered):
     assert ">Figur 1.1</a>" in html and ">Tabell 2.1</a>" in html
     assert "Innhold" in html and 'lang="nb"' in html
     assert "<math" in html  # MathML
+
+
+def h1_texts(html: str) -> list[str]:
+    """The text of every <h1> element (tags and section numbers stripped)."""
+    out = []
+    for inner in re.findall(r"<h1[^>]*>(.*?)</h1>", html, flags=re.DOTALL):
+        inner = re.sub(r'<span class="header-section-number">[^<]*</span>', "", inner)
+        out.append(re.sub(r"<[^>]+>", "", inner).strip())
+    return out
+
+
+def test_every_chapter_title_is_shown_once(rendered):
+    """'Andre område' is front matter (as the build writes it), the others headings: one <h1>
+    each; the front-matter title keeps the chapter's id (sec-<file name>)."""
+    html = rendered[0].html.read_text(encoding="utf-8")
+    titles = h1_texts(html)
+    for title in ("Om testrapporten", "Første område", "Andre område", "Metode for test"):
+        assert titles.count(title) == 1, titles
+    assert re.search(r'<h1[^>]*id="sec-andre"', html)
 
 
 def test_chapter_order_in_html_follows_quarto_yml(rendered):
@@ -492,13 +587,14 @@ def test_build_date_falls_back_to_fixed_book_date(monkeypatch):
 FAKE_QUARTO = """#!/bin/sh
 # Stand-in for the Quarto CLI: records its arguments, writes what `quarto render` would.
 echo "$@" > "{log}"
+echo "QUARTO_PYTHON=$QUARTO_PYTHON" >> "{log}"
 out=""
 while [ $# -gt 0 ]; do
   if [ "$1" = "--output-dir" ]; then out="$2"; fi
   shift
 done
-mkdir -p "$out/report"
-echo "<html>quarto</html>" > "$out/report/index.html"
+mkdir -p "$out"
+echo "<html>quarto</html>" > "$out/index.html"
 printf '%%PDF-1.7 quarto' > "$out/oslohelsa.pdf"
 """
 
@@ -513,14 +609,19 @@ def test_auto_engine_uses_quarto_when_on_path(tmp_path, monkeypatch):
     script.write_text(FAKE_QUARTO.replace("{log}", str(log)), encoding="utf-8")
     script.chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.delenv("QUARTO_PYTHON", raising=False)
     result = render.render(tmp_path / "site", quarto_file=qfile, date=DATE)
     assert result.engine == "quarto"
     assert result.pdf == (tmp_path / "site" / "oslohelsa.pdf").resolve()
     assert result.pdf.read_bytes().startswith(b"%PDF")
     assert result.html.read_text(encoding="utf-8") == "<html>quarto</html>\n"
-    args = log.read_text(encoding="utf-8").split()
+    lines = log.read_text(encoding="utf-8").splitlines()
+    args = lines[0].split()
     assert args[:2] == ["render", str(tmp_path.resolve())] and "--output-dir" in args
     assert args[args.index("-M") + 1] == f"date:{DATE}"  # the data's date, not Quarto's today
+    # Quarto reads the notebooks with the Python that executed them.
+    assert lines[1] == f"QUARTO_PYTHON={sys.executable}"
+    assert result.html == (tmp_path / "site" / "index.html").resolve()  # the home page at the root
 
 
 def test_quarto_engine_without_quarto_is_a_clear_error(tmp_path, monkeypatch):
@@ -540,3 +641,125 @@ def test_cli_renders_embedded(tmp_path, capsys):
     assert code == 0
     assert (out / "index.html").is_file() and (out / "oslohelsa.pdf").is_file()
     assert "embedded" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------------------------
+# Staging the executed chapters where the book lists them (helpers.build.stage_chapters)
+# ---------------------------------------------------------------------------------------------
+
+STAGED_TITLES = {"forste.ipynb": "Første område", "andre.ipynb": "Andre område"}
+
+
+def make_book(tmp_path: Path, chapters: list[str] | None = None) -> tuple[Path, Path]:
+    """A tiny book laid out like the real one: index.qmd at the root, notebook chapters listed in
+    kapitler/, executed notebooks (front-matter titles, as the build writes them) in build/."""
+    root = tmp_path / "book"
+    executed = root / "build" / "notebooks"
+    executed.mkdir(parents=True)
+    (root / "index.qmd").write_text("# Forside {.unnumbered}\n\nTekst.\n", encoding="utf-8")
+    for name, title in STAGED_TITLES.items():
+        make_notebook(executed / name, title, front_matter=True)
+    book = {
+        "title": "Testbok",
+        "author": "Testforfatter",
+        "chapters": chapters or ["index.qmd", "kapitler/forste.ipynb", "kapitler/andre.ipynb"],
+    }
+    qfile = root / "_quarto.yml"
+    qfile.write_text(
+        yaml.safe_dump({"project": {"type": "book"}, "book": book}, allow_unicode=True),
+        encoding="utf-8",
+    )
+    return qfile, executed
+
+
+def test_stage_chapters_puts_executed_notebooks_where_the_book_lists_them(tmp_path):
+    """Staged chapters replace the old ones whole; then both renderers find every chapter."""
+    qfile, executed = make_book(tmp_path)
+    dest = qfile.parent / "kapitler"
+    dest.mkdir()
+    (dest / "stale.ipynb").write_text("{}", encoding="utf-8")
+    staged = build.stage_chapters(executed, dest, quarto_file=qfile, titles=STAGED_TITLES)
+    assert staged == dest
+    assert sorted(p.name for p in dest.iterdir()) == ["andre.ipynb", "figures", "forste.ipynb"]
+    assert (dest / "figures" / "andre-gradient.png").is_file()
+    assert all(p.is_file() for p in render.chapters(qfile))
+    assert sorted(p.name for p in qfile.parent.iterdir()) == [
+        "_quarto.yml",
+        "build",
+        "index.qmd",
+        "kapitler",
+    ]
+    assert [site_page(p, qfile.parent) for p in render.chapters(qfile)] == [
+        "index.html",
+        "kapitler/forste.html",
+        "kapitler/andre.html",
+    ]
+    result = render.render(tmp_path / "site", engine="embedded", quarto_file=qfile, date=DATE)
+    titles = h1_texts(result.html.read_text(encoding="utf-8"))
+    assert [titles.count(t) for t in ("Forside", *STAGED_TITLES.values())] == [1, 1, 1], titles
+    assert "Første område" in pdf_text(result.pdf)
+
+
+def test_stage_chapters_refuses_a_second_title_heading(tmp_path):
+    """A notebook that still prints '# Title' (as report.area_intro did): Quarto would number
+    two chapters. Nothing already staged is touched."""
+    qfile, executed = make_book(tmp_path)
+    nb = nbformat.read(executed / "andre.ipynb", as_version=4)
+    nb.cells.insert(
+        3,
+        new_code_cell(
+            "report.area_intro(cat, area)",
+            outputs=[new_output("display_data", data={"text/markdown": "# Andre område"})],
+        ),
+    )
+    nbformat.write(nb, executed / "andre.ipynb")
+    dest = qfile.parent / "kapitler"
+    dest.mkdir()
+    (dest / "forste.ipynb").write_text("published", encoding="utf-8")
+    with pytest.raises(DataError, match=r"andre\.ipynb, cell 4: level-1 heading '# Andre område'"):
+        build.stage_chapters(executed, dest, quarto_file=qfile, titles=STAGED_TITLES)
+    assert (dest / "forste.ipynb").read_text(encoding="utf-8") == "published"
+    assert sorted(p.name for p in dest.parent.iterdir()) == [
+        "_quarto.yml",
+        "build",
+        "index.qmd",
+        "kapitler",
+    ]
+
+
+def test_stage_chapters_needs_the_expected_front_matter_title(tmp_path):
+    """A chapter without front matter, or with another title than the build's, is refused."""
+    qfile, executed = make_book(tmp_path)
+    wrong = {**STAGED_TITLES, "andre.ipynb": "Tredje område"}
+    with pytest.raises(DataError, match=r"andre\.ipynb, cell 1: .*expected 'Tredje område'"):
+        build.stage_chapters(executed, qfile.parent / "kapitler", quarto_file=qfile, titles=wrong)
+    make_notebook(executed / "forste.ipynb", "Første område")  # title as a heading only
+    with pytest.raises(DataError, match=r"forste\.ipynb, cell 1: .*front matter"):
+        build.stage_chapters(executed, qfile.parent / "kapitler", quarto_file=qfile)
+    assert not (qfile.parent / "kapitler").exists()
+
+
+def test_stage_chapters_refuses_notebook_chapters_listed_elsewhere(tmp_path):
+    """A notebook chapter listed under build/ would give the site build/... URLs."""
+    qfile, executed = make_book(tmp_path, ["index.qmd", "build/notebooks/forste.ipynb"])
+    with pytest.raises(DataError, match=r"kapitler/.*build/notebooks/forste\.ipynb"):
+        build.stage_chapters(executed, qfile.parent / "kapitler", quarto_file=qfile)
+
+
+def test_stage_chapters_names_a_chapter_the_build_did_not_make(tmp_path):
+    qfile, executed = make_book(tmp_path)
+    (executed / "andre.ipynb").unlink()
+    with pytest.raises(DataError, match=r"andre\.ipynb listed but not executed"):
+        build.stage_chapters(executed, qfile.parent / "kapitler", quarto_file=qfile)
+
+
+@pytest.mark.parametrize("title", ["Levekår", "Klima: miljø", "«Sitat» og 'fnutter'"])
+def test_set_title_writes_one_front_matter_cell(title):
+    """The build's front matter: first cell, raw, YAML with the title; setting it again (a
+    reused notebook) replaces it instead of adding another."""
+    nb = new_notebook(cells=[new_markdown_cell("Tekst.")])
+    build.set_title(nb, "Gammel tittel")
+    build.set_title(nb, title)
+    assert [c.cell_type for c in nb.cells] == ["raw", "markdown"]
+    assert nb.cells[0].source.startswith("---\n") and nb.cells[0].source.endswith("\n---")
+    assert render.front_matter(nb.cells[0].source) == {"title": title}
