@@ -49,14 +49,14 @@ EXPECTED_CHAPTERS = [
 #   formats/typst.html, formats/ipynb + cells-jupyter (execute), authoring language (language).
 ALLOWED_TOP = {"project", "book", "lang", "language", "date-format", "execute", "format"}
 ALLOWED_PROJECT = {"type", "output-dir", "render"}
-ALLOWED_BOOK = {"title", "subtitle", "author", "date", "chapters", "output-file"}
+ALLOWED_BOOK = {"title", "subtitle", "author", "date", "chapters", "output-file", "downloads"}
 ALLOWED_EXECUTE = {"enabled", "echo"}
 ALLOWED_FORMATS = {
     "html": {"toc", "number-sections", "css"},
     "typst": {"papersize", "toc", "number-sections", "section-numbering", "margin", "fontsize"},
 }
 # Quarto's documented language strings (src/resources/language/_language.yml).
-ALLOWED_LANGUAGE = {"crossref-ch-prefix", "toc-title-document"}
+ALLOWED_LANGUAGE = {"crossref-ch-prefix", "toc-title-document", "tools-download"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,6 +289,8 @@ def test_real_quarto_yml_uses_only_documented_keys():
     assert set(project["project"]) <= ALLOWED_PROJECT
     assert project["project"]["type"] == "book"
     assert set(project["book"]) <= ALLOWED_BOOK
+    # The download button links the book's single-file format: the Typst PDF, oslohelsa.pdf.
+    assert project["book"].get("downloads", ["pdf"]) == ["pdf"] and "typst" in project["format"]
     assert project["book"]["author"], "Quarto's Typst book template needs book.author"
     assert project["book"]["output-file"] == Path(render.PDF_NAME).stem
     assert set(project["execute"]) <= ALLOWED_EXECUTE
