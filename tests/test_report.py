@@ -96,7 +96,7 @@ def test_planned_section_lists_sources(cat, shown):
 
 def test_overview_and_coverage(cat, result):
     table = report.overview_table([result])
-    assert table.loc[0, "SII (95 % KI)"].count(",") >= 2
+    assert table.loc[0, report.OVERVIEW_SII].count(",") >= 2
     assert "Klima og miljø: 0 med data" in report.coverage_text(cat)
 
 

@@ -204,14 +204,15 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
 
 
 def _sii_line(ax: plt.Axes, table: pd.DataFrame, result: IndicatorResult) -> None:
-    """Fitted line value(x) = mean − SII·(x − ½); SII is disadvantaged minus advantaged end."""
-    weights = table["denominator"] / table["denominator"].sum()
-    mean = float((weights * table["value"]).sum())
+    """The fitted SII line (a curve when fitted on the logit or log scale) and the band between
+    the lines with the model-based slope limits through the fitted midpoint."""
+    fit = result.fit
+    if fit is None:
+        return
     x = np.linspace(0, 1, 50)
-    sii = result.sii
-    ax.plot(x, mean - sii.sii * (x - 0.5), color="#e6550d", linewidth=1.5, label="SII-linje")
-    lo = mean - sii.sii_lower * (x - 0.5)
-    hi = mean - sii.sii_upper * (x - 0.5)
+    ax.plot(x, fit.value_at(x), color="#e6550d", linewidth=1.5, label="SII-linje")
+    lo = fit.value_at(x, fit.slope_lower)
+    hi = fit.value_at(x, fit.slope_upper)
     ax.fill_between(x, np.minimum(lo, hi), np.maximum(lo, hi), color="#e6550d", alpha=0.15, lw=0)
 
 

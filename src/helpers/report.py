@@ -119,20 +119,37 @@ def finding(result: IndicatorResult) -> str:
         f"{ind.name_nb}: {oslo}fra {text.number(lo['value'])} i {lo['geo_name']} "
         f"til {text.number(hi['value'])} i {hi['geo_name']}."
     )
-    if result.sii is None:
+    if result.sii is None or result.fit is None:
         return first
-    s = result.sii
-    direction = "høyere" if s.sii >= 0 else "lavere"
-    certain = (s.sii_lower > 0) or (s.sii_upper < 0)
-    sii_unit = "prosentpoeng" if ind.unit == "percent" else unit
-    second = (
-        f" Langs hele den sosiale gradienten er verdien {text.number(abs(s.sii))} {sii_unit} "
-        f"{direction} i den mest ressurssvake enn i den mest ressurssterke enden "
-        f"(SII {text.estimate(s.sii, s.sii_lower, s.sii_upper)}; "
-        f"RII {text.estimate(s.rii, s.rii_lower, s.rii_upper, 2)})"
+    return first + " " + gradient_sentence(result)
+
+
+_SCALE_NB = {"logit": "logit-skala", "log": "log-skala", "": "den opprinnelige skalaen"}
+
+
+def gradient_sentence(result: IndicatorResult) -> str:
+    """The gradient in words: SII and RII with the interval that includes the variation between
+    bydeler; "tydelig" only when that interval excludes no difference."""
+    f, ind = result.fit, result.indicator
+    sii_unit = "prosentpoeng" if ind.unit == "percent" else ind.unit_nb
+    direction = "høyere" if f.sii >= 0 else "lavere"
+    sentence = (
+        f"Langs den sosiale gradienten er den beregnede verdien {text.number(abs(f.sii))} "
+        f"{sii_unit} {direction} i den mest ressurssvake enden enn i den mest ressurssterke "
+        f"(SII {text.number(f.sii)}; RII {text.number(f.rii, 2)}, det vil si at linjens verdi i "
+        f"den ressurssvake enden er {text.number(f.rii, 2)} ganger verdien i den ressurssterke "
+        "enden)."
     )
-    second += "." if certain else ", men intervallet omfatter null: forskjellen er usikker."
-    return first + second
+    between = text.interval(f.sii_lower, f.sii_upper)
+    if f.clear:
+        return sentence + (
+            f" Gradienten er tydelig: også 95 % konfidensintervallet som tar med variasjonen "
+            f"mellom bydelene ({between}), utelukker null."
+        )
+    return sentence + (
+        f" Når variasjonen mellom bydelene tas med, omfatter 95 % konfidensintervallet null "
+        f"({between}), så vi kan ikke si at det er en tydelig gradient."
+    )
 
 
 def indicator_section(
@@ -163,9 +180,10 @@ def indicator_section(
         figure(
             plots.gradient_chart(result),
             f"{ind.id}-gradient",
-            f"{where} etter bydelenes sosioøkonomiske rang. Linjen er SII-regresjonen, "
-            "det skraverte området 95 % konfidensintervall for helningen; "
-            "punktstørrelse viser befolkningen.",
+            f"{where} etter bydelenes sosioøkonomiske rang. Linjen er SII-regresjonen"
+            + (f" (beregnet på {_SCALE_NB[result.fit.transform]})" if result.fit.transform else "")
+            + ", det skraverte området 95 % konfidensintervall for helningen med variasjonen "
+            "mellom bydelene; punktstørrelse viser befolkningen.",
             f"Punktdiagram av {ind.name_nb.lower()} mot sosioøkonomisk rang med regresjonslinje; "
             f"SII {text.number(result.sii.sii)}.",
             folder=area,
@@ -221,10 +239,20 @@ def summary_line(result: IndicatorResult) -> str:
             "som er den samme eller en overlappende indikator, så gradienten ville vært sirkulær."
         )
     parts = []
-    if result.sii is not None:
-        s = result.sii
-        parts.append(f"- SII: {text.estimate(s.sii, s.sii_lower, s.sii_upper)} (95 % KI)")
-        parts.append(f"- RII: {text.estimate(s.rii, s.rii_lower, s.rii_upper, 2)}")
+    if result.sii is not None and result.fit is not None:
+        s, f = result.sii, result.fit
+        scale = f" (beregnet på {_SCALE_NB[f.transform]})" if f.transform else ""
+        parts.append(
+            f"- SII{scale}: {text.number(f.sii)}; 95 % KI med variasjonen mellom bydelene "
+            f"{text.interval(f.sii_lower, f.sii_upper)}, bare tilfeldig variasjon i hver bydels "
+            f"tall {text.interval(s.sii_lower, s.sii_upper)}"
+        )
+        parts.append(
+            f"- RII (linjens verdi i den ressurssvake enden delt på verdien i den ressurssterke "
+            f"enden): {text.number(f.rii, 2)}; 95 % KI med variasjonen mellom bydelene "
+            f"{text.interval(f.rii_lower, f.rii_upper, 2)}, bare tilfeldig variasjon i hver "
+            f"bydels tall {text.interval(s.rii_lower, s.rii_upper, 2)}"
+        )
     if result.rci is not None and pd.notna(result.rci.estimate):
         r = result.rci
         parts.append(
@@ -294,6 +322,11 @@ def area_intro(catalogue: Catalogue, area: str) -> None:
     )
 
 
+#: Overview columns: the interval shown is the model-based one (variation between bydeler).
+OVERVIEW_SII = "SII (95 % KI med variasjon mellom bydeler)"
+OVERVIEW_RII = "RII (95 % KI med variasjon mellom bydeler)"
+
+
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
     """Every analysed indicator: Oslo value, best and worst bydel (by polarity), SII and RII."""
     rows = []
@@ -307,7 +340,7 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             good, bad = (hi, lo) if ind.polarity == "higher_is_better" else (lo, hi)
             best = f"{good['geo_name']} ({text.number(good['value'])})"
             worst = f"{bad['geo_name']} ({text.number(bad['value'])})"
-        s = res.sii
+        f = res.fit
         rows.append(
             [
                 f"{ind.name_nb} ({ind.unit_nb})",
@@ -315,8 +348,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
                 text.number(oslo),
                 best,
                 worst,
-                text.estimate(s.sii, s.sii_lower, s.sii_upper) if s else "",
-                text.estimate(s.rii, s.rii_lower, s.rii_upper, 2) if s else "",
+                text.estimate(f.sii, f.sii_lower, f.sii_upper) if f else "",
+                text.estimate(f.rii, f.rii_lower, f.rii_upper, 2) if f else "",
             ]
         )
     return pd.DataFrame(
@@ -327,8 +360,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             "Oslo",
             "Beste bydel",
             "Svakeste bydel",
-            "SII (95 % KI)",
-            "RII (95 % KI)",
+            OVERVIEW_SII,
+            OVERVIEW_RII,
         ],
     )
 
