@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from helpers import config, text
+from helpers import config, data, text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.gradient import IndicatorResult
 
@@ -75,6 +75,9 @@ def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
         rows.append(_table_row(row, str(int(row["order"]))))
     if result.oslo is not None:
         rows.append(_table_row(result.oslo, "", name=f"**{config.OSLO_NAME}**", decimals=decimals))
+    if result.indicator.id in data.PUBLISHED_VALUES:
+        for r in rows:  # the value is the publisher's; our population count is not its nevner
+            r[-1] = ""
     return pd.DataFrame(
         rows,
         columns=[
@@ -204,12 +207,22 @@ def indicator_section(
     show(
         text.markdown_table(
             bydel_table(result),
-            caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). {_excluded(result)}",
+            caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). "
+            + table_note(result),
             label=slug(f"{area}-{ind.id}"),
             widths=[6, 24, 16, 18, 16, 16],
         )
     )
     show(summary_line(result))
+
+
+def table_note(result: IndicatorResult) -> str:
+    """The bydel table's note: whose value it is, which population date is the denominator,
+    and what was suppressed or is missing."""
+    ind = result.indicator
+    parts = [data.PUBLISHED_VALUES.get(ind.id, ""), data.denominator_date(ind.id, result.period)]
+    parts.append(_excluded(result))
+    return " ".join(p for p in parts if p)
 
 
 def _excluded(result: IndicatorResult) -> str:
