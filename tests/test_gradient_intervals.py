@@ -130,6 +130,7 @@ def test_clear_gradient_needs_the_model_interval(cat):
     assert not res.fit.clear
     sentence = report.finding(res)
     assert "ikke si at det er en tydelig gradient" in sentence
+    assert "høyere" not in sentence and "lavere" not in sentence
     assert "tydelig: " not in sentence
     strong = _analyse(cat, _scatter(tidy_table(slope=-0.4), 0.2))
     assert strong.fit.clear and "Gradienten er tydelig" in report.finding(strong)

@@ -236,11 +236,7 @@ def analyse_indicator(
                 1.0 - used["rank"].to_numpy(float),  # ratio disadvantaged / advantaged end
                 confidence=confidence,
             )
-    trend, gap_trend = (
-        (None, None)
-        if circular
-        else _trend(rows, indicator, ranking, **opts)
-    )
+    trend, gap_trend = (None, None) if circular else _trend(rows, indicator, ranking, **opts)
     return IndicatorResult(
         indicator,
         period,
@@ -335,7 +331,9 @@ def gradient_fit(
             return scale * (lo_end - hi_end), lo_end / hi_end
 
         (sii_hat, rii_hat), (sii_a, rii_a), (sii_b, rii_b) = (
-            ends(b1), ends(lin.lower), ends(lin.upper)
+            ends(b1),
+            ends(lin.lower),
+            ends(lin.upper),
         )
         sii_lo, sii_hi = sorted((sii_a, sii_b))
         rii_lo, rii_hi = sorted((rii_a, rii_b))
@@ -380,9 +378,12 @@ def _trend(
     confidence: float,
     transform: bool = DEFAULT_SII_TRANSFORM,
 ) -> tuple[pd.DataFrame | None, models.TrendResult | None]:
-    """Over 3+ periods: phe_sii per year on the fixed ranking (the same measure as the headline
-    SII, so chart and table agree), and a model of the change in the gradient across years
-    (``models.trend_in_gap``: Poisson with offset when counts exist, cluster-robust by bydel)."""
+    """Over 3+ periods: the SII per year on the fixed ranking (the same measure as the headline
+    SII, so chart and table agree; ``lower``/``upper`` the model-based interval with the
+    variation between bydeler, ``lower_within``/``upper_within`` phe_sii's), and a model of the
+    change in the gradient across years (``models.trend_in_gap``: Poisson with offset when
+    counts exist, cluster-robust by bydel). The model uses only the years from the indicator's
+    latest series break (``Indicator.latest_break``), and needs 3 of them."""
     bydel = rows[(rows["geo_level"] == "bydel") & rows["flag"].eq("") & rows["value"].notna()]
     if bydel["year_end"].nunique() < 3:
         return None, None
@@ -397,13 +398,25 @@ def _trend(
             used, indicator, seed=seed, repetitions=repetitions, confidence=confidence,
             transform=transform,
         )  # fmt: skip
+        f = gradient_fit(used, indicator, transform=transform, confidence=confidence)
         per_year.append(
-            {"year_end": int(year), "sii": s.sii, "lower": s.sii_lower, "upper": s.sii_upper}
-        )
+            {
+                "year_end": int(year), "sii": s.sii, "lower": f.sii_lower, "upper": f.sii_upper,
+                "lower_within": s.sii_lower, "upper_within": s.sii_upper,
+            }
+        )  # fmt: skip
     if len(per_year) < 3:
         return None, None
     long = pd.concat(frames, ignore_index=True)
-    return pd.DataFrame(per_year), models.trend_in_gap(long, confidence=confidence)
+    brk = indicator.latest_break
+    if brk is not None:
+        long = long[long["year_end"] >= brk.year]
+    gap = (
+        models.trend_in_gap(long, confidence=confidence)
+        if long["year_end"].nunique() >= 3
+        else None
+    )
+    return pd.DataFrame(per_year), gap
 
 
 def for_area(
@@ -427,7 +440,12 @@ def for_area(
     ranking = rank_bydeler(tidy, catalogue, rank_by, rank_year)
     return [
         analyse_indicator(
-            tidy, ind, ranking, period=period, seed=seed, repetitions=repetitions,
+            tidy,
+            ind,
+            ranking,
+            period=period,
+            seed=seed,
+            repetitions=repetitions,
             sii_transform=sii_transform,
         )  # fmt: skip
         for ind in catalogue.available(area)

@@ -217,12 +217,26 @@ def _sii_line(ax: plt.Axes, table: pd.DataFrame, result: IndicatorResult) -> Non
 
 
 def trend_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> plt.Figure:
-    """SII per year with its 95 % interval: is the gap narrowing?"""
+    """SII per year with its model-based 95 % interval and the series breaks as dashed lines."""
     trend = result.trend
     fig, ax = _axes(ax, figsize=(6.4, 3.2))
     ax.fill_between(trend["year_end"], trend["lower"], trend["upper"], color=ACCENT, alpha=0.15)
     ax.plot(trend["year_end"], trend["sii"], color=ACCENT, marker="o", markersize=3)
     ax.axhline(0, color="#999999", linewidth=0.8)
+    years = trend["year_end"]
+    for brk in result.indicator.series_breaks:
+        if years.min() < brk.year <= years.max():
+            ax.axvline(brk.year - 0.5, color="#444444", linestyle="--", linewidth=1)
+            ax.annotate(
+                f"Brudd i serien {brk.year}",
+                (brk.year - 0.5, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                va="top",
+                fontsize=7,
+                color="#444444",
+            )
     ax.set_ylabel(f"SII ({_sii_unit(result)})")
     ax.set_xlabel("År")
     ax.yaxis.set_major_formatter(_comma_formatter(1))

@@ -132,26 +132,29 @@ _SCALE_NB = {"logit": "logit-skala", "log": "log-skala", "": "den opprinnelige s
 
 def gradient_sentence(result: IndicatorResult) -> str:
     """The gradient in words: SII and RII with the interval that includes the variation between
-    bydeler; "tydelig" only when that interval excludes no difference."""
+    bydeler. A direction ("høyere"/"lavere" at one end) and "tydelig" are said only when that
+    interval excludes no difference; otherwise the sentence says that it does not."""
     f, ind = result.fit, result.indicator
     sii_unit = "prosentpoeng" if ind.unit == "percent" else ind.unit_nb
-    direction = "høyere" if f.sii >= 0 else "lavere"
-    sentence = (
-        f"Langs den sosiale gradienten er den beregnede verdien {text.number(abs(f.sii))} "
-        f"{sii_unit} {direction} i den mest ressurssvake enden enn i den mest ressurssterke "
-        f"(SII {text.number(f.sii)}; RII {text.number(f.rii, 2)}, det vil si at linjens verdi i "
-        f"den ressurssvake enden er {text.number(f.rii, 2)} ganger verdien i den ressurssterke "
-        "enden)."
-    )
     between = text.interval(f.sii_lower, f.sii_upper)
+    rii = (
+        f"RII {text.number(f.rii, 2)}: linjens verdi i den ressurssvake enden er "
+        f"{text.number(f.rii, 2)} ganger verdien i den ressurssterke enden"
+    )
     if f.clear:
-        return sentence + (
-            f" Gradienten er tydelig: også 95 % konfidensintervallet som tar med variasjonen "
-            f"mellom bydelene ({between}), utelukker null."
+        direction = "høyere" if f.sii > 0 else "lavere"
+        return (
+            f"Langs den sosiale gradienten er verdien {text.number(abs(f.sii))} {sii_unit} "
+            f"{direction} i den mest ressurssvake enden enn i den mest ressurssterke (SII "
+            f"{text.number(f.sii)}; {rii}). Gradienten er tydelig: også 95 % "
+            f"konfidensintervallet som tar med variasjonen mellom bydelene ({between}), "
+            "utelukker null."
         )
-    return sentence + (
-        f" Når variasjonen mellom bydelene tas med, omfatter 95 % konfidensintervallet null "
-        f"({between}), så vi kan ikke si at det er en tydelig gradient."
+    return (
+        f"Linjen langs den sosiale gradienten gir en SII på {text.number(f.sii)} {sii_unit} "
+        f"({rii}), men når variasjonen mellom bydelene tas med, omfatter 95 % "
+        f"konfidensintervallet null ({between}). Vi kan derfor ikke si at det er en tydelig "
+        "gradient i noen retning."
     )
 
 
@@ -197,8 +200,9 @@ def indicator_section(
         figure(
             plots.trend_chart(result),
             f"{ind.id}-trend",
-            f"{ind.name_nb}: SII per år med 95 % konfidensintervall (fast rangering fra "
-            f"{result.ranking.year}). Positiv SII betyr høyere verdi i den ressurssvake enden.",
+            f"{ind.name_nb}: SII per år med 95 % konfidensintervall med variasjonen mellom "
+            f"bydelene (fast rangering fra {result.ranking.year}). Positiv SII betyr høyere verdi "
+            "i den ressurssvake enden." + _break_caption(result),
             f"Linjediagram av SII fra {int(first['year_end'])} ({text.number(first['sii'])}) "
             f"til {int(last['year_end'])} ({text.number(last['sii'])}).",
             folder=area,
@@ -214,6 +218,19 @@ def indicator_section(
         )
     )
     show(summary_line(result))
+
+
+def _break_caption(result: IndicatorResult) -> str:
+    """Chart caption text for the series breaks inside the years shown."""
+    if result.trend is None:
+        return ""
+    years = result.trend["year_end"]
+    breaks = [b for b in result.indicator.series_breaks if years.min() < b.year <= years.max()]
+    return "".join(
+        f" Den stiplede linjen markerer bruddet i serien i {b.year} ({b.reason_nb}); "
+        "tallene før og etter er ikke direkte sammenlignbare."
+        for b in breaks
+    )
 
 
 def table_note(result: IndicatorResult) -> str:
@@ -284,6 +301,13 @@ def summary_line(result: IndicatorResult) -> str:
     if result.gap_trend is not None:
         g = result.gap_trend
         years = f"{g.years[0]}–{g.years[-1]}"
+        brk = result.indicator.latest_break
+        if (
+            brk is not None
+            and result.trend is not None
+            and result.trend["year_end"].min() < brk.year
+        ):
+            years += f" (årene etter bruddet i serien i {brk.year}: {brk.reason_nb})"
         # The model's slope runs from the disadvantaged (rank 0) to the advantaged end; the
         # report's orientation is the reverse (positive = higher at the disadvantaged end).
         what = "log-rateratio" if g.scale == "log_rate" else "SII"
