@@ -67,7 +67,7 @@ def test_indicator_section_shows_map_gradient_trend_table(result, tmp_path, monk
     assert md.startswith("## Mottakere av uføretrygd")
     assert md.count("![") == 3  # map, gradient, trend
     assert "{#tbl-levekar-uforetrygd}" in md
-    assert "Prikket eller mangler" in md
+    assert "Små tall er prikket og holdt utenfor beregningene: Vestre Aker" in md
     assert len(list((tmp_path / "figs" / "levekar").glob("*.png"))) == 3
 
 

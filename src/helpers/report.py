@@ -114,17 +114,24 @@ def finding(result: IndicatorResult) -> str:
     lo, hi = extremes
     unit = ind.unit_nb
     oslo = (
-        f"{text.number(result.oslo['value'])} {unit} i Oslo i {result.period}, "
+        f"{text.number(result.oslo['value'])} {unit} i Oslo i {result.period}; "
         if result.oslo is not None and pd.notna(result.oslo["value"])
         else f"{result.period}: "
     )
     first = (
-        f"{ind.name_nb}: {oslo}fra {text.number(lo['value'])} i {lo['geo_name']} "
-        f"til {text.number(hi['value'])} i {hi['geo_name']}."
+        f"{ind.name_nb}: {oslo}lavest i {extreme_text(result, lo['value'])} og høyest i "
+        f"{extreme_text(result, hi['value'])}."
     )
     if result.sii is None or result.fit is None:
         return first
     return first + " " + gradient_sentence(result)
+
+
+def extreme_text(result: IndicatorResult, value: float, decimals: int = 1) -> str:
+    """Every published bydel printing as ``value`` (ties at printed precision named as ties)."""
+    pub = result.published
+    names = pub.loc[text.tied_at(pub["value"], value, decimals), "geo_name"]
+    return text.named_values(names, value, decimals)
 
 
 _SCALE_NB = {"logit": "logit-skala", "log": "log-skala", "": "den opprinnelige skalaen"}
@@ -243,11 +250,15 @@ def table_note(result: IndicatorResult) -> str:
 
 
 def _excluded(result: IndicatorResult) -> str:
-    if not result.excluded:
-        return ""
-    return (
-        f"Prikket eller mangler, og holdt utenfor beregningene: {text.join_names(result.excluded)}."
-    )
+    """Suppressed ("prikket") and missing bydeler, or that nothing had to be suppressed."""
+    table = result.table
+    unpublished = table["flag"].ne("") | table["value"].isna()
+    suppressed = table.loc[table["flag"].eq("prikket"), "geo_name"].tolist()
+    oslo = result.oslo
+    if oslo is not None and oslo.get("flag", "") == "prikket":
+        suppressed.append(config.OSLO_NAME)
+    missing = table.loc[unpublished & table["flag"].ne("prikket"), "geo_name"].tolist()
+    return text.suppression_note(suppressed, missing)
 
 
 def _range_alt(result: IndicatorResult) -> str:
@@ -256,8 +267,8 @@ def _range_alt(result: IndicatorResult) -> str:
         return "ingen publiserte verdier."
     lo, hi = extremes
     return (
-        f"lavest i {lo['geo_name']} ({text.number(lo['value'])}), "
-        f"høyest i {hi['geo_name']} ({text.number(hi['value'])})."
+        f"lavest i {extreme_text(result, lo['value'])}, "
+        f"høyest i {extreme_text(result, hi['value'])}."
     )
 
 
@@ -375,8 +386,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
         else:
             lo, hi = extremes
             good, bad = (hi, lo) if ind.polarity == "higher_is_better" else (lo, hi)
-            best = f"{good['geo_name']} ({text.number(good['value'])})"
-            worst = f"{bad['geo_name']} ({text.number(bad['value'])})"
+            best = extreme_text(res, good["value"])
+            worst = extreme_text(res, bad["value"])
         f = res.fit
         rows.append(
             [
