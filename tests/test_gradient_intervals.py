@@ -164,3 +164,10 @@ def test_logit_fit_hand_checked():
     assert fit.rii == pytest.approx(special.expit(-2) / 0.5)
     assert fit.sii_lower == pytest.approx(fit.sii, abs=1e-6)
     assert fit.sii_upper == pytest.approx(fit.sii, abs=1e-6)
+
+
+def test_confidence_as_percent_is_accepted(cat):
+    """As PHEindicatormethods: confidence 95 means 0.95."""
+    a = _analyse(cat, tidy_table(), confidence=95)
+    b = _analyse(cat, tidy_table(), confidence=0.95)
+    assert a.sii == b.sii and a.fit == b.fit

@@ -207,6 +207,7 @@ def analyse_indicator(
 
     ``sii_transform``: phe_sii's ``transform`` for rates and proportions (default True, as
     PHEindicatormethods recommends); other values are never transformed."""
+    confidence = inequality.confidence_level(confidence)  # 0.9-1 or 90-100, as PHE
     rows = tidy[(tidy["indicator_id"] == indicator.id) & (tidy["sex"] == "alle")]
     period = select_period(rows, period)
     current = rows[rows["period"] == period]
