@@ -9,7 +9,7 @@ import pytest
 from helpers import catalogue, data, gradient, report, suppress
 
 DIRECTION_WORDS = ("høyere i den mest", "lavere i den mest", "Gradienten er tydelig")
-TREND_WORDS = ("forskjellen har økt", "forskjellen har blitt mindre")
+TREND_WORDS = ("forskjellen har økt", "forskjellen har blitt mindre")  # any gap
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +55,30 @@ def test_trend_sentences_follow_their_interval_and_break(results):
             assert f"bruddet i serien i {brk.year}" in line
 
 
-def test_uforetrygd_trend_after_2015_is_not_a_widening(results):
+def test_uforetrygd_trend_after_2015_is_not_a_widening_of_the_relative_gap():
     """The audit's case: 2007–2024 mixed uførepensjon and uføretrygd and read "forskjellen har
-    økt"; from 2015 alone the interval includes 0 (audit: −0,009 to 0,029 per year)."""
-    res = next(r for r in results if r.indicator.id == "uforetrygd")
+    økt"; from 2015 alone the crude rate ratio's change includes 0 (audit: −0,009 to 0,029
+    per year in the report's orientation)."""
+    cat = catalogue.load_catalogue()
+    tidy = suppress.suppress(data.build_tidy(), cat.thresholds())
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    res = gradient.analyse_indicator(
+        tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000, age_standardise=False
+    )
     assert res.gap_trend.years == tuple(range(2015, 2025))
     assert -res.gap_trend.upper == pytest.approx(-0.009, abs=0.001)
     assert -res.gap_trend.lower == pytest.approx(0.029, abs=0.001)
     assert res.gap_trend.narrowing is None
+    line = next(x for x in report.summary_line(res).splitlines() if "Utvikling" in x)
+    assert "ingen tydelig endring i den relative forskjellen" in line
+
+
+def test_trend_sentence_names_which_gap(results):
+    """A trend on standardised rates (WLS) is about the absolute gap, on counts (Poisson) about
+    the relative one; the sentence says which."""
+    for res in results:
+        if res.gap_trend is None:
+            continue
+        line = next(x for x in report.summary_line(res).splitlines() if "Utvikling" in x)
+        gap = "absolutte" if res.gap_trend.scale == "value" else "relative"
+        assert f"den {gap} forskjellen" in line, (res.indicator.id, line)

@@ -128,6 +128,6 @@ def test_summary_line_reports_gap_trend_in_report_orientation(cat):
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
     res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
     line = [x for x in report.summary_line(res).splitlines() if "Utvikling" in x][0]
-    assert line.startswith("- Utvikling 2022–2024: forskjellen har blitt mindre")
+    assert line.startswith("- Utvikling 2022–2024: den relative forskjellen har blitt mindre")
     assert f"log-rateratio per år: {text.MINUS}" in line
     assert (res.trend["sii"].diff().dropna() < 0).all()

@@ -85,7 +85,7 @@ def test_text_and_chart_name_the_break(cat):
     res = _analyse(cat, cat.indicator("uforetrygd"))
     line = next(x for x in report.summary_line(res).splitlines() if "Utvikling" in x)
     assert line.startswith("- Utvikling 2015–2018 (årene etter bruddet i serien i 2015")
-    assert "ingen tydelig endring i forskjellen" in line
+    assert "ingen tydelig endring i den relative forskjellen" in line
     assert "økt" not in line and "mindre" not in line
     caption = report._break_caption(res)
     assert "stiplede linjen markerer bruddet i serien i 2015" in caption

@@ -28,13 +28,14 @@ left out of every model and listed in ``IndicatorResult.excluded``.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from helpers import config, inequality, models
+from helpers import config, inequality, models, standardise
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
 
 # phe_sii value_type codes
@@ -122,6 +123,10 @@ class IndicatorResult:
     circular: bool = False  # the ranking variable is (built from) this indicator: no gradient
     gap_trend: models.TrendResult | None = None  # is the gap narrowing? (model across years)
     fit: GradientFit | None = None  # SII line with the model-based (between-bydel) interval
+    # Age-standardised rates (standardise.AGE_STANDARDISED): geo_code, value, ci_low, ci_high.
+    # When set, sii, fit and trend use them; the crude gradient is kept in crude_fit.
+    standardised: pd.DataFrame | None = None
+    crude_fit: GradientFit | None = None
 
     @property
     def published(self) -> pd.DataFrame:
@@ -202,8 +207,13 @@ def analyse_indicator(
     repetitions: int = config.DEFAULT_REPETITIONS,
     confidence: float = config.DEFAULT_CONFIDENCE,
     sii_transform: bool = DEFAULT_SII_TRANSFORM,
+    age_standardise: bool = True,
 ) -> IndicatorResult:
     """Gradient statistics for one indicator (all sexes and ages combined).
+
+    ``age_standardise``: for indicators that depend strongly on age
+    (``standardise.AGE_STANDARDISED``) the gradient uses directly age-standardised rates
+    (log transform, as for rates); the crude line is kept in ``crude_fit``.
 
     ``sii_transform``: phe_sii's ``transform`` for rates and proportions (default True, as
     PHEindicatormethods recommends); other values are never transformed."""
@@ -220,9 +230,20 @@ def analyse_indicator(
     sii = rci = poisson = fit = None
     circular = not ranking.suitable_for(indicator.id)
     opts = dict(seed=seed, repetitions=repetitions, confidence=confidence, transform=sii_transform)
+    std_rates = crude_fit = None
+    std = age_standardise and standardise.reproduces(used, indicator.id, int(period))
+    if std:
+        std_rates = standardise.standardised_rates(indicator.id, int(period), confidence)
     if len(used) >= 3 and not circular:
-        sii = _phe_sii(used, indicator, **opts)
-        fit = gradient_fit(used, indicator, transform=sii_transform, confidence=confidence)
+        g_used, g_ind = used, indicator
+        if std:
+            crude_fit = gradient_fit(
+                used, indicator, transform=sii_transform, confidence=confidence
+            )
+            g_used = standardise.standardise_rows(used, indicator.id, int(period))
+            g_ind = dataclasses.replace(indicator, value_type="rate")
+        sii = _phe_sii(g_used, g_ind, **opts)
+        fit = gradient_fit(g_used, g_ind, transform=sii_transform, confidence=confidence)
         rci = inequality.rci(
             used["value"].to_numpy(float),
             used["denominator"].to_numpy(float),
@@ -237,7 +258,9 @@ def analyse_indicator(
                 1.0 - used["rank"].to_numpy(float),  # ratio disadvantaged / advantaged end
                 confidence=confidence,
             )
-    trend, gap_trend = (None, None) if circular else _trend(rows, indicator, ranking, **opts)
+    trend, gap_trend = (
+        (None, None) if circular else _trend(rows, indicator, ranking, standardised=std, **opts)
+    )
     return IndicatorResult(
         indicator,
         period,
@@ -252,6 +275,8 @@ def analyse_indicator(
         circular,
         gap_trend,
         fit,
+        std_rates,
+        crude_fit,
     )
 
 
@@ -378,13 +403,16 @@ def _trend(
     repetitions: int,
     confidence: float,
     transform: bool = DEFAULT_SII_TRANSFORM,
+    standardised: bool = False,
 ) -> tuple[pd.DataFrame | None, models.TrendResult | None]:
     """Over 3+ periods: the SII per year on the fixed ranking (the same measure as the headline
     SII, so chart and table agree; ``lower``/``upper`` the model-based interval with the
     variation between bydeler, ``lower_within``/``upper_within`` phe_sii's), and a model of the
     change in the gradient across years (``models.trend_in_gap``: Poisson with offset when
     counts exist, cluster-robust by bydel). The model uses only the years from the indicator's
-    latest series break (``Indicator.latest_break``), and needs 3 of them."""
+    latest series break (``Indicator.latest_break``), and needs 3 of them. With
+    ``standardised`` every year uses the age-standardised rates, and the change is modelled by
+    weighted least squares of those rates (cluster-robust by bydel)."""
     bydel = rows[(rows["geo_level"] == "bydel") & rows["flag"].eq("") & rows["value"].notna()]
     if bydel["year_end"].nunique() < 3:
         return None, None
@@ -394,12 +422,18 @@ def _trend(
         used = table[table["rank"].notna()]
         if len(used) < 3:
             continue
+        ind = indicator
+        if standardised:
+            if not standardise.reproduces(used, indicator.id, int(year)):
+                continue  # never mix standardised and crude years in one trend
+            used = standardise.standardise_rows(used, indicator.id, int(year))
+            ind = dataclasses.replace(indicator, value_type="rate")
         frames.append(used)
         s = _phe_sii(
-            used, indicator, seed=seed, repetitions=repetitions, confidence=confidence,
+            used, ind, seed=seed, repetitions=repetitions, confidence=confidence,
             transform=transform,
         )  # fmt: skip
-        f = gradient_fit(used, indicator, transform=transform, confidence=confidence)
+        f = gradient_fit(used, ind, transform=transform, confidence=confidence)
         per_year.append(
             {
                 "year_end": int(year), "sii": s.sii, "lower": f.sii_lower, "upper": f.sii_upper,
@@ -413,7 +447,7 @@ def _trend(
     if brk is not None:
         long = long[long["year_end"] >= brk.year]
     gap = (
-        models.trend_in_gap(long, confidence=confidence)
+        models.trend_in_gap(long, confidence=confidence, method="wls" if standardised else "auto")
         if long["year_end"].nunique() >= 3
         else None
     )

@@ -161,6 +161,10 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
     band spans the lines with the SII's lower and upper 95 % limits through that point.
     """
     ind, table = result.indicator, result.published
+    if result.standardised is not None:  # the gradient is fitted to the standardised rates
+        table = table.drop(columns=["value", "ci_low", "ci_high"]).merge(
+            result.standardised[["geo_code", "value", "ci_low", "ci_high"]], on="geo_code"
+        )
     fig, ax = _axes(ax, figsize=(6.4, 4.0))
     yerr = np.vstack([table["value"] - table["ci_low"], table["ci_high"] - table["value"]])
     ax.errorbar(
@@ -196,7 +200,9 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
         f"Rang etter {result.ranking.name_nb.lower()} ({result.ranking.year})\n"
         "0 = mest ressurssvake ende, 1 = mest ressurssterke ende"
     )
-    ax.set_ylabel(ind.unit_nb)
+    ax.set_ylabel(
+        ind.unit_nb + (", aldersstandardisert" if result.standardised is not None else "")
+    )
     ax.xaxis.set_major_formatter(_comma_formatter(1))
     ax.yaxis.set_major_formatter(_comma_formatter(0))
     ax.set_title(f"{ind.name_nb}, {result.period}: sosial gradient", loc="left")

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from helpers import config, data, text
+from helpers import config, data, standardise, text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.gradient import IndicatorResult
 
@@ -78,17 +78,35 @@ def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
     if result.indicator.id in data.PUBLISHED_VALUES:
         for r in rows:  # the value is the publisher's; our population count is not its nevner
             r[-1] = ""
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "Rang",
-            "Bydel",
-            result.indicator.unit_nb.capitalize(),
-            "95 % KI",
-            "Teller",
-            "Nevner",
-        ],
-    )
+    columns = [
+        "Rang",
+        "Bydel",
+        result.indicator.unit_nb.capitalize(),
+        "95 % KI",
+        "Teller",
+        "Nevner",
+    ]
+    table = pd.DataFrame(rows, columns=columns)
+    if result.standardised is not None:
+        std = result.standardised.set_index("geo_code")["value"]
+        codes = [
+            *result.table["geo_code"],
+            *([config.OSLO_CODE] if result.oslo is not None else []),
+        ]
+        shown = [r[2] for r in rows]
+        table.insert(
+            3,
+            STANDARDISED_COLUMN,
+            [
+                text.number(std.get(code), decimals) if any(ch.isdigit() for ch in cell) else ""
+                for code, cell in zip(codes, shown, strict=True)
+            ],
+        )
+    return table
+
+
+#: Column of the age-standardised rate, beside the crude one.
+STANDARDISED_COLUMN = "Aldersstandardisert"
 
 
 def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals: int = 1) -> list:
@@ -122,9 +140,29 @@ def finding(result: IndicatorResult) -> str:
         f"{ind.name_nb}: {oslo}lavest i {extreme_text(result, lo['value'])} og høyest i "
         f"{extreme_text(result, hi['value'])}."
     )
+    if result.standardised is not None:
+        first += " " + standardised_sentence(result)
     if result.sii is None or result.fit is None:
         return first
     return first + " " + gradient_sentence(result)
+
+
+def standardised_sentence(result: IndicatorResult) -> str:
+    """Which rate the gradient uses, and the standardised extremes (ties named as ties)."""
+    std = result.standardised
+    pub = result.published[["geo_code", "geo_name"]].merge(std, on="geo_code")
+    lo, hi = pub["value"].min(), pub["value"].max()
+
+    def names(v: float) -> str:
+        tied = pub.loc[text.tied_at(pub["value"], v), "geo_name"]
+        return text.named_values(tied, v)
+
+    return (
+        f"Fordi {result.indicator.name_nb.lower()} øker sterkt med alderen, er "
+        f"bydelene også sammenlignet med aldersstandardiserte rater (standard: "
+        f"{standardise.STANDARD_NB}): lavest i {names(lo)} og høyest i {names(hi)}. "
+        "Gradienten nedenfor bygger på de aldersstandardiserte ratene."
+    )
 
 
 def extreme_text(result: IndicatorResult, value: float, decimals: int = 1) -> str:
@@ -133,6 +171,9 @@ def extreme_text(result: IndicatorResult, value: float, decimals: int = 1) -> st
     names = pub.loc[text.tied_at(pub["value"], value, decimals), "geo_name"]
     return text.named_values(names, value, decimals)
 
+
+#: Which gap a trend model measures: the rate ratio (Poisson) or the SII in the unit (WLS).
+_GAP_NB = {"log_rate": "den relative forskjellen", "value": "den absolutte forskjellen"}
 
 _SCALE_NB = {"logit": "logit-skala", "log": "log-skala", "": "den opprinnelige skalaen"}
 
@@ -221,7 +262,9 @@ def indicator_section(
             caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). "
             + table_note(result),
             label=slug(f"{area}-{ind.id}"),
-            widths=[6, 24, 16, 18, 16, 16],
+            widths=[6, 24, 16, 18, 16, 16]
+            if result.standardised is None
+            else [6, 22, 13, 14, 17, 14, 14],
         )
     )
     show(summary_line(result))
@@ -283,6 +326,8 @@ def summary_line(result: IndicatorResult) -> str:
     if result.sii is not None and result.fit is not None:
         s, f = result.sii, result.fit
         scale = f" (beregnet på {_SCALE_NB[f.transform]})" if f.transform else ""
+        if result.standardised is not None:
+            scale = f" for aldersstandardiserte rater{scale}"
         parts.append(
             f"- SII{scale}: {text.number(f.sii)}; 95 % KI med variasjonen mellom bydelene "
             f"{text.interval(f.sii_lower, f.sii_upper)}, bare tilfeldig variasjon i hver bydels "
@@ -305,8 +350,9 @@ def summary_line(result: IndicatorResult) -> str:
         model = {"negative_binomial": "negativ binomisk", "quasipoisson": "kvasi-Poisson"}.get(
             p.model, "Poisson"
         )
+        crude = ", ikke aldersjustert" if result.standardised is not None else ""
         parts.append(
-            f"- Rateratio, mest ressurssvake mot mest ressurssterke ende ({model}-modell): "
+            f"- Rateratio, mest ressurssvake mot mest ressurssterke ende ({model}-modell{crude}): "
             f"{text.estimate(p.rate_ratio, p.lower, p.upper, 2)}"
         )
     if result.gap_trend is not None:
@@ -323,8 +369,10 @@ def summary_line(result: IndicatorResult) -> str:
         # report's orientation is the reverse (positive = higher at the disadvantaged end).
         what = "log-rateratio" if g.scale == "log_rate" else "SII"
         change = text.estimate(-g.slope_change, -g.upper, -g.lower, 3)
+        if result.standardised is not None:
+            what += " for aldersstandardiserte rater"
         parts.append(
-            f"- Utvikling {years}: {text.trend_word(g.narrowing)} "
+            f"- Utvikling {years}: {text.trend_word(g.narrowing, _GAP_NB[g.scale])} "
             f"(endring i {what} per år: {change})"
         )
     if not parts:

@@ -151,8 +151,9 @@ def markdown_table(
     return table + "\n"
 
 
-def trend_word(narrowing: bool | None) -> str:
-    """Bokmål wording for a change in the gap over time."""
+def trend_word(narrowing: bool | None, what: str = "forskjellen") -> str:
+    """Bokmål wording for a change in the gap over time; ``what`` names the gap, e.g.
+    "den relative forskjellen"."""
     if narrowing is None:
-        return "ingen tydelig endring i forskjellen"
-    return "forskjellen har blitt mindre" if narrowing else "forskjellen har økt"
+        return f"ingen tydelig endring i {what}"
+    return f"{what} har blitt mindre" if narrowing else f"{what} har økt"
