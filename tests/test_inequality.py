@@ -698,10 +698,19 @@ def test_sii_rejects_too_few_repetitions():
         iq.sii(V10, P10, se=SE10, repetitions=500)
 
 
-def test_sii_rejects_confidence_as_percent():
-    """Bad input: confidence 95 instead of 0.95."""
-    with pytest.raises(ValueError, match=r"^confidence: must lie strictly between 0 and 1"):
-        iq.sii(V10, P10, se=SE10, confidence=95)
+def test_sii_accepts_confidence_as_percent_like_phe():
+    """PHEindicatormethods accepts 0.9-1 or 90-100 (R/utils.R: "confidence level must be
+    between 90 and 100 or between 0.9 and 1"); 95 is 0.95."""
+    a = iq.sii(V10, P10, se=SE10, confidence=95, repetitions=1000, seed=2)
+    b = iq.sii(V10, P10, se=SE10, confidence=0.95, repetitions=1000, seed=2)
+    assert a == b and a.confidence == 0.95
+
+
+@pytest.mark.parametrize("level", [0.8, 50, 101, 0])
+def test_sii_rejects_confidence_outside_phe_range(level):
+    """Bad input: PHE refuses levels below 0.9, between 1 and 90, and above 100."""
+    with pytest.raises(ValueError, match=r"^confidence: must be between 0.9 and 1 or between 90"):
+        iq.sii(V10, P10, se=SE10, confidence=level)
 
 
 def test_sii_rejects_zero_multiplier():
@@ -858,3 +867,49 @@ def test_heat_r_rejects_zero_denominator():
     """Bad input: a ratio whose denominator group is 0."""
     with pytest.raises(ValueError, match=r"^est: the ratio needs a positive denominator"):
         iq.r([0.0, 2.0, 3.0], subgroup_order=[1, 2, 3])
+
+
+# --------------------------------------------------------------------------------------------
+# Accepted confidence levels as in PHEindicatormethods
+# --------------------------------------------------------------------------------------------
+
+
+def test_wilson_confidence_one_is_the_whole_range():
+    """PHEindicatormethods tests/testthat/testWilson.R: wilson_lower(c(65,1045,0.445),
+    c(100,5000,1), confidence=1) is 0 and wilson_upper(..., confidence=1) is 1."""
+    lo, hi = iq.wilson([65, 1045, 0.445], [100, 5000, 1], confidence=1)
+    assert lo.tolist() == [0, 0, 0] and hi.tolist() == [1, 1, 1]
+    lo100, hi100 = iq.wilson([65, 1045, 0.445], [100, 5000, 1], confidence=100)
+    assert lo100.tolist() == [0, 0, 0] and hi100.tolist() == [1, 1, 1]
+
+
+def test_percent_levels_equal_fractions():
+    """testWilson.R compares confidence=99.8 and 0.998 with the same expected values."""
+    for f in (lambda c: iq.wilson(65, 100, c), lambda c: iq.byars(65, c)):
+        np.testing.assert_array_equal(f(99.8), f(0.998))
+    assert iq.dsr([20, 30], [1000, 2000], [1, 1], confidence=95) == iq.dsr(
+        [20, 30], [1000, 2000], [1, 1], confidence=0.95
+    )
+
+
+def test_poisson_limits_at_confidence_one():
+    """z is infinite at 1: Byars' lower limit is negative, so missing (PHE: NA), the upper is
+    infinite; the exact limits are 0 and infinity."""
+    lo, hi = iq.byars([20.0], confidence=1)
+    assert math.isnan(lo[0]) and math.isinf(hi[0])
+    lo, hi = iq.exact_poisson([3.0], confidence=1)
+    assert lo[0] == 0 and math.isinf(hi[0])
+
+
+@pytest.mark.parametrize("level", [0.89, 1.5, 89, 100.5, "høy"])
+def test_phe_functions_refuse_levels_outside_the_range(level):
+    """PHE's message: "confidence level must be between 90 and 100 or between 0.9 and 1"."""
+    for call in (
+        lambda: iq.wilson(65, 100, level),
+        lambda: iq.byars(65, level),
+        lambda: iq.exact_poisson(5, level),
+        lambda: iq.proportion([5], [10], confidence=level),
+        lambda: iq.rate([5], [10], confidence=level),
+    ):
+        with pytest.raises(ValueError, match=r"^confidence: must be"):
+            call()

@@ -67,7 +67,7 @@ def test_indicator_section_shows_map_gradient_trend_table(result, tmp_path, monk
     assert md.startswith("## Mottakere av uføretrygd")
     assert md.count("![") == 3  # map, gradient, trend
     assert "{#tbl-levekar-uforetrygd}" in md
-    assert "Prikket eller mangler" in md
+    assert "Små tall er prikket og holdt utenfor beregningene: Vestre Aker" in md
     assert len(list((tmp_path / "figs" / "levekar").glob("*.png"))) == 3
 
 
@@ -96,7 +96,7 @@ def test_planned_section_lists_sources(cat, shown):
 
 def test_overview_and_coverage(cat, result):
     table = report.overview_table([result])
-    assert table.loc[0, "SII (95 % KI)"].count(",") >= 2
+    assert table.loc[0, report.OVERVIEW_SII].count(",") >= 2
     assert "Klima og miljø: 0 med data" in report.coverage_text(cat)
 
 
@@ -128,6 +128,6 @@ def test_summary_line_reports_gap_trend_in_report_orientation(cat):
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
     res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
     line = [x for x in report.summary_line(res).splitlines() if "Utvikling" in x][0]
-    assert line.startswith("- Utvikling 2022–2024: forskjellen har blitt mindre")
+    assert line.startswith("- Utvikling 2022–2024: den relative forskjellen har blitt mindre")
     assert f"log-rateratio per år: {text.MINUS}" in line
     assert (res.trend["sii"].diff().dropna() < 0).all()

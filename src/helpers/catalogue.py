@@ -108,7 +108,9 @@ _INDICATOR_OPTIONAL = (
     "min_numerator",
     "min_denominator",
     "note_nb",
+    "series_breaks",
 )
+_SERIES_BREAK_KEYS = {"year", "reason_nb"}
 _INDICATOR_KEYS = set(_INDICATOR_REQUIRED) | set(_INDICATOR_OPTIONAL)
 _RANKING_KEYS = {
     "id",
@@ -225,6 +227,14 @@ class AreaEntry:
 
 
 @dataclass(frozen=True)
+class SeriesBreak:
+    """A break in an indicator's time series: ``year`` is the first year of the new series."""
+
+    year: int
+    reason_nb: str
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One indicator of the catalogue. ``area`` is None for overarching (hovedmål) indicators."""
 
@@ -248,6 +258,12 @@ class Indicator:
     min_numerator: int = DEFAULT_MIN_NUMERATOR
     min_denominator: int = DEFAULT_MIN_DENOMINATOR
     note_nb: str | None = None
+    series_breaks: tuple[SeriesBreak, ...] = ()
+
+    @property
+    def latest_break(self) -> SeriesBreak | None:
+        """The most recent series break (trends are fitted on the years from it), or None."""
+        return max(self.series_breaks, key=lambda b: b.year) if self.series_breaks else None
 
     @property
     def is_available(self) -> bool:
@@ -921,7 +937,24 @@ class _Parser:
             min_numerator=min_numerator,
             min_denominator=min_denominator,
             note_nb=self.text(entry, "note_nb", row, required=False),
+            series_breaks=self.series_breaks(entry, row),
         )
+
+    def series_breaks(self, entry: Mapping[str, Any], row: str) -> tuple[SeriesBreak, ...]:
+        """``series_breaks: [{year: 2015, reason_nb: "..."}]`` (optional), sorted by year."""
+        out = []
+        for item in self.sequence(entry.get("series_breaks") or [], row, "series_breaks"):
+            item = self.mapping(item, row, "series_breaks")
+            self.check_keys(item, _SERIES_BREAK_KEYS, row)
+            year = item.get("year")
+            if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 2100:
+                raise self.error(
+                    f"expected a year such as 2015, got {year!r}", row, "series_breaks"
+                )
+            out.append(SeriesBreak(year, self.text(item, "reason_nb", row)))
+        if len({b.year for b in out}) != len(out):
+            raise self.error("a year is listed twice", row, "series_breaks")
+        return tuple(sorted(out, key=lambda b: b.year))
 
     def inherit(self, entry: Mapping[str, Any], ind: Indicator | None, key: str, row: str) -> str:
         """A ranking variable's field, taken from its indicator when the entry leaves it out."""

@@ -962,6 +962,39 @@ INDICATOR_NOTES: dict[str, str] = {
 }
 
 
+# Indicators whose ``value`` is the publisher's own (rounded) figure and does not equal
+# numerator / denominator x 100: the denominator is the project's population count, used only
+# as weight and for the interval, so report tables must not print it as if it were the
+# publisher's. Bokmål text for the table note. Every other indicator has
+# value == 100 x numerator / denominator exactly (tests/test_table_consistency.py).
+PUBLISHED_VALUES: dict[str, str] = {
+    "sosialhjelp": "Andelen er Oslo kommunes publiserte andel (OK-STØ020, én desimal), og telleren "
+    "er kildens antall mottakere. Kilden publiserer ikke nevneren; befolkningstallet prosjektet "
+    "bruker som vekt, gir ikke nøyaktig den publiserte andelen og vises derfor ikke.",
+}
+
+
+def denominator_date(indicator_id: str, year: int) -> str:
+    """Bokmål: which population count and date the denominator of ``indicator_id`` in ``year``
+    is, for denominators taken from the population tables; "" when the denominator comes from
+    the indicator's own table (households, residents, voters)."""
+    year = int(year)
+    if indicator_id in COUNT_RATES:
+        spec = COUNT_RATES[indicator_id]
+        lo, hi = spec.age_group.split("-")
+        return (
+            f"Nevneren er bosatte {lo}–{hi} år per 1.1.{year + POPULATION_YEAR_OFFSET} "
+            "(befolkningstabellene OK-BEF004/OK-BEF005)."
+        )
+    if indicator_id == "sosialhjelp":
+        if year >= SOSIALHJELP_WHOLE_POPULATION_FROM:
+            who = f"hele befolkningen per 1.1.{year}"
+        else:
+            who = f"bosatte 18 år og over per 1.1.{year + POPULATION_YEAR_OFFSET}"
+        return f"Befolkningen som andelen gjelder, er {who}."
+    return ""
+
+
 def load_indicator(
     indicator_id: str,
     path: str | Path | None = None,

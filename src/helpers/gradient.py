@@ -8,22 +8,87 @@ negative-binomial rate ratio across the gradient (``helpers.models``). SII is or
 positive value means *higher values at the disadvantaged end*, whatever the indicator's polarity:
 ``multiplier = -100`` in ``phe_sii`` terms (percentage points, disadvantaged minus advantaged).
 
+As PHEindicatormethods' documentation recommends for rates and proportions, ``phe_sii`` runs with
+``transform = TRUE`` by default (logit for proportions, log for rates: the regression is done on
+the transformed scale and its two ends are transformed back), configurable with
+``sii_transform``. RII is then the ratio of the fitted values at the two ends of the gradient.
+
+Two intervals are reported for SII and RII, because they answer different questions:
+
+* ``sii`` (phe_sii's simulation) covers only the sampling noise *within* each bydel's value
+  (each value drawn from its own confidence interval). With 15 large bydeler it is narrow.
+* ``fit`` (``GradientFit``): the same weighted regression with its model-based interval
+  (residual variance of the bydeler around the line, t with n − 2 df), which also covers how
+  much the bydeler scatter around the gradient. Only this interval decides whether the report
+  calls a gradient clear (``GradientFit.clear``).
+
 The input is the tidy table *after* small-number suppression: suppressed bydeler ("prikket") are
 left out of every model and listed in ``IndicatorResult.excluded``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
-from helpers import config, inequality, models
+from helpers import config, inequality, models, standardise
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
 
 # phe_sii value_type codes
 _VALUE_TYPE = {"proportion": 2, "rate": 1, "mean": 0}
+# phe_sii transform per value_type (transform = TRUE): name, link, inverse link
+_LINKS = {2: ("logit", special.logit, special.expit), 1: ("log", np.log, np.exp)}
+
+#: Default for ``sii_transform``: PHEindicatormethods recommends transform = TRUE for rates and
+#: proportions (phe_sii documentation, argument ``transform``).
+DEFAULT_SII_TRANSFORM = True
+
+
+@dataclass(frozen=True)
+class GradientFit:
+    """The SII regression line with its model-based interval (between-bydel variation included).
+
+    ``intercept`` and ``slope`` are the weighted least-squares line on the regression scale
+    (``transform``: "logit", "log" or "" for the natural scale), rank 0 = most disadvantaged
+    end; ``slope_lower``/``slope_upper`` its model-based interval (WLS residual variance, t with
+    n − 2 df). ``sii_*`` and ``rii_*`` are the same interval on the report's scale and
+    orientation (disadvantaged minus / over advantaged end); with a transform the slope limits
+    are mapped back around the fitted midpoint as phe_sii maps its simulated slopes.
+    """
+
+    intercept: float
+    slope: float
+    slope_lower: float
+    slope_upper: float
+    transform: str
+    scale: float
+    sii: float
+    sii_lower: float
+    sii_upper: float
+    rii: float
+    rii_lower: float
+    rii_upper: float
+    n_groups: int
+    confidence: float
+
+    def value_at(self, rank: np.ndarray | float, slope: float | None = None) -> np.ndarray:
+        """Fitted value at ``rank`` (0 = disadvantaged end), in the indicator's unit; with
+        ``slope`` the line of that slope through the same midpoint (for interval bands)."""
+        rank = np.asarray(rank, dtype=float)
+        mid = self.intercept + self.slope / 2
+        s = self.slope if slope is None else slope
+        eta = mid + s * (rank - 0.5)
+        inverse = {"logit": special.expit, "log": np.exp}.get(self.transform)
+        return (inverse(eta) if inverse else eta) * self.scale
+
+    @property
+    def clear(self) -> bool:
+        """True when the model-based SII interval excludes 0 (no difference)."""
+        return bool(self.sii_lower > 0 or self.sii_upper < 0)
 
 
 @dataclass(frozen=True)
@@ -57,6 +122,11 @@ class IndicatorResult:
     excluded: list[str] = field(default_factory=list)
     circular: bool = False  # the ranking variable is (built from) this indicator: no gradient
     gap_trend: models.TrendResult | None = None  # is the gap narrowing? (model across years)
+    fit: GradientFit | None = None  # SII line with the model-based (between-bydel) interval
+    # Age-standardised rates (standardise.AGE_STANDARDISED): geo_code, value, ci_low, ci_high.
+    # When set, sii, fit and trend use them; the crude gradient is kept in crude_fit.
+    standardised: pd.DataFrame | None = None
+    crude_fit: GradientFit | None = None
 
     @property
     def published(self) -> pd.DataFrame:
@@ -136,8 +206,18 @@ def analyse_indicator(
     seed: int = config.DEFAULT_SEED,
     repetitions: int = config.DEFAULT_REPETITIONS,
     confidence: float = config.DEFAULT_CONFIDENCE,
+    sii_transform: bool = DEFAULT_SII_TRANSFORM,
+    age_standardise: bool = True,
 ) -> IndicatorResult:
-    """Gradient statistics for one indicator (all sexes and ages combined)."""
+    """Gradient statistics for one indicator (all sexes and ages combined).
+
+    ``age_standardise``: for indicators that depend strongly on age
+    (``standardise.AGE_STANDARDISED``) the gradient uses directly age-standardised rates
+    (log transform, as for rates); the crude line is kept in ``crude_fit``.
+
+    ``sii_transform``: phe_sii's ``transform`` for rates and proportions (default True, as
+    PHEindicatormethods recommends); other values are never transformed."""
+    confidence = inequality.confidence_level(confidence)  # 0.9-1 or 90-100, as PHE
     rows = tidy[(tidy["indicator_id"] == indicator.id) & (tidy["sex"] == "alle")]
     period = select_period(rows, period)
     current = rows[rows["period"] == period]
@@ -147,10 +227,23 @@ def analyse_indicator(
     used = table[table["rank"].notna()]
     excluded = table.loc[table["rank"].isna(), "geo_name"].tolist()
 
-    sii = rci = poisson = None
+    sii = rci = poisson = fit = None
     circular = not ranking.suitable_for(indicator.id)
+    opts = dict(seed=seed, repetitions=repetitions, confidence=confidence, transform=sii_transform)
+    std_rates = crude_fit = None
+    std = age_standardise and standardise.reproduces(used, indicator.id, int(period))
+    if std:
+        std_rates = standardise.standardised_rates(indicator.id, int(period), confidence)
     if len(used) >= 3 and not circular:
-        sii = _phe_sii(used, indicator, seed=seed, repetitions=repetitions, confidence=confidence)
+        g_used, g_ind = used, indicator
+        if std:
+            crude_fit = gradient_fit(
+                used, indicator, transform=sii_transform, confidence=confidence
+            )
+            g_used = standardise.standardise_rows(used, indicator.id, int(period))
+            g_ind = dataclasses.replace(indicator, value_type="rate")
+        sii = _phe_sii(g_used, g_ind, **opts)
+        fit = gradient_fit(g_used, g_ind, transform=sii_transform, confidence=confidence)
         rci = inequality.rci(
             used["value"].to_numpy(float),
             used["denominator"].to_numpy(float),
@@ -166,11 +259,7 @@ def analyse_indicator(
                 confidence=confidence,
             )
     trend, gap_trend = (
-        (None, None)
-        if circular
-        else _trend(
-            rows, indicator, ranking, seed=seed, repetitions=repetitions, confidence=confidence
-        )
+        (None, None) if circular else _trend(rows, indicator, ranking, standardised=std, **opts)
     )
     return IndicatorResult(
         indicator,
@@ -185,37 +274,124 @@ def analyse_indicator(
         excluded,
         circular,
         gap_trend,
+        fit,
+        std_rates,
+        crude_fit,
     )
 
 
-def _phe_sii(
-    used: pd.DataFrame, indicator: Indicator, *, seed: int, repetitions: int, confidence: float
-) -> inequality.SIIResult:
-    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits.
-
-    phe_sii takes a proportion's standard error on the logit scale, which needs values and
-    limits strictly between 0 and 1; a share of exactly 0 or 100 % falls back to the natural
-    scale (value_type 0), as phe_sii would require of its user.
-    """
+def _value_type(used: pd.DataFrame, indicator: Indicator) -> int:
+    """phe_sii's value_type for these rows: a share of exactly 0 or 100 % (or a rate of 0) has no
+    logit (log), so it falls back to the natural scale (0), as phe_sii would require."""
     scale = indicator.multiplier or 1
-    value = used["value"].to_numpy(float) / scale
     lower = used["ci_low"].to_numpy(float) / scale
     upper = used["ci_high"].to_numpy(float) / scale
+    value = used["value"].to_numpy(float) / scale
     value_type = _VALUE_TYPE.get(indicator.value_type, 0)
-    inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
-    if value_type in (1, 2) and not inside:
-        value_type = 0
+    if value_type == 2:
+        inside = np.all((lower > 0) & (upper < 1) & (value > 0) & (value < 1))
+    else:
+        inside = np.all((lower > 0) & (value > 0))
+    return value_type if value_type in (1, 2) and inside else 0
+
+
+def _phe_sii(
+    used: pd.DataFrame,
+    indicator: Indicator,
+    *,
+    seed: int,
+    repetitions: int,
+    confidence: float,
+    transform: bool = DEFAULT_SII_TRANSFORM,
+) -> inequality.SIIResult:
+    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits,
+    with ``transform`` (logit/log) for proportions and rates when asked (the default)."""
+    scale = indicator.multiplier or 1
+    value_type = _value_type(used, indicator)
     return inequality.sii(
-        value,
+        used["value"].to_numpy(float) / scale,
         used["denominator"].to_numpy(float),
         value_type=value_type,
-        lower_cl=lower,
-        upper_cl=upper,
+        lower_cl=used["ci_low"].to_numpy(float) / scale,
+        upper_cl=used["ci_high"].to_numpy(float) / scale,
+        transform=bool(transform) and value_type in _LINKS,
         multiplier=-scale,
         confidence=confidence,
         repetitions=repetitions,
         seed=seed,
     )
+
+
+def gradient_fit(
+    used: pd.DataFrame,
+    indicator: Indicator,
+    *,
+    transform: bool = DEFAULT_SII_TRANSFORM,
+    confidence: float = config.DEFAULT_CONFIDENCE,
+) -> GradientFit:
+    """The SII line fitted to the bydeler (``used``: rank, value, denominator) with its
+    model-based interval, which includes the bydeler's scatter around the line.
+
+    Weighted least squares of the (logit/log-transformed when ``transform``) value on rank with
+    population weights (``models.weighted_linear_gradient``: the same line as phe_sii, interval
+    from the residual variance, t with n − 2 df). With a transform the slope limits ``s`` become
+    ``SII = g(m − s/2) − g(m + s/2)`` and ``RII = g(m − s/2)/g(m + s/2)`` around the fitted
+    midpoint ``m`` (as phe_sii maps its simulated slopes); without one, SII = −slope and the RII
+    interval is the delta-method interval of log(b0/(b0 + b1)).
+    """
+    scale = float(indicator.multiplier or 1)
+    value_type = _value_type(used, indicator)
+    link = _LINKS.get(value_type) if transform else None
+    y = used["value"].to_numpy(float) / scale
+    y_t = link[1](y) if link else y
+    rank = used["rank"].to_numpy(float)
+    weight = used["denominator"].to_numpy(float)
+    lin = models.weighted_linear_gradient(y_t, weight, rank, confidence=confidence)
+    b0, b1 = lin.intercept, lin.slope
+    if link:
+        g = link[2]
+        mid = b0 + b1 / 2
+
+        def ends(s: float) -> tuple[float, float]:
+            lo_end, hi_end = g(mid - s / 2), g(mid + s / 2)
+            return scale * (lo_end - hi_end), lo_end / hi_end
+
+        (sii_hat, rii_hat), (sii_a, rii_a), (sii_b, rii_b) = (
+            ends(b1),
+            ends(lin.lower),
+            ends(lin.upper),
+        )
+        sii_lo, sii_hi = sorted((sii_a, sii_b))
+        rii_lo, rii_hi = sorted((rii_a, rii_b))
+    else:
+        sii_hat = -scale * b1
+        sii_lo, sii_hi = sorted((-scale * lin.lower, -scale * lin.upper))
+        rii_hat = b0 / (b0 + b1)
+        rii_lo, rii_hi = _ratio_interval(y_t, weight, rank, confidence, rii_hat)
+    return GradientFit(
+        intercept=b0, slope=b1, slope_lower=lin.lower, slope_upper=lin.upper,
+        transform=link[0] if link else "", scale=scale,
+        sii=float(sii_hat), sii_lower=float(sii_lo), sii_upper=float(sii_hi),
+        rii=float(rii_hat), rii_lower=float(rii_lo), rii_upper=float(rii_hi),
+        n_groups=lin.n_groups, confidence=confidence,
+    )  # fmt: skip
+
+
+def _ratio_interval(
+    y: np.ndarray, weight: np.ndarray, rank: np.ndarray, confidence: float, rii: float
+) -> tuple[float, float]:
+    """Delta-method interval of b0/(b0 + b1) on the log scale from the WLS covariance."""
+    import statsmodels.api as sm
+    from scipy import stats
+
+    res = sm.WLS(y, np.column_stack([np.ones(len(y)), rank]), weights=weight).fit()
+    b0, b1 = (float(v) for v in res.params)
+    if not (b0 > 0 and b0 + b1 > 0):
+        return float("nan"), float("nan")
+    grad = np.array([1 / b0 - 1 / (b0 + b1), -1 / (b0 + b1)])
+    se = float(np.sqrt(grad @ np.asarray(res.cov_params()) @ grad))
+    q = float(stats.t.ppf(0.5 + confidence / 2, res.df_resid))
+    return rii * float(np.exp(-q * se)), rii * float(np.exp(q * se))
 
 
 def _trend(
@@ -226,10 +402,17 @@ def _trend(
     seed: int,
     repetitions: int,
     confidence: float,
+    transform: bool = DEFAULT_SII_TRANSFORM,
+    standardised: bool = False,
 ) -> tuple[pd.DataFrame | None, models.TrendResult | None]:
-    """Over 3+ periods: phe_sii per year on the fixed ranking (the same measure as the headline
-    SII, so chart and table agree), and a model of the change in the gradient across years
-    (``models.trend_in_gap``: Poisson with offset when counts exist, cluster-robust by bydel)."""
+    """Over 3+ periods: the SII per year on the fixed ranking (the same measure as the headline
+    SII, so chart and table agree; ``lower``/``upper`` the model-based interval with the
+    variation between bydeler, ``lower_within``/``upper_within`` phe_sii's), and a model of the
+    change in the gradient across years (``models.trend_in_gap``: Poisson with offset when
+    counts exist, cluster-robust by bydel). The model uses only the years from the indicator's
+    latest series break (``Indicator.latest_break``), and needs 3 of them. With
+    ``standardised`` every year uses the age-standardised rates, and the change is modelled by
+    weighted least squares of those rates (cluster-robust by bydel)."""
     bydel = rows[(rows["geo_level"] == "bydel") & rows["flag"].eq("") & rows["value"].notna()]
     if bydel["year_end"].nunique() < 3:
         return None, None
@@ -239,15 +422,36 @@ def _trend(
         used = table[table["rank"].notna()]
         if len(used) < 3:
             continue
+        ind = indicator
+        if standardised:
+            if not standardise.reproduces(used, indicator.id, int(year)):
+                continue  # never mix standardised and crude years in one trend
+            used = standardise.standardise_rows(used, indicator.id, int(year))
+            ind = dataclasses.replace(indicator, value_type="rate")
         frames.append(used)
-        s = _phe_sii(used, indicator, seed=seed, repetitions=repetitions, confidence=confidence)
+        s = _phe_sii(
+            used, ind, seed=seed, repetitions=repetitions, confidence=confidence,
+            transform=transform,
+        )  # fmt: skip
+        f = gradient_fit(used, ind, transform=transform, confidence=confidence)
         per_year.append(
-            {"year_end": int(year), "sii": s.sii, "lower": s.sii_lower, "upper": s.sii_upper}
-        )
+            {
+                "year_end": int(year), "sii": s.sii, "lower": f.sii_lower, "upper": f.sii_upper,
+                "lower_within": s.sii_lower, "upper_within": s.sii_upper,
+            }
+        )  # fmt: skip
     if len(per_year) < 3:
         return None, None
     long = pd.concat(frames, ignore_index=True)
-    return pd.DataFrame(per_year), models.trend_in_gap(long, confidence=confidence)
+    brk = indicator.latest_break
+    if brk is not None:
+        long = long[long["year_end"] >= brk.year]
+    gap = (
+        models.trend_in_gap(long, confidence=confidence, method="wls" if standardised else "auto")
+        if long["year_end"].nunique() >= 3
+        else None
+    )
+    return pd.DataFrame(per_year), gap
 
 
 def for_area(
@@ -261,6 +465,7 @@ def for_area(
     geo_level: str = "bydel",
     tidy: pd.DataFrame,
     catalogue: Catalogue,
+    sii_transform: bool = DEFAULT_SII_TRANSFORM,
 ) -> list[IndicatorResult]:
     """Analyse every available indicator of an innsatsområde, in catalogue order."""
     if area not in config.AREAS:
@@ -269,6 +474,14 @@ def for_area(
         raise ValueError(f"geo_level: only 'bydel' has shipped data, not {geo_level!r}")
     ranking = rank_bydeler(tidy, catalogue, rank_by, rank_year)
     return [
-        analyse_indicator(tidy, ind, ranking, period=period, seed=seed, repetitions=repetitions)
+        analyse_indicator(
+            tidy,
+            ind,
+            ranking,
+            period=period,
+            seed=seed,
+            repetitions=repetitions,
+            sii_transform=sii_transform,
+        )  # fmt: skip
         for ind in catalogue.available(area)
     ]

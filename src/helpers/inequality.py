@@ -47,6 +47,7 @@ __all__ = [
     "bgsd",
     "bgv",
     "byars",
+    "confidence_level",
     "d",
     "dsr",
     "exact_poisson",
@@ -175,6 +176,28 @@ def _confidence(name: str, level: Any) -> float:
     return c
 
 
+def _phe_confidence(name: str, level: Any) -> float:
+    """A confidence level as PHEindicatormethods accepts it: 0.9 to 1 or 90 to 100 (scaled to
+    0.9-1); 1 (or 100) gives the widest possible interval, e.g. Wilson 0-1."""
+    try:
+        c = float(level)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{name}: must be a number between 0.9 and 1 or between 90 and 100, got {level!r}"
+        ) from None
+    if not (0.9 <= c <= 1 or 90 <= c <= 100):
+        raise ValueError(
+            f"{name}: must be between 0.9 and 1 or between 90 and 100 (e.g. 0.95 or 95), "
+            f"as in PHEindicatormethods; got {level!r}"
+        )
+    return c / 100 if c >= 90 else c
+
+
+def confidence_level(level: Any) -> float:
+    """A confidence level as PHEindicatormethods accepts it (0.9-1 or 90-100), as 0.9-1."""
+    return _phe_confidence("confidence", level)
+
+
 def _z(level: float) -> float:
     return float(stats.norm.ppf(1 - (1 - level) / 2))
 
@@ -213,7 +236,10 @@ def wilson(x: Any, n: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.nda
     if (xa > na).any():
         i = _first_bad(xa > na)
         raise ValueError(f"x: must not exceed n; got x={xa[i]:g} > n={na[i]:g} at position {i}")
-    z = _z(_confidence("confidence", confidence))
+    level = _phe_confidence("confidence", confidence)
+    if level == 1:  # z is infinite: the interval is the whole range (PHE's testWilson.R)
+        return np.zeros_like(xa), np.ones_like(xa)
+    z = _z(level)
     root = z * np.sqrt(z**2 + 4 * xa * (1 - xa / na))
     denom = 2 * (na + z**2)
     return (2 * xa + z**2 - root) / denom, (2 * xa + z**2 + root) / denom
@@ -230,12 +256,13 @@ def byars(x: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """
     xa = _vector("x", x, allow_scalar=True)
     _nonnegative("x", xa)
-    z = _z(_confidence("confidence", confidence))
+    z = _z(_phe_confidence("confidence", confidence))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lower = xa * (1 - 1 / (9 * xa) - z / (3 * np.sqrt(xa))) ** 3
     lower = np.where((xa > 0) & (lower >= 0), lower, np.nan)
     x1 = xa + 1
-    upper = x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
+    with np.errstate(over="ignore", invalid="ignore"):
+        upper = x1 * (1 - 1 / (9 * x1) + z / (3 * np.sqrt(x1))) ** 3
     return lower, upper
 
 
@@ -249,7 +276,7 @@ def exact_poisson(x: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
     """
     xa = _vector("x", x, allow_scalar=True)
     _nonnegative("x", xa)
-    c = _confidence("confidence", confidence)
+    c = _phe_confidence("confidence", confidence)
     with np.errstate(invalid="ignore"):
         lower = np.where(xa > 0, stats.chi2.ppf((1 - c) / 2, 2 * np.maximum(xa, 1e-300)) / 2, 0.0)
     upper = stats.chi2.ppf(1 - (1 - c) / 2, 2 * xa + 2) / 2
@@ -383,7 +410,7 @@ def dsr(
     if not w.sum() > 0:
         raise ValueError("stdpop: must have a positive total")
     m = _finite_scalar("multiplier", multiplier)
-    c = _confidence("confidence", confidence)
+    c = _phe_confidence("confidence", confidence)
 
     if persons_by_freq is None:
         x = _vector("count", count, allow_nan=True)
@@ -590,7 +617,11 @@ def sii(
     if mult == 0:
         raise ValueError("multiplier: must not be 0")
     single = np.ndim(confidence) == 0
-    levels = [_confidence("confidence", c) for c in np.atleast_1d(np.asarray(confidence, float))]
+    try:
+        requested = np.atleast_1d(np.asarray(confidence, float))
+    except (TypeError, ValueError):
+        requested = [confidence]  # _phe_confidence names the bad value
+    levels = [_phe_confidence("confidence", c) for c in requested]
     if not levels:
         raise ValueError("confidence: give a level such as 0.95, or a non-empty sequence")
     if isinstance(repetitions, bool) or int(repetitions) != repetitions or repetitions < 1000:

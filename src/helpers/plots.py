@@ -161,6 +161,10 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
     band spans the lines with the SII's lower and upper 95 % limits through that point.
     """
     ind, table = result.indicator, result.published
+    if result.standardised is not None:  # the gradient is fitted to the standardised rates
+        table = table.drop(columns=["value", "ci_low", "ci_high"]).merge(
+            result.standardised[["geo_code", "value", "ci_low", "ci_high"]], on="geo_code"
+        )
     fig, ax = _axes(ax, figsize=(6.4, 4.0))
     yerr = np.vstack([table["value"] - table["ci_low"], table["ci_high"] - table["value"]])
     ax.errorbar(
@@ -196,7 +200,9 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
         f"Rang etter {result.ranking.name_nb.lower()} ({result.ranking.year})\n"
         "0 = mest ressurssvake ende, 1 = mest ressurssterke ende"
     )
-    ax.set_ylabel(ind.unit_nb)
+    ax.set_ylabel(
+        ind.unit_nb + (", aldersstandardisert" if result.standardised is not None else "")
+    )
     ax.xaxis.set_major_formatter(_comma_formatter(1))
     ax.yaxis.set_major_formatter(_comma_formatter(0))
     ax.set_title(f"{ind.name_nb}, {result.period}: sosial gradient", loc="left")
@@ -204,24 +210,39 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
 
 
 def _sii_line(ax: plt.Axes, table: pd.DataFrame, result: IndicatorResult) -> None:
-    """Fitted line value(x) = mean − SII·(x − ½); SII is disadvantaged minus advantaged end."""
-    weights = table["denominator"] / table["denominator"].sum()
-    mean = float((weights * table["value"]).sum())
+    """The fitted SII line (a curve when fitted on the logit or log scale) and the band between
+    the lines with the model-based slope limits through the fitted midpoint."""
+    fit = result.fit
+    if fit is None:
+        return
     x = np.linspace(0, 1, 50)
-    sii = result.sii
-    ax.plot(x, mean - sii.sii * (x - 0.5), color="#e6550d", linewidth=1.5, label="SII-linje")
-    lo = mean - sii.sii_lower * (x - 0.5)
-    hi = mean - sii.sii_upper * (x - 0.5)
+    ax.plot(x, fit.value_at(x), color="#e6550d", linewidth=1.5, label="SII-linje")
+    lo = fit.value_at(x, fit.slope_lower)
+    hi = fit.value_at(x, fit.slope_upper)
     ax.fill_between(x, np.minimum(lo, hi), np.maximum(lo, hi), color="#e6550d", alpha=0.15, lw=0)
 
 
 def trend_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> plt.Figure:
-    """SII per year with its 95 % interval: is the gap narrowing?"""
+    """SII per year with its model-based 95 % interval and the series breaks as dashed lines."""
     trend = result.trend
     fig, ax = _axes(ax, figsize=(6.4, 3.2))
     ax.fill_between(trend["year_end"], trend["lower"], trend["upper"], color=ACCENT, alpha=0.15)
     ax.plot(trend["year_end"], trend["sii"], color=ACCENT, marker="o", markersize=3)
     ax.axhline(0, color="#999999", linewidth=0.8)
+    years = trend["year_end"]
+    for brk in result.indicator.series_breaks:
+        if years.min() < brk.year <= years.max():
+            ax.axvline(brk.year - 0.5, color="#444444", linestyle="--", linewidth=1)
+            ax.annotate(
+                f"Brudd i serien {brk.year}",
+                (brk.year - 0.5, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(3, -3),
+                textcoords="offset points",
+                va="top",
+                fontsize=7,
+                color="#444444",
+            )
     ax.set_ylabel(f"SII ({_sii_unit(result)})")
     ax.set_xlabel("År")
     ax.yaxis.set_major_formatter(_comma_formatter(1))

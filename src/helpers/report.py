@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from helpers import config, text
+from helpers import config, data, standardise, text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.gradient import IndicatorResult
 
@@ -75,17 +75,38 @@ def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
         rows.append(_table_row(row, str(int(row["order"]))))
     if result.oslo is not None:
         rows.append(_table_row(result.oslo, "", name=f"**{config.OSLO_NAME}**", decimals=decimals))
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "Rang",
-            "Bydel",
-            result.indicator.unit_nb.capitalize(),
-            "95 % KI",
-            "Teller",
-            "Nevner",
-        ],
-    )
+    if result.indicator.id in data.PUBLISHED_VALUES:
+        for r in rows:  # the value is the publisher's; our population count is not its nevner
+            r[-1] = ""
+    columns = [
+        "Rang",
+        "Bydel",
+        result.indicator.unit_nb.capitalize(),
+        "95 % KI",
+        "Teller",
+        "Nevner",
+    ]
+    table = pd.DataFrame(rows, columns=columns)
+    if result.standardised is not None:
+        std = result.standardised.set_index("geo_code")["value"]
+        codes = [
+            *result.table["geo_code"],
+            *([config.OSLO_CODE] if result.oslo is not None else []),
+        ]
+        shown = [r[2] for r in rows]
+        table.insert(
+            3,
+            STANDARDISED_COLUMN,
+            [
+                text.number(std.get(code), decimals) if any(ch.isdigit() for ch in cell) else ""
+                for code, cell in zip(codes, shown, strict=True)
+            ],
+        )
+    return table
+
+
+#: Column of the age-standardised rate, beside the crude one.
+STANDARDISED_COLUMN = "Aldersstandardisert"
 
 
 def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals: int = 1) -> list:
@@ -111,28 +132,78 @@ def finding(result: IndicatorResult) -> str:
     lo, hi = extremes
     unit = ind.unit_nb
     oslo = (
-        f"{text.number(result.oslo['value'])} {unit} i Oslo i {result.period}, "
+        f"{text.number(result.oslo['value'])} {unit} i Oslo i {result.period}; "
         if result.oslo is not None and pd.notna(result.oslo["value"])
         else f"{result.period}: "
     )
     first = (
-        f"{ind.name_nb}: {oslo}fra {text.number(lo['value'])} i {lo['geo_name']} "
-        f"til {text.number(hi['value'])} i {hi['geo_name']}."
+        f"{ind.name_nb}: {oslo}lavest i {extreme_text(result, lo['value'])} og høyest i "
+        f"{extreme_text(result, hi['value'])}."
     )
-    if result.sii is None:
+    if result.standardised is not None:
+        first += " " + standardised_sentence(result)
+    if result.sii is None or result.fit is None:
         return first
-    s = result.sii
-    direction = "høyere" if s.sii >= 0 else "lavere"
-    certain = (s.sii_lower > 0) or (s.sii_upper < 0)
-    sii_unit = "prosentpoeng" if ind.unit == "percent" else unit
-    second = (
-        f" Langs hele den sosiale gradienten er verdien {text.number(abs(s.sii))} {sii_unit} "
-        f"{direction} i den mest ressurssvake enn i den mest ressurssterke enden "
-        f"(SII {text.estimate(s.sii, s.sii_lower, s.sii_upper)}; "
-        f"RII {text.estimate(s.rii, s.rii_lower, s.rii_upper, 2)})"
+    return first + " " + gradient_sentence(result)
+
+
+def standardised_sentence(result: IndicatorResult) -> str:
+    """Which rate the gradient uses, and the standardised extremes (ties named as ties)."""
+    std = result.standardised
+    pub = result.published[["geo_code", "geo_name"]].merge(std, on="geo_code")
+    lo, hi = pub["value"].min(), pub["value"].max()
+
+    def names(v: float) -> str:
+        tied = pub.loc[text.tied_at(pub["value"], v), "geo_name"]
+        return text.named_values(tied, v)
+
+    return (
+        f"Fordi {result.indicator.name_nb.lower()} øker sterkt med alderen, er "
+        f"bydelene også sammenlignet med aldersstandardiserte rater (standard: "
+        f"{standardise.STANDARD_NB}): lavest i {names(lo)} og høyest i {names(hi)}. "
+        "Gradienten nedenfor bygger på de aldersstandardiserte ratene."
     )
-    second += "." if certain else ", men intervallet omfatter null: forskjellen er usikker."
-    return first + second
+
+
+def extreme_text(result: IndicatorResult, value: float, decimals: int = 1) -> str:
+    """Every published bydel printing as ``value`` (ties at printed precision named as ties)."""
+    pub = result.published
+    names = pub.loc[text.tied_at(pub["value"], value, decimals), "geo_name"]
+    return text.named_values(names, value, decimals)
+
+
+#: Which gap a trend model measures: the rate ratio (Poisson) or the SII in the unit (WLS).
+_GAP_NB = {"log_rate": "den relative forskjellen", "value": "den absolutte forskjellen"}
+
+_SCALE_NB = {"logit": "logit-skala", "log": "log-skala", "": "den opprinnelige skalaen"}
+
+
+def gradient_sentence(result: IndicatorResult) -> str:
+    """The gradient in words: SII and RII with the interval that includes the variation between
+    bydeler. A direction ("høyere"/"lavere" at one end) and "tydelig" are said only when that
+    interval excludes no difference; otherwise the sentence says that it does not."""
+    f, ind = result.fit, result.indicator
+    sii_unit = "prosentpoeng" if ind.unit == "percent" else ind.unit_nb
+    between = text.interval(f.sii_lower, f.sii_upper)
+    rii = (
+        f"RII {text.number(f.rii, 2)}: linjens verdi i den ressurssvake enden er "
+        f"{text.number(f.rii, 2)} ganger verdien i den ressurssterke enden"
+    )
+    if f.clear:
+        direction = "høyere" if f.sii > 0 else "lavere"
+        return (
+            f"Langs den sosiale gradienten er verdien {text.number(abs(f.sii))} {sii_unit} "
+            f"{direction} i den mest ressurssvake enden enn i den mest ressurssterke (SII "
+            f"{text.number(f.sii)}; {rii}). Gradienten er tydelig: også 95 % "
+            f"konfidensintervallet som tar med variasjonen mellom bydelene ({between}), "
+            "utelukker null."
+        )
+    return (
+        f"Linjen langs den sosiale gradienten gir en SII på {text.number(f.sii)} {sii_unit} "
+        f"({rii}), men når variasjonen mellom bydelene tas med, omfatter 95 % "
+        f"konfidensintervallet null ({between}). Vi kan derfor ikke si at det er en tydelig "
+        "gradient i noen retning."
+    )
 
 
 def indicator_section(
@@ -163,9 +234,10 @@ def indicator_section(
         figure(
             plots.gradient_chart(result),
             f"{ind.id}-gradient",
-            f"{where} etter bydelenes sosioøkonomiske rang. Linjen er SII-regresjonen, "
-            "det skraverte området 95 % konfidensintervall for helningen; "
-            "punktstørrelse viser befolkningen.",
+            f"{where} etter bydelenes sosioøkonomiske rang. Linjen er SII-regresjonen"
+            + (f" (beregnet på {_SCALE_NB[result.fit.transform]})" if result.fit.transform else "")
+            + ", det skraverte området 95 % konfidensintervall for helningen med variasjonen "
+            "mellom bydelene; punktstørrelse viser befolkningen.",
             f"Punktdiagram av {ind.name_nb.lower()} mot sosioøkonomisk rang med regresjonslinje; "
             f"SII {text.number(result.sii.sii)}.",
             folder=area,
@@ -176,8 +248,9 @@ def indicator_section(
         figure(
             plots.trend_chart(result),
             f"{ind.id}-trend",
-            f"{ind.name_nb}: SII per år med 95 % konfidensintervall (fast rangering fra "
-            f"{result.ranking.year}). Positiv SII betyr høyere verdi i den ressurssvake enden.",
+            f"{ind.name_nb}: SII per år med 95 % konfidensintervall med variasjonen mellom "
+            f"bydelene (fast rangering fra {result.ranking.year}). Positiv SII betyr høyere verdi "
+            "i den ressurssvake enden." + _break_caption(result),
             f"Linjediagram av SII fra {int(first['year_end'])} ({text.number(first['sii'])}) "
             f"til {int(last['year_end'])} ({text.number(last['sii'])}).",
             folder=area,
@@ -186,20 +259,49 @@ def indicator_section(
     show(
         text.markdown_table(
             bydel_table(result),
-            caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). {_excluded(result)}",
+            caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). "
+            + table_note(result),
             label=slug(f"{area}-{ind.id}"),
-            widths=[6, 24, 16, 18, 16, 16],
+            widths=[6, 24, 16, 18, 16, 16]
+            if result.standardised is None
+            else [6, 22, 13, 14, 17, 14, 14],
         )
     )
     show(summary_line(result))
 
 
-def _excluded(result: IndicatorResult) -> str:
-    if not result.excluded:
+def _break_caption(result: IndicatorResult) -> str:
+    """Chart caption text for the series breaks inside the years shown."""
+    if result.trend is None:
         return ""
-    return (
-        f"Prikket eller mangler, og holdt utenfor beregningene: {text.join_names(result.excluded)}."
+    years = result.trend["year_end"]
+    breaks = [b for b in result.indicator.series_breaks if years.min() < b.year <= years.max()]
+    return "".join(
+        f" Den stiplede linjen markerer bruddet i serien i {b.year} ({b.reason_nb}); "
+        "tallene før og etter er ikke direkte sammenlignbare."
+        for b in breaks
     )
+
+
+def table_note(result: IndicatorResult) -> str:
+    """The bydel table's note: whose value it is, which population date is the denominator,
+    and what was suppressed or is missing."""
+    ind = result.indicator
+    parts = [data.PUBLISHED_VALUES.get(ind.id, ""), data.denominator_date(ind.id, result.period)]
+    parts.append(_excluded(result))
+    return " ".join(p for p in parts if p)
+
+
+def _excluded(result: IndicatorResult) -> str:
+    """Suppressed ("prikket") and missing bydeler, or that nothing had to be suppressed."""
+    table = result.table
+    unpublished = table["flag"].ne("") | table["value"].isna()
+    suppressed = table.loc[table["flag"].eq("prikket"), "geo_name"].tolist()
+    oslo = result.oslo
+    if oslo is not None and oslo.get("flag", "") == "prikket":
+        suppressed.append(config.OSLO_NAME)
+    missing = table.loc[unpublished & table["flag"].ne("prikket"), "geo_name"].tolist()
+    return text.suppression_note(suppressed, missing)
 
 
 def _range_alt(result: IndicatorResult) -> str:
@@ -208,8 +310,8 @@ def _range_alt(result: IndicatorResult) -> str:
         return "ingen publiserte verdier."
     lo, hi = extremes
     return (
-        f"lavest i {lo['geo_name']} ({text.number(lo['value'])}), "
-        f"høyest i {hi['geo_name']} ({text.number(hi['value'])})."
+        f"lavest i {extreme_text(result, lo['value'])}, "
+        f"høyest i {extreme_text(result, hi['value'])}."
     )
 
 
@@ -221,10 +323,22 @@ def summary_line(result: IndicatorResult) -> str:
             "som er den samme eller en overlappende indikator, så gradienten ville vært sirkulær."
         )
     parts = []
-    if result.sii is not None:
-        s = result.sii
-        parts.append(f"- SII: {text.estimate(s.sii, s.sii_lower, s.sii_upper)} (95 % KI)")
-        parts.append(f"- RII: {text.estimate(s.rii, s.rii_lower, s.rii_upper, 2)}")
+    if result.sii is not None and result.fit is not None:
+        s, f = result.sii, result.fit
+        scale = f" (beregnet på {_SCALE_NB[f.transform]})" if f.transform else ""
+        if result.standardised is not None:
+            scale = f" for aldersstandardiserte rater{scale}"
+        parts.append(
+            f"- SII{scale}: {text.number(f.sii)}; 95 % KI med variasjonen mellom bydelene "
+            f"{text.interval(f.sii_lower, f.sii_upper)}, bare tilfeldig variasjon i hver bydels "
+            f"tall {text.interval(s.sii_lower, s.sii_upper)}"
+        )
+        parts.append(
+            f"- RII (linjens verdi i den ressurssvake enden delt på verdien i den ressurssterke "
+            f"enden): {text.number(f.rii, 2)}; 95 % KI med variasjonen mellom bydelene "
+            f"{text.interval(f.rii_lower, f.rii_upper, 2)}, bare tilfeldig variasjon i hver "
+            f"bydels tall {text.interval(s.rii_lower, s.rii_upper, 2)}"
+        )
     if result.rci is not None and pd.notna(result.rci.estimate):
         r = result.rci
         parts.append(
@@ -236,19 +350,29 @@ def summary_line(result: IndicatorResult) -> str:
         model = {"negative_binomial": "negativ binomisk", "quasipoisson": "kvasi-Poisson"}.get(
             p.model, "Poisson"
         )
+        crude = ", ikke aldersjustert" if result.standardised is not None else ""
         parts.append(
-            f"- Rateratio, mest ressurssvake mot mest ressurssterke ende ({model}-modell): "
+            f"- Rateratio, mest ressurssvake mot mest ressurssterke ende ({model}-modell{crude}): "
             f"{text.estimate(p.rate_ratio, p.lower, p.upper, 2)}"
         )
     if result.gap_trend is not None:
         g = result.gap_trend
         years = f"{g.years[0]}–{g.years[-1]}"
+        brk = result.indicator.latest_break
+        if (
+            brk is not None
+            and result.trend is not None
+            and result.trend["year_end"].min() < brk.year
+        ):
+            years += f" (årene etter bruddet i serien i {brk.year}: {brk.reason_nb})"
         # The model's slope runs from the disadvantaged (rank 0) to the advantaged end; the
         # report's orientation is the reverse (positive = higher at the disadvantaged end).
         what = "log-rateratio" if g.scale == "log_rate" else "SII"
         change = text.estimate(-g.slope_change, -g.upper, -g.lower, 3)
+        if result.standardised is not None:
+            what += " for aldersstandardiserte rater"
         parts.append(
-            f"- Utvikling {years}: {text.trend_word(g.narrowing)} "
+            f"- Utvikling {years}: {text.trend_word(g.narrowing, _GAP_NB[g.scale])} "
             f"(endring i {what} per år: {change})"
         )
     if not parts:
@@ -296,6 +420,11 @@ def area_intro(catalogue: Catalogue, area: str) -> None:
     )
 
 
+#: Overview columns: the interval shown is the model-based one (variation between bydeler).
+OVERVIEW_SII = "SII (95 % KI med variasjon mellom bydeler)"
+OVERVIEW_RII = "RII (95 % KI med variasjon mellom bydeler)"
+
+
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
     """Every analysed indicator: Oslo value, best and worst bydel (by polarity), SII and RII."""
     rows = []
@@ -307,9 +436,9 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
         else:
             lo, hi = extremes
             good, bad = (hi, lo) if ind.polarity == "higher_is_better" else (lo, hi)
-            best = f"{good['geo_name']} ({text.number(good['value'])})"
-            worst = f"{bad['geo_name']} ({text.number(bad['value'])})"
-        s = res.sii
+            best = extreme_text(res, good["value"])
+            worst = extreme_text(res, bad["value"])
+        f = res.fit
         rows.append(
             [
                 f"{ind.name_nb} ({ind.unit_nb})",
@@ -317,8 +446,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
                 text.number(oslo),
                 best,
                 worst,
-                text.estimate(s.sii, s.sii_lower, s.sii_upper) if s else "",
-                text.estimate(s.rii, s.rii_lower, s.rii_upper, 2) if s else "",
+                text.estimate(f.sii, f.sii_lower, f.sii_upper) if f else "",
+                text.estimate(f.rii, f.rii_lower, f.rii_upper, 2) if f else "",
             ]
         )
     return pd.DataFrame(
@@ -329,8 +458,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             "Oslo",
             "Beste bydel",
             "Svakeste bydel",
-            "SII (95 % KI)",
-            "RII (95 % KI)",
+            OVERVIEW_SII,
+            OVERVIEW_RII,
         ],
     )
 

@@ -78,6 +78,37 @@ def join_names(names: Iterable[str]) -> str:
     return ", ".join(items[:-1]) + " og " + items[-1]
 
 
+def named_values(names: Iterable[str], value: float | None, decimals: int = 1) -> str:
+    """Places sharing one printed value, ties named as ties: ``"Stovner (9,1)"``,
+    ``"St. Hanshaugen og Vestre Aker (begge 3,8)"``, ``"A, B og C (alle 3,8)"``."""
+    items = list(names)
+    shown = number(value, decimals)
+    if len(items) == 1:
+        return f"{items[0]} ({shown})"
+    return f"{join_names(items)} ({'begge' if len(items) == 2 else 'alle'} {shown})"
+
+
+def tied_at(values: pd.Series, target: float, decimals: int = 1) -> pd.Series:
+    """Boolean mask: values that print the same as ``target`` at ``decimals`` (ties in print)."""
+    return values.map(lambda v: number(v, decimals)) == number(target, decimals)
+
+
+def suppression_note(suppressed: Iterable[str], missing: Iterable[str] = ()) -> str:
+    """What a table or chapter says about small numbers: who was suppressed ("prikket"), who is
+    missing from the source, or that nothing had to be suppressed."""
+    suppressed, missing = list(suppressed), list(missing)
+    parts = []
+    if suppressed:
+        parts.append(
+            f"Små tall er prikket og holdt utenfor beregningene: {join_names(suppressed)}."
+        )
+    else:
+        parts.append("Ingen tall måtte prikkes.")
+    if missing:
+        parts.append(f"Mangler i kilden og holdt utenfor beregningene: {join_names(missing)}.")
+    return " ".join(parts)
+
+
 _NUMERIC_CELL = r"[\d\s\u00a0,.%()\u2013\u2212+-]*|prikket|\.\.|:"
 
 
@@ -120,8 +151,9 @@ def markdown_table(
     return table + "\n"
 
 
-def trend_word(narrowing: bool | None) -> str:
-    """Bokmål wording for a change in the gap over time."""
+def trend_word(narrowing: bool | None, what: str = "forskjellen") -> str:
+    """Bokmål wording for a change in the gap over time; ``what`` names the gap, e.g.
+    "den relative forskjellen"."""
     if narrowing is None:
-        return "ingen tydelig endring i forskjellen"
-    return "forskjellen har blitt mindre" if narrowing else "forskjellen har økt"
+        return f"ingen tydelig endring i {what}"
+    return f"{what} har blitt mindre" if narrowing else f"{what} har økt"
