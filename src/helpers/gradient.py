@@ -89,7 +89,7 @@ def rank_bydeler(
         raise ParameterError(
             "rank_year",
             f"{rank_by!r} has no data for {year}; it has {period_span(years)}"
-            + (f" (the catalogue suggests {spec.year})" if spec.year else "")
+            + (f" (the catalogue suggests {spec.year})" if spec.year else ""),
         )
     if rows["geo_code"].nunique() != len(config.BYDELER) or rows["value"].isna().any():
         raise ValueError(
