@@ -156,6 +156,7 @@ def _execute(job: NotebookJob, staging: Path) -> None:
 
     # The kernel is this interpreter's ipykernel, also when the venv is not on PATH.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ[config.RENDERING_ENV] = "1"  # outputs carry Quarto's cross-reference markup
     pm.execute_notebook(
         str(config.NOTEBOOKS / job.template),
         str(staging / job.output),

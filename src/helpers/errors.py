@@ -57,3 +57,11 @@ class ParameterError(ValueError):
 
     def _render_traceback_(self) -> list[str]:
         return [f"\x1b[0;31mParameterError\x1b[0m: {self}"]
+
+
+class StaleDataError(DataError):
+    """The built data (``build/data``) is older than what it is built from: the message names
+    the newer inputs and the command that rebuilds it. Shown without a traceback in IPython."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31mStaleDataError\x1b[0m: {self}"]
