@@ -85,9 +85,9 @@ def check_rank_by(name: str, value: object, catalogue=None) -> str:
     return check_choice(name, value, available, "a ranking variable")
 
 
-def check_notebook(catalogue=None, **params: object) -> dict[str, object]:
+def check_notebook(catalogue=None, **params: object) -> None:
     """Check a notebook's parameters (any of ``area``, ``rank_by``, ``rank_year``, ``period``,
-    ``geo_level``, ``seed``, ``repetitions``, ``figures_dir``); returns them normalised.
+    ``geo_level``, ``seed``, ``repetitions``, ``figures_dir``).
 
     Called in the first cell after the parameters cell, so that a wrong value is answered in one
     line before any data is loaded.
@@ -102,12 +102,10 @@ def check_notebook(catalogue=None, **params: object) -> dict[str, object]:
         "repetitions": lambda v: check_int("repetitions", v, minimum=1000),
         "figures_dir": _check_folder,
     }
-    out = {}
     for key, value in params.items():
         if key not in checks:
             check_choice("parameter", key, checks, "a notebook parameter")
-        out[key] = checks[key](value)
-    return out
+        checks[key](value)
 
 
 def _check_folder(value: object) -> str:

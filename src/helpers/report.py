@@ -62,7 +62,10 @@ class Output(str):
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         text = str(self) if config.rendering() else for_jupyter(str(self))
-        return {"text/markdown": text, "text/plain": text}
+        return {"text/markdown": text}
+
+    def __repr__(self) -> str:  # IPython's text/plain (a str subclass would print quoted)
+        return str(self) if config.rendering() else for_jupyter(str(self))
 
 
 class FigureOutput(Output):
@@ -83,7 +86,10 @@ class FigureOutput(Output):
             f'alt="{html.escape(self.alt)}" style="max-width:100%"/>'
             f"<figcaption><em>Figur: {html.escape(self.caption)}</em></figcaption></figure>"
         )
-        return {"text/html": figure, "image/png": png, "text/plain": f"Figur: {self.caption}"}
+        return {"text/html": figure, "image/png": png}
+
+    def __repr__(self) -> str:
+        return str(self) if config.rendering() else f"Figur: {self.caption}"
 
 
 def show(markdown: str) -> None:
