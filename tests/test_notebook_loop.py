@@ -251,3 +251,18 @@ def test_wrong_notebook_parameter_is_one_line_and_fails_papermill(tmp_path, monk
     errors = [o for o in _outputs(nbformat.read(out, as_version=4)) if o.output_type == "error"]
     assert len(errors) == 1 and len(errors[0].traceback) == 1
     assert not (tmp_path / "build").exists()
+
+
+def test_make_lab_registers_the_kernel_and_opens_jupyter_lab():
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    dry = subprocess.run(
+        ["make", "-n", "lab"], cwd=config.ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "-m ipykernel install --sys-prefix --name python3" in dry
+    assert "-m jupyter lab" in dry and "notebooks/innsatsomrade.ipynb" in dry
+    readme = (config.ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make lab" in readme and "source .venv/bin/activate" in readme
