@@ -18,12 +18,13 @@ endif
 
 export PYTHONHASHSEED := 0
 
-.PHONY: report test bench lint clean install help
+.PHONY: report test bench lint clean install help lab
 
 help:
 	@echo "make report  - build the report (report/_output/index.html and oslohelsa.pdf)"
 	@echo "make test    - run the whole test suite (pytest, nbval, end-to-end build)"
 	@echo "make bench   - run the benchmarks"
+	@echo "make lab     - open Jupyter Lab on the notebooks, in the project's environment"
 	@echo "make clean   - remove build outputs"
 
 install: $(STAMP)
@@ -43,6 +44,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PYTHON) benchmarks/run.py
+
+# Jupyter Lab from the project's environment, with its kernel registered ("Python 3 (oslohelsa)").
+# LAB_ARGS passes options, e.g. `make lab LAB_ARGS=--no-browser`.
+lab: $(STAMP)
+	$(PYTHON) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (oslohelsa)" >/dev/null
+	$(PYTHON) -m jupyter lab $(LAB_ARGS) notebooks/innsatsomrade.ipynb
 
 lint: $(STAMP)
 	$(PYTHON) -m ruff check src tests benchmarks

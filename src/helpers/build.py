@@ -33,7 +33,6 @@ from pathlib import Path
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.sources import sha256_of
 
 # Chapter titles of the executed notebooks (areas: their bokmål name from helpers.config.AREAS).
 OVERVIEW_TITLE = "Oversikt"
@@ -51,6 +50,8 @@ class NotebookJob:
     title: str = ""
 
     def fingerprint(self, inputs_digest: str) -> str:
+        from helpers.sources import sha256_of
+
         payload = json.dumps(
             {"template": sha256_of(config.NOTEBOOKS / self.template), "params": self.parameters},
             sort_keys=True,
@@ -90,6 +91,8 @@ def jobs(
 
 def _inputs_digest(data_dir: Path) -> str:
     """Hash of everything a notebook reads besides its template: helpers code and build data."""
+    from helpers.sources import sha256_of
+
     h = hashlib.sha256()
     files = sorted((config.ROOT / "src" / "helpers").glob("*.py")) + sorted(data_dir.glob("*"))
     files.append(config.CATALOGUE_FILE)
@@ -110,6 +113,15 @@ def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None 
     sources.verify_checksums()
     cat = catalogue.load_catalogue()
     return data.write_build_data(data_dir, paths=paths, catalogue=cat)
+
+
+def check_ranking(data_dir: Path, rank_by: str, rank_year: int) -> None:
+    """Before any notebook runs: the ranking variable has data for ``rank_year`` (else
+    ``ParameterError`` naming the years it has)."""
+    from helpers import catalogue, data, gradient
+
+    tidy = data.load_tidy(data_dir / "indicators.parquet")
+    gradient.rank_bydeler(tidy, catalogue.load_catalogue(), rank_by, rank_year)
 
 
 def execute_notebooks(
@@ -161,6 +173,7 @@ def _execute(job: NotebookJob, staging: Path) -> None:
 
     # The kernel is this interpreter's ipykernel, also when the venv is not on PATH.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    os.environ[config.RENDERING_ENV] = "1"  # outputs carry Quarto's cross-reference markup
     pm.execute_notebook(
         str(config.NOTEBOOKS / job.template),
         str(staging / job.output),
@@ -316,23 +329,110 @@ def build(
     from helpers import render, sources
 
     data_dir = prepare_data(paths=paths)
+    check_ranking(data_dir, rank_by, rank_year)
     job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
     notebooks = execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
     stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
     return render.render(engine=engine, date=sources.data_date())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a wrong option is answered in two lines (the error, where to find help)
+    instead of the whole usage text."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message}\nSee `{self.prog} --help` for every option.\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="python -m helpers.build",
+        description=__doc__.splitlines()[0],
+        epilog="A wrong value stops the build at once with the valid choices (exit status 2); "
+        "bad input data stops it before anything published is replaced.",
+    )
+    p.add_argument(
+        "--engine",
+        choices=["auto", "quarto", "embedded"],
+        default="auto",
+        help="renderer: quarto (needs the quarto binary), embedded (pandoc + Typst), or auto "
+        "(quarto when installed, else embedded; default)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-execute every notebook, also those whose inputs did not change",
+    )
+    p.add_argument(
+        "--rank-by",
+        default=config.DEFAULT_RANK_BY,
+        metavar="ID",
+        help="socioeconomic variable the bydeler are ranked by: an id under `ranking` in "
+        f"data/indicators.yml with data (default {config.DEFAULT_RANK_BY})",
+    )
+    p.add_argument(
+        "--rank-year",
+        type=int,
+        default=config.DEFAULT_RANK_YEAR,
+        metavar="YEAR",
+        help=f"year of the ranking variable (default {config.DEFAULT_RANK_YEAR})",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=config.DEFAULT_SEED,
+        help=f"seed of the Monte Carlo intervals for SII/RII (default {config.DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--repetitions",
+        type=int,
+        default=config.DEFAULT_REPETITIONS,
+        metavar="N",
+        help="Monte Carlo draws for the SII/RII intervals, at least 1000 "
+        f"(default {config.DEFAULT_REPETITIONS})",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="notebooks executed at the same time (default 2)",
+    )
+    p.add_argument(
+        "--data-only",
+        action="store_true",
+        help="only steps 1-2: check the raw files and rebuild build/data (what a notebook "
+        "reads), then stop",
+    )
+    return p
+
+
+def check_options(args: argparse.Namespace) -> None:
+    """Every option checked before any work (no data read): ``ParameterError`` if one is wrong."""
+    from helpers import params
+
+    params.check_rank_by("--rank-by", args.rank_by)
+    params.check_int("--rank-year", args.rank_year, minimum=1900)
+    params.check_int("--seed", args.seed, minimum=0)
+    params.check_int("--repetitions", args.repetitions, minimum=1000)
+    params.check_int("--workers", args.workers, minimum=1)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=["auto", "quarto", "embedded"], default="auto")
-    parser.add_argument("--force", action="store_true", help="re-execute every notebook")
-    parser.add_argument("--rank-by", default=config.DEFAULT_RANK_BY)
-    parser.add_argument("--rank-year", type=int, default=config.DEFAULT_RANK_YEAR)
-    parser.add_argument("--seed", type=int, default=config.DEFAULT_SEED)
-    parser.add_argument("--repetitions", type=int, default=config.DEFAULT_REPETITIONS)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    from helpers.errors import ParameterError
+
     try:
+        check_options(args)
+    except ParameterError as exc:
+        print(f"{p.prog}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.data_only:
+            data_dir = prepare_data()
+            print(f"Data er bygget: {data_dir}")
+            return 0
         result = build(
             engine=args.engine,
             force=args.force,
@@ -342,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
             repetitions=args.repetitions,
             workers=args.workers,
         )
+    except ParameterError as exc:
+        print(f"{p.prog}: {exc}", file=sys.stderr)
+        return 2
     except DataError as exc:
         print(f"Feil i inndata, rapporten er ikke bygget: {exc}", file=sys.stderr)
         return 2

@@ -19,13 +19,15 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from helpers import config
 from helpers.errors import DataError
+
+if TYPE_CHECKING:  # pandas is imported where used: checking a build option must be quick
+    import pandas as pd
 
 # ----------------------------------------------------------------------------------------------
 # Allowed values
@@ -451,6 +453,8 @@ class Catalogue:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per indicator (file order), for overview tables in the report."""
+        import pandas as pd
+
         rows = []
         for i in self.indicators:
             area = self._areas.get(i.area) if i.area else None

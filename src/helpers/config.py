@@ -58,6 +58,23 @@ def chapters_dir() -> Path:
     return build_dir() / "kapitler"
 
 
+def scratch_dir() -> Path:
+    """Where notebooks run outside the build (Jupyter, papermill by hand) put their figures:
+    ``notebooks/_scratch`` (``OSLOHELSA_SCRATCH`` overrides). Never ``build/``: only
+    ``helpers.build`` writes what ``make report`` publishes. Git and Quarto ignore it."""
+    return Path(os.environ.get("OSLOHELSA_SCRATCH", NOTEBOOKS / "_scratch")).resolve()
+
+
+# Set by helpers.build for the notebooks it executes: outputs are then written for Quarto and
+# pandoc (cross-reference markup) rather than for a person looking at Jupyter.
+RENDERING_ENV = "OSLOHELSA_RENDERING"
+
+
+def rendering() -> bool:
+    """True in a notebook executed by the build for the report, False in Jupyter."""
+    return os.environ.get(RENDERING_ENV, "") not in ("", "0")
+
+
 def output_dir() -> Path:
     """Where the rendered report is published (``OSLOHELSA_OUTPUT`` overrides)."""
     return Path(os.environ.get("OSLOHELSA_OUTPUT", REPORT / "_output")).resolve()

@@ -41,3 +41,27 @@ def _relative(path: str | Path) -> Path:
         return p.resolve().relative_to(ROOT)
     except (ValueError, RuntimeError, OSError):
         return p
+
+
+class ParameterError(ValueError):
+    """A user's mistake in a build option or notebook parameter: one or two lines that name the
+    parameter, the value given and the valid choices.
+
+    In Jupyter (and under papermill) IPython shows only :meth:`_render_traceback_`, so the user
+    sees the message, not a stack of frames; papermill still records an error output and fails.
+    """
+
+    def __init__(self, parameter: str, message: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"{parameter}: {message}")
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31mParameterError\x1b[0m: {self}"]
+
+
+class StaleDataError(DataError):
+    """The built data (``build/data``) is older than what it is built from: the message names
+    the newer inputs and the command that rebuilds it. Shown without a traceback in IPython."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[0;31mStaleDataError\x1b[0m: {self}"]

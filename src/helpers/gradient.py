@@ -37,6 +37,7 @@ from scipy import special
 
 from helpers import config, inequality, models, standardise
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
+from helpers.errors import ParameterError
 
 # phe_sii value_type codes
 _VALUE_TYPE = {"proportion": 2, "rate": 1, "mean": 0}
@@ -145,17 +146,20 @@ def rank_bydeler(
     tidy: pd.DataFrame, catalogue: Catalogue, rank_by: str, year: int | None = None
 ) -> Ranking:
     """Order the 15 bydeler by ``rank_by`` in ``year`` (latest if None), most deprived first."""
-    spec = catalogue.ranking(rank_by)
+    from helpers import params
+
+    spec = catalogue.ranking(params.check_rank_by("rank_by", rank_by, catalogue))
     rows = tidy[(tidy["indicator_id"] == rank_by) & (tidy["geo_level"] == "bydel")]
     if rows.empty:
-        raise ValueError(f"rank_by: no data for ranking variable {rank_by!r}")
+        raise ParameterError("rank_by", f"no data for ranking variable {rank_by!r}")
     years = sorted(int(y) for y in rows["year_end"].unique())
     year = years[-1] if year is None else int(year)
     rows = rows[(rows["year_end"] == year) & (rows["sex"] == "alle")]
     if rows.empty:
-        raise ValueError(
-            f"rank_year: {rank_by!r} has no data for {year}; it has {years[0]}–{years[-1]}"
-            + (f" (the catalogue suggests {spec.year})" if spec.year else "")
+        raise ParameterError(
+            "rank_year",
+            f"{rank_by!r} has no data for {year}; it has {period_span(years)}"
+            + (f" (the catalogue suggests {spec.year})" if spec.year else ""),
         )
     if rows["geo_code"].nunique() != len(config.BYDELER) or rows["value"].isna().any():
         raise ValueError(
@@ -173,15 +177,51 @@ def rank_bydeler(
     return Ranking(rank_by, spec.name_nb, year, table, spec)
 
 
-def select_period(rows: pd.DataFrame, period: str) -> str:
-    """Resolve ``"latest"`` (or a year) to one of the indicator's periods."""
+def select_period(rows: pd.DataFrame, period: str | int, name: str = "the indicator") -> str:
+    """Resolve ``"latest"`` or a period (a year as number or text: ``2019``, ``"2019"``) to one
+    of the indicator's periods; ``name`` is the indicator named in errors."""
     if rows.empty:
-        raise ValueError("period: the indicator has no rows")
+        raise ValueError(f"period: {name} has no rows in the tidy table")
+    period = str(period).strip()  # papermill's `-p period 2019` passes an int
     if period == "latest":
         return str(rows.loc[rows["year_end"].idxmax(), "period"])
     if period not in set(rows["period"]):
-        raise ValueError(f"period: {period!r} not among {sorted(set(rows['period']))}")
+        raise ParameterError(
+            "period", f"{name} has no data for {period}; it has {period_span(rows['period'])}"
+        )
     return period
+
+
+def period_span(periods) -> str:
+    """Periods in words for messages: ``2007–2019, 2021, 2023–2024`` (runs of years joined)."""
+    labels = sorted({str(p) for p in periods})
+    if not all(lab.isdigit() for lab in labels):
+        return ", ".join(labels)
+    years = sorted(int(lab) for lab in labels)
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def missing_period(
+    tidy: pd.DataFrame, indicators, period: str | int
+) -> list[tuple[Indicator, list[str]]]:
+    """The indicators without bydel data for ``period`` (none for ``"latest"``), each with the
+    periods it has."""
+    period = str(period).strip()
+    if period == "latest":
+        return []
+    bydel = tidy[tidy["geo_level"].eq("bydel") & tidy["sex"].eq("alle")]
+    periods = bydel.groupby("indicator_id")["period"].agg(lambda s: sorted(set(s))).to_dict()
+    return [
+        (ind, periods.get(ind.id, []))
+        for ind in indicators
+        if period not in periods.get(ind.id, [])
+    ]
 
 
 def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
@@ -219,7 +259,7 @@ def analyse_indicator(
     PHEindicatormethods recommends); other values are never transformed."""
     confidence = inequality.confidence_level(confidence)  # 0.9-1 or 90-100, as PHE
     rows = tidy[(tidy["indicator_id"] == indicator.id) & (tidy["sex"] == "alle")]
-    period = select_period(rows, period)
+    period = select_period(rows, period, repr(indicator.id))
     current = rows[rows["period"] == period]
     table = _bydel_table(current[current["geo_level"] == "bydel"], ranking)
     oslo_rows = current[current["geo_code"] == config.OSLO_CODE]
@@ -459,7 +499,7 @@ def for_area(
     *,
     rank_by: str = config.DEFAULT_RANK_BY,
     rank_year: int | None = config.DEFAULT_RANK_YEAR,
-    period: str = "latest",
+    period: str | int = "latest",
     seed: int = config.DEFAULT_SEED,
     repetitions: int = config.DEFAULT_REPETITIONS,
     geo_level: str = "bydel",
@@ -467,12 +507,53 @@ def for_area(
     catalogue: Catalogue,
     sii_transform: bool = DEFAULT_SII_TRANSFORM,
 ) -> list[IndicatorResult]:
-    """Analyse every available indicator of an innsatsområde, in catalogue order."""
-    if area not in config.AREAS:
-        raise ValueError(f"area: {area!r} is not one of {sorted(config.AREAS)}")
-    if geo_level != "bydel":
-        raise ValueError(f"geo_level: only 'bydel' has shipped data, not {geo_level!r}")
+    """Analyse every available indicator of an innsatsområde, in catalogue order.
+
+    With a given ``period`` (a year, as number or text) the indicators that have it are analysed
+    and the others left out (:func:`missing_period` names them); a period that none of the
+    area's indicators has is a ``ParameterError`` naming each indicator and its periods.
+    """
+    return for_areas(
+        [area],
+        rank_by=rank_by,
+        rank_year=rank_year,
+        period=period,
+        seed=seed,
+        repetitions=repetitions,
+        geo_level=geo_level,
+        tidy=tidy,
+        catalogue=catalogue,
+        sii_transform=sii_transform,
+    )
+
+
+def for_areas(
+    areas,
+    *,
+    rank_by: str = config.DEFAULT_RANK_BY,
+    rank_year: int | None = config.DEFAULT_RANK_YEAR,
+    period: str | int = "latest",
+    seed: int = config.DEFAULT_SEED,
+    repetitions: int = config.DEFAULT_REPETITIONS,
+    geo_level: str = "bydel",
+    tidy: pd.DataFrame,
+    catalogue: Catalogue,
+    sii_transform: bool = DEFAULT_SII_TRANSFORM,
+) -> list[IndicatorResult]:
+    """:func:`for_area` over several areas (the overview): only a period that no indicator of
+    any of them has is an error."""
+    from helpers import params
+
+    for area in areas:
+        params.check_choice("area", area, config.AREAS, "an innsatsområde")
+    params.check_choice("geo_level", geo_level, params.GEO_LEVELS, "a level with data")
+    period = params.check_period("period", period)
     ranking = rank_bydeler(tidy, catalogue, rank_by, rank_year)
+    indicators = [ind for area in areas for ind in catalogue.available(area)]
+    missing = missing_period(tidy, indicators, period)
+    if indicators and len(missing) == len(indicators):
+        have = "; ".join(f"{ind.id} {period_span(p) or 'none'}" for ind, p in missing)
+        raise ParameterError("period", f"no indicator has data for {period} ({have})")
     return [
         analyse_indicator(
             tidy,
@@ -482,6 +563,7 @@ def for_area(
             seed=seed,
             repetitions=repetitions,
             sii_transform=sii_transform,
-        )  # fmt: skip
-        for ind in catalogue.available(area)
+        )
+        for ind in indicators
+        if ind.id not in {m.id for m, _ in missing}
     ]

@@ -5,17 +5,25 @@ Markdown, so a figure is saved as a PNG next to the executed notebook and shown 
 ``![caption](figures/…png){#fig-… fig-alt="…"}``: numbered "Figur N.M" with its alt text in HTML
 and PDF alike, however many indicators an area has. Paths are written relative to the kernel's
 working directory, which is the notebook's own folder both in Jupyter and under papermill.
+
+That markup is for the renderers. Outputs are display objects (:class:`Output`,
+:class:`FigureOutput`) that give it only in notebooks the build executes
+(``config.rendering()``); in Jupyter the same call shows the image with its caption, and
+headings and tables without Quarto's attributes (``{#sec-…}``, ``{#tbl-…}``), which Jupyter
+would print as literal text.
 """
 
 from __future__ import annotations
 
+import base64
+import html
 import os
 import re
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from helpers import config, data, standardise, text
 from helpers.catalogue import Catalogue, Indicator
@@ -34,16 +42,68 @@ def slug(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower().translate(table)).strip("-")
 
 
+# Pandoc attributes Jupyter cannot read: `## Heading {#sec-x}`, `: caption {#tbl-x}`, `{…}` after
+# an image. Quarto needs them; in Jupyter they would show as literal text.
+_HEADING_ATTR = re.compile(r"^(#{1,6} .*?)[ \t]*\{[^{}\n]*\}[ \t]*$", re.M)
+_TABLE_CAPTION = re.compile(r"^: (.+?)(?:[ \t]*\{#tbl-[^{}\n]*\})?[ \t]*$", re.M)
+_IMAGE_ATTR = re.compile(r"(!\[[^\]]*\]\([^)]*\))\{[^{}]*\}")
+
+
+def for_jupyter(markdown: str) -> str:
+    """The report's Markdown without Quarto-only markup, for reading in Jupyter."""
+    markdown = _HEADING_ATTR.sub(r"\1", markdown)
+    markdown = _TABLE_CAPTION.sub(r"*Tabell: \1*", markdown)
+    return _IMAGE_ATTR.sub(r"\1", markdown)
+
+
+class Output(str):
+    """Report Markdown as a display object: Quarto's markup when the build renders the notebook
+    (``config.rendering()``), the same text without Quarto-only attributes in Jupyter."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        text = str(self) if config.rendering() else for_jupyter(str(self))
+        return {"text/markdown": text}
+
+    def __repr__(self) -> str:  # IPython's text/plain (a str subclass would print quoted)
+        return str(self) if config.rendering() else for_jupyter(str(self))
+
+
+class FigureOutput(Output):
+    """A saved figure: ``![caption](path){#fig-… fig-alt="…"}`` for the renderers; in Jupyter
+    the image itself (embedded PNG) with its caption and alt text."""
+
+    def __new__(cls, markdown: str, *, path: Path, caption: str, alt: str) -> FigureOutput:
+        obj = super().__new__(cls, markdown)
+        obj.path, obj.caption, obj.alt = Path(path), caption, alt
+        return obj
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        if config.rendering():
+            return super()._repr_mimebundle_(include, exclude)
+        png = base64.b64encode(self.path.read_bytes()).decode("ascii")
+        figure = (
+            f'<figure style="margin:0"><img src="data:image/png;base64,{png}" '
+            f'alt="{html.escape(self.alt)}" style="max-width:100%"/>'
+            f"<figcaption><em>Figur: {html.escape(self.caption)}</em></figcaption></figure>"
+        )
+        return {"text/html": figure, "image/png": png}
+
+    def __repr__(self) -> str:
+        return str(self) if config.rendering() else f"Figur: {self.caption}"
+
+
 def show(markdown: str) -> None:
     """Display Markdown as a cell output (the report's text comes from here)."""
-    display(Markdown(markdown))
+    display(markdown if isinstance(markdown, Output) else Output(markdown))
 
 
 def figures_path(figures_dir: str | Path = "") -> Path:
-    """The notebook parameter ``figures_dir``: "" means ``build/notebooks/figures``; relative
-    paths are taken from the kernel's working directory (the executed notebook's folder)."""
+    """The notebook parameter ``figures_dir``: "" means the scratch folder
+    (``config.scratch_dir()``, never ``build/``: a notebook run by hand leaves the report
+    alone); relative paths are taken from the kernel's working directory (the executed
+    notebook's folder). The build passes ``figures_dir="figures"``."""
     if not str(figures_dir):
-        return config.build_notebooks_dir() / "figures"
+        return config.scratch_dir() / "figures"
     return Path.cwd() / figures_dir
 
 
@@ -65,7 +125,8 @@ def figure(
     rel = Path(os.path.relpath(path, Path.cwd())).as_posix()
     label = slug(f"{folder}-{name}")
     alt = alt.replace('"', "'")
-    show(f'![{caption}]({rel}){{#fig-{label} fig-alt="{alt}"}}')
+    markup = f'![{caption}]({rel}){{#fig-{label} fig-alt="{alt}"}}'
+    show(FigureOutput(markup, path=path, caption=caption, alt=alt))
 
 
 def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
@@ -268,6 +329,23 @@ def indicator_section(
         )
     )
     show(summary_line(result))
+
+
+def period_note(tidy: pd.DataFrame, catalogue: Catalogue, areas, period: str | int) -> None:
+    """With a chosen period: name the indicators of ``areas`` (one id or several) that have no
+    bydel data for it, with the periods they have ("Ikke tall for 2019: …")."""
+    from helpers import gradient
+
+    areas = [areas] if isinstance(areas, str) else list(areas)
+    indicators = [ind for area in areas for ind in catalogue.available(area)]
+    missing = gradient.missing_period(tidy, indicators, period)
+    if not missing:
+        return
+    names = [
+        f"{ind.name_nb} ({'har tall for ' + gradient.period_span(p) if p else 'ingen tall'})"
+        for ind, p in missing
+    ]
+    show(f"*Ikke tall for {period}:* {text.join_names(names)}.")
 
 
 def _break_caption(result: IndicatorResult) -> str:
