@@ -234,7 +234,9 @@ def indicator_section(
         figure(
             plots.gradient_chart(result),
             f"{ind.id}-gradient",
-            f"{where} etter bydelenes sosioøkonomiske rang. Linjen er SII-regresjonen"
+            f"{where} etter bydelenes sosioøkonomiske rang"
+            + (", aldersstandardiserte rater" if result.standardised is not None else "")
+            + ". Linjen er SII-regresjonen"
             + (f" (beregnet på {_SCALE_NB[result.fit.transform]})" if result.fit.transform else "")
             + ", det skraverte området 95 % konfidensintervall for helningen med variasjonen "
             "mellom bydelene; punktstørrelse viser befolkningen.",
