@@ -295,7 +295,9 @@ def indicator_section(
         figure(
             plots.gradient_chart(result),
             f"{ind.id}-gradient",
-            f"{where} etter bydelenes sosioøkonomiske rang. Linjen er SII-regresjonen"
+            f"{where} etter bydelenes sosioøkonomiske rang"
+            + (", aldersstandardiserte rater" if result.standardised is not None else "")
+            + ". Linjen er SII-regresjonen"
             + (f" (beregnet på {_SCALE_NB[result.fit.transform]})" if result.fit.transform else "")
             + ", det skraverte området 95 % konfidensintervall for helningen med variasjonen "
             "mellom bydelene; punktstørrelse viser befolkningen.",
@@ -462,7 +464,7 @@ def planned_section(planned: list[Indicator]) -> None:
     """List the planned indicators of an area with the public table that would supply them."""
     if not planned:
         return
-    rows = [[ind.name_nb, text.join_names(ind.mal), ind.planned_source_text()] for ind in planned]
+    rows = [[ind.name_nb, text.join_names(ind.mal), ind.any_source.text_nb()] for ind in planned]
     show(
         "## Planlagte indikatorer\n\n"
         "Disse indikatorene følger målene i strategien, men det finnes ennå ingen åpen kopi av "
@@ -496,6 +498,28 @@ def area_intro(catalogue: Catalogue, area: str) -> None:
         f"Innsatsområde {entry.number} i Folkehelsestrategi for Oslo 2023–2030. {holds}\n\n"
         f"{entry.vision_nb}\n\n**Mål i strategien:**\n\n" + "\n".join(lines)
     )
+    missing = goals_without_data(catalogue, area)
+    if missing:
+        show(missing)
+
+
+def goals_without_data(catalogue: Catalogue, area: str) -> str:
+    """The area's mål that no indicator with data in the report measures, each with what is
+    planned for it or why there is no statistic ("" when every mål has data)."""
+    entry = catalogue.area(area)
+    gaps = {g.mal: g.note_nb for g in entry.gaps}
+    lines = []
+    for goal in entry.goals:
+        if catalogue.for_goal(goal.nr, "available"):
+            continue
+        planned = [i.name_nb for i in catalogue.for_goal(goal.nr, "planned")]
+        why = " ".join(gaps.get(goal.nr, "").split())
+        if planned:
+            why = (why + " " if why else "") + f"Planlagt: {text.join_names(planned)}."
+        lines.append(f"- **{goal.label_nb}**" + (f": {why}" if why else ""))
+    if not lines:
+        return ""
+    return "**Mål uten indikator med tall i rapporten:**\n\n" + "\n".join(lines)
 
 
 #: Overview columns: the interval shown is the model-based one (variation between bydeler).
@@ -517,9 +541,10 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             best = extreme_text(res, good["value"])
             worst = extreme_text(res, bad["value"])
         f = res.fit
+        std = "; SII og RII aldersstandardisert" if res.standardised is not None else ""
         rows.append(
             [
-                f"{ind.name_nb} ({ind.unit_nb})",
+                f"{ind.name_nb} ({ind.unit_nb}{std})",
                 res.period,
                 text.number(oslo),
                 best,
@@ -564,7 +589,7 @@ def catalogue_table(catalogue: Catalogue) -> pd.DataFrame:
     rows = []
     for ind in catalogue.indicators:
         area = catalogue.area(ind.area).title_nb if ind.area else f"Hovedmål {ind.hovedmal}"
-        source = ind.source_text() if ind.status == "available" else ind.planned_source_text()
+        source = ind.any_source.text_nb()  # no internal notes (confirmation) in reader text
         rows.append([area, ind.name_nb, _STATUS.get(ind.status, ind.status), source])
     return pd.DataFrame(rows, columns=["Område", "Indikator", "Status", "Kilde"])
 

@@ -137,6 +137,33 @@ def _date_nb(iso: str) -> str:
     return f"{int(day)}.{int(month)}.{year}"
 
 
+#: Confidence in a copy, for readers.
+CONFIDENCE_NB: dict[str, str] = {"high": "høy", "medium": "middels", "low": "lav"}
+
+
+def provenance_table(sources: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per shipped file (test fixtures left out): Fil, Bearbeiding (``processing_nb``:
+    what was done to the copy, for readers) and Sikkerhet (the manifest's confidence)."""
+    doc = sources if sources is not None else load_sources()
+    rows = []
+    for entry in doc["files"]:
+        if entry["role"] == "test_fixture":
+            continue
+        if not str(entry.get("processing_nb", "")).strip():
+            raise DataError(
+                SOURCES_FILE, "missing or empty; required for shipped files",
+                row=str(entry["path"]), column="processing_nb",
+            )  # fmt: skip
+        rows.append(
+            {
+                "Fil": Path(entry["path"]).name.replace("_", "_\u200b"),
+                "Bearbeiding": " ".join(str(entry["processing_nb"]).split()),
+                "Sikkerhet": CONFIDENCE_NB[entry["confidence"]],
+            }
+        )
+    return pd.DataFrame(rows, columns=["Fil", "Bearbeiding", "Sikkerhet"])
+
+
 def attribution_table(sources: dict[str, Any] | None = None) -> pd.DataFrame:
     """One row per shipped data file (test fixtures left out), bokmål column names:
     Fil, Utgiver, Tabell, Lisens, Hentet, SHA-256 (kort). File names get zero-width spaces after
@@ -179,8 +206,9 @@ def attribution_text(sources: dict[str, Any] | None = None) -> str:
     doc = sources if sources is not None else load_sources()
     dates = " og ".join(sorted({_date_nb(f["retrieved"]) for f in doc["files"]}))
     intro = (
-        f"**Kildehenvisning.** Filene ble hentet {dates} fra offentlige kopier og er ikke "
-        "endret; kontrollsummene over sjekkes ved hvert bygg. Utgivere og lisenser:"
+        f"**Kildehenvisning.** Filene ble hentet {dates} fra offentlige kopier. Tabellen over "
+        "bearbeiding sier hva som er gjort med hver fil og hvor sikre vi er på at den er lik "
+        "den publiserte tabellen; kontrollsummene sjekkes ved hvert bygg. Utgivere og lisenser:"
     )
     return intro + "\n\n" + "\n".join(f"- {line}" for line in attribution_lines(doc)) + "\n"
 
