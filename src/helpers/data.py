@@ -961,6 +961,13 @@ INDICATOR_NOTES: dict[str, str] = {
     **{k: v.note for k, v in SHARES.items()},
 }
 
+# FHI (Kommunehelsa) indicators: read by helpers.ingest.fhi, registered here.
+from helpers.ingest import fhi as _fhi  # noqa: E402
+
+INDICATOR_LOADERS.update(_fhi.vaccination_loaders())
+INDICATOR_TABLES.update(dict.fromkeys(_fhi.VACCINATIONS, _fhi.VACCINATION_TABLE))
+INDICATOR_NOTES.update({k: v.note for k, v in _fhi.VACCINATIONS.items()})
+
 
 def load_indicator(
     indicator_id: str,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers import config, inequality, models
+from helpers import config, inequality, models, no_counts
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
 
 # phe_sii value_type codes
@@ -57,6 +57,7 @@ class IndicatorResult:
     excluded: list[str] = field(default_factory=list)
     circular: bool = False  # the ranking variable is (built from) this indicator: no gradient
     gap_trend: models.TrendResult | None = None  # is the gap narrowing? (model across years)
+    counts: bool = True  # False: the source gives values only (no counts, no intervals)
 
     @property
     def published(self) -> pd.DataFrame:
@@ -121,8 +122,11 @@ def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
     )
     table["flag"] = table["flag"].fillna("..")
     table = table.sort_values("order").reset_index(drop=True)
-    ok = table["flag"].eq("") & table["value"].notna() & table["denominator"].gt(0)
-    share = table["denominator"].where(ok) / table.loc[ok, "denominator"].sum()
+    ok = table["flag"].eq("") & table["value"].notna()
+    # values without counts (helpers.no_counts): every bydel with a value gets equal weight
+    weight = table["denominator"] if no_counts.has_counts(table) else ok.astype(float)
+    ok &= weight.gt(0)
+    share = weight.where(ok) / weight[ok].sum()
     table["rank"] = (share.fillna(0).cumsum() - share / 2).where(ok)
     return table
 
@@ -138,7 +142,10 @@ def analyse_indicator(
     confidence: float = config.DEFAULT_CONFIDENCE,
 ) -> IndicatorResult:
     """Gradient statistics for one indicator (all sexes and ages combined)."""
-    rows = tidy[(tidy["indicator_id"] == indicator.id) & (tidy["sex"] == "alle")]
+    rows = tidy[tidy["indicator_id"] == indicator.id]
+    sexes = set(rows["sex"])
+    # one sex only (e.g. HPV vaccination of girls): that is the indicator's whole population
+    rows = rows[rows["sex"] == ("alle" if "alle" in sexes or len(sexes) != 1 else sexes.pop())]
     period = select_period(rows, period)
     current = rows[rows["period"] == period]
     table = _bydel_table(current[current["geo_level"] == "bydel"], ranking)
@@ -149,7 +156,10 @@ def analyse_indicator(
 
     sii = rci = poisson = None
     circular = not ranking.suitable_for(indicator.id)
-    if len(used) >= 3 and not circular:
+    counts = no_counts.has_counts(rows)
+    if len(used) >= 3 and not circular and not counts:
+        sii = no_counts.point_sii(used, indicator)
+    elif len(used) >= 3 and not circular:
         sii = _phe_sii(used, indicator, seed=seed, repetitions=repetitions, confidence=confidence)
         rci = inequality.rci(
             used["value"].to_numpy(float),
@@ -185,6 +195,7 @@ def analyse_indicator(
         excluded,
         circular,
         gap_trend,
+        counts,
     )
 
 
@@ -202,6 +213,8 @@ def _phe_sii(
     lower = used["ci_low"].to_numpy(float) / scale
     upper = used["ci_high"].to_numpy(float) / scale
     value_type = _VALUE_TYPE.get(indicator.value_type, 0)
+    if not no_counts.has_counts(used):
+        return no_counts.point_sii(used, indicator)
     inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
     if value_type in (1, 2) and not inside:
         value_type = 0
@@ -247,6 +260,8 @@ def _trend(
     if len(per_year) < 3:
         return None, None
     long = pd.concat(frames, ignore_index=True)
+    if not no_counts.has_counts(long):  # overlapping periods, no counts: no model of change
+        return pd.DataFrame(per_year), None
     return pd.DataFrame(per_year), models.trend_in_gap(long, confidence=confidence)
 
 

@@ -170,7 +170,7 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
         data=table,
         x="rank",
         y="value",
-        size="denominator",
+        size="denominator" if table["denominator"].notna().all() else None,  # no counts: equal
         sizes=(20, 120),
         color=ACCENT,
         legend=False,
@@ -205,7 +205,9 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
 
 def _sii_line(ax: plt.Axes, table: pd.DataFrame, result: IndicatorResult) -> None:
     """Fitted line value(x) = mean − SII·(x − ½); SII is disadvantaged minus advantaged end."""
-    weights = table["denominator"] / table["denominator"].sum()
+    counts = table["denominator"].notna().all()
+    pop = table["denominator"] if counts else pd.Series(1.0, index=table.index)
+    weights = pop / pop.sum()  # equal weights for values without counts (helpers.no_counts)
     mean = float((weights * table["value"]).sum())
     x = np.linspace(0, 1, 50)
     sii = result.sii

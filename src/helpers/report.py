@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from helpers import config, text
+from helpers import config, no_counts, text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.gradient import IndicatorResult
 
@@ -103,6 +103,8 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
 
 def finding(result: IndicatorResult) -> str:
     """One or two bokmål sentences stating the finding with numbers."""
+    if not result.counts:
+        return no_counts.finding(result)
     ind, extremes = result.indicator, result.extremes()
     if extremes is None:
         return (
@@ -165,7 +167,9 @@ def indicator_section(
             f"{ind.id}-gradient",
             f"{where} etter bydelenes sosioøkonomiske rang. Linjen er SII-regresjonen, "
             "det skraverte området 95 % konfidensintervall for helningen; "
-            "punktstørrelse viser befolkningen.",
+            "punktstørrelse viser befolkningen."
+            if result.counts
+            else no_counts.gradient_caption(result, where),
             f"Punktdiagram av {ind.name_nb.lower()} mot sosioøkonomisk rang med regresjonslinje; "
             f"SII {text.number(result.sii.sii)}.",
             folder=area,
@@ -177,7 +181,9 @@ def indicator_section(
             plots.trend_chart(result),
             f"{ind.id}-trend",
             f"{ind.name_nb}: SII per år med 95 % konfidensintervall (fast rangering fra "
-            f"{result.ranking.year}). Positiv SII betyr høyere verdi i den ressurssvake enden.",
+            f"{result.ranking.year}). Positiv SII betyr høyere verdi i den ressurssvake enden."
+            if result.counts
+            else no_counts.trend_caption(result),
             f"Linjediagram av SII fra {int(first['year_end'])} ({text.number(first['sii'])}) "
             f"til {int(last['year_end'])} ({text.number(last['sii'])}).",
             folder=area,
@@ -185,10 +191,15 @@ def indicator_section(
         )
     show(
         text.markdown_table(
-            bydel_table(result),
-            caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). {_excluded(result)}",
+            bydel_table(result) if result.counts else no_counts.bydel_table(bydel_table(result)),
+            caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). {_excluded(result)}"
+            if result.counts
+            else " ".join(
+                f"{where}, etter bydel i rangorden (1 = mest ressurssvak). {_excluded(result)} "
+                "Kilden oppgir ikke antall, så det er ingen KI.".split()
+            ),
             label=slug(f"{area}-{ind.id}"),
-            widths=[6, 24, 16, 18, 16, 16],
+            widths=[6, 24, 16, 18, 16, 16] if result.counts else [10, 45, 45],
         )
     )
     show(summary_line(result))
@@ -220,6 +231,8 @@ def summary_line(result: IndicatorResult) -> str:
             f"Ingen ulikhetsmål: bydelene er rangert etter {result.ranking.name_nb.lower()}, "
             "som er den samme eller en overlappende indikator, så gradienten ville vært sirkulær."
         )
+    if not result.counts:
+        return no_counts.summary_line(result)
     parts = []
     if result.sii is not None:
         s = result.sii
@@ -318,6 +331,9 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
                 text.estimate(s.sii, s.sii_lower, s.sii_upper) if s else "",
                 text.estimate(s.rii, s.rii_lower, s.rii_upper, 2) if s else "",
             ]
+            if res.counts
+            else [f"{ind.name_nb} ({ind.unit_nb})", res.period, text.number(oslo), best, worst]
+            + list(no_counts.overview_cells(s))
         )
     return pd.DataFrame(
         rows,
