@@ -91,7 +91,7 @@ def test_attribution_table():
     assert any("NLOD 2.0" in line for line in lines) and any("CC BY 4.0" in line for line in lines)
     text = sources.attribution_text()
     assert text.startswith("**Kildehenvisning.**") and "23.11.2026" in text
-    assert text.count("\n- ") == len(lines) == 5
+    assert text.count("\n- ") == len(lines) == 6  # + FHI Kommunehelsa (vaccination)
 
 
 def _copy_project(tmp_path):
