@@ -18,13 +18,14 @@ endif
 
 export PYTHONHASHSEED := 0
 
-.PHONY: report test bench lint clean install help
+.PHONY: report test bench lint clean install help data
 
 help:
 	@echo "make report  - build the report (report/_output/index.html and oslohelsa.pdf)"
 	@echo "make test    - run the whole test suite (pytest, nbval, end-to-end build)"
 	@echo "make bench   - run the benchmarks"
 	@echo "make clean   - remove build outputs"
+	@echo "make data    - (online, optional) fetch the catalogue's fetch: tables into data/raw"
 
 install: $(STAMP)
 
@@ -40,6 +41,9 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(PYTHON) -m pytest
+
+data: $(STAMP)
+	$(PYTHON) -m helpers.ingest.fetch
 
 bench: $(STAMP)
 	$(PYTHON) benchmarks/run.py

@@ -108,6 +108,7 @@ _INDICATOR_OPTIONAL = (
     "min_numerator",
     "min_denominator",
     "note_nb",
+    "fetch",  # make data: where to fetch the raw file (validated by helpers.ingest.fetch)
 )
 _INDICATOR_KEYS = set(_INDICATOR_REQUIRED) | set(_INDICATOR_OPTIONAL)
 _RANKING_KEYS = {
@@ -248,6 +249,7 @@ class Indicator:
     min_numerator: int = DEFAULT_MIN_NUMERATOR
     min_denominator: int = DEFAULT_MIN_DENOMINATOR
     note_nb: str | None = None
+    fetch: Mapping[str, Any] | None = field(default=None, compare=False)  # make data
 
     @property
     def is_available(self) -> bool:
@@ -921,6 +923,7 @@ class _Parser:
             min_numerator=min_numerator,
             min_denominator=min_denominator,
             note_nb=self.text(entry, "note_nb", row, required=False),
+            fetch=self.mapping(entry["fetch"], row, "fetch") if entry.get("fetch") else None,
         )
 
     def inherit(self, entry: Mapping[str, Any], ind: Indicator | None, key: str, row: str) -> str:

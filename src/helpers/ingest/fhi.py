@@ -325,3 +325,190 @@ def vaccination_loaders() -> dict[str, Callable[..., pd.DataFrame]]:
         ind: (lambda path=None, population=None, _i=ind: load_vaccination(_i, path))
         for ind in VACCINATIONS
     }
+
+
+# --------------------------------------------------------------------------------------------
+# FHI Statistikk Open API (statistikk-data.fhi.no/api/open/v1/): client and json-stat2 reader
+# --------------------------------------------------------------------------------------------
+
+API_DEFAULT = "https://statistikk-data.fhi.no/api/open/v1/"
+API_ENV = "OSLOHELSA_FHI_API"
+MIN_INTERVAL = 2.0  # FHI documents no limit; 30/min as a courtesy (as a third-party SDK does)
+FLAG_LABELS = {
+    "..": "Manglende data",
+    ".": "Lar seg ikke beregne",
+    ":": "Anonymisert eller skjult av andre årsaker",
+    "-": "Data ikke tilgjengelig",
+}
+
+
+def read_api_jsonstat(source: str | Path | bytes, file: str | Path | None = None) -> pd.DataFrame:
+    """Read an FHI json-stat2 response (file or bytes) into ``<dim>_kode``, ``<dim>_navn``,
+    ``verdi``, ``verdi_flag``, one row per cell in row-major order.
+
+    FHI writes a suppressed cell as the flag string itself in ``value[]`` (``":"``, ``".."``,
+    ``"."``), with the legend in ``extension.flags``: such cells get ``verdi`` NaN and the flag,
+    each symbol kept as it is (never 0). ``null`` becomes ``..``. A UTF-8 BOM is accepted.
+    """
+    import json
+
+    from pyjstat import pyjstat
+
+    where = file if file is not None else (source if not isinstance(source, bytes) else None)
+    if isinstance(source, bytes):
+        raw_bytes = source
+    else:
+        if not Path(source).is_file():
+            raise DataError(source, "file not found")
+        raw_bytes = Path(source).read_bytes()
+    try:
+        doc = json.loads(raw_bytes.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(where, f"not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict) or doc.get("class") != "dataset":
+        raise DataError(where, 'expected a json-stat 2.0 object with "class": "dataset"')
+    try:
+        ids = list(doc["id"])
+        size = [int(s) for s in doc["size"]]
+        values = list(doc["value"])
+        dims = {d: doc["dimension"][d] for d in ids}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataError(where, f"json-stat2 without id/size/value/dimension ({exc})") from exc
+    if len(values) != int(np.prod(size)):
+        raise DataError(
+            where, f"{len(values)} values but the dimension sizes {size} give {int(np.prod(size))}"
+        )
+    legend = ((doc.get("extension") or {}).get("flags") or {}).get("index") or list(FLAG_LABELS)
+    flags = []
+    clean = []
+    for i, v in enumerate(values):
+        if isinstance(v, str):
+            if v not in legend and v not in FLAG_LABELS:
+                raise DataError(where, f'value[{i}] is "{v}", neither a number nor a known flag')
+            flags.append(v)
+            clean.append(None)
+        elif v is None:
+            flags.append(KHS_MISSING)
+            clean.append(None)
+        else:
+            flags.append("")
+            clean.append(v)
+    doc = {**doc, "value": clean, "status": None}
+    doc.pop("status")
+    for d in ids:  # FHI gives category.index as a list; pyjstat copes with both forms
+        cat = dims[d].get("category", {})
+        if "label" not in cat and "index" in cat:
+            idx = cat["index"]
+            cat["label"] = {k: k for k in (idx if isinstance(idx, list) else idx.keys())}
+    try:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyjstat")
+            ds = pyjstat.Dataset.read(json.dumps(doc))
+            labels = ds.write("dataframe")
+            codes = ds.write("dataframe", naming="id")
+    except Exception as exc:  # pyjstat raises assorted errors on malformed input
+        raise DataError(where, f"pyjstat could not read the dataset ({exc})") from exc
+    out = pd.DataFrame(index=pd.RangeIndex(1, len(labels) + 1))
+    for i, d in enumerate(ids):
+        out[f"{d}_kode"] = codes.iloc[:, i].astype(str).to_numpy()
+    for i, d in enumerate(ids):
+        out[f"{d}_navn"] = labels.iloc[:, i].astype(str).to_numpy()
+    out["verdi"] = pd.to_numeric(labels["value"], errors="coerce").astype(float).to_numpy()
+    out["verdi_flag"] = flags
+    out.attrs.update(label=doc.get("label"), updated=doc.get("updated"))
+    return out
+
+
+def _find(categories: list, code: str) -> dict | None:
+    for cat in categories or []:
+        if str(cat.get("value")) == code:
+            return cat
+        hit = _find(cat.get("children") or [], code)
+        if hit is not None:
+            return hit
+    return None
+
+
+def request_body(dimensions: dict, spec: dict, indicator: str, url: str) -> dict:
+    """The POST body for ``/data``: every dimension of the table (FHI returns 400 otherwise).
+
+    Geography (``spec["geo"]``, default ``GEO``) is *discovered* from the ``/dimension``
+    metadata: Oslo (0301) and the bydel codes listed under it; a table without them fails with
+    a clear message instead of silently returning only Oslo. Other dimensions take the codes in
+    ``spec["select"]`` (``item`` filter) or everything (``all`` / ``*``).
+    """
+    from helpers.ingest.http import FetchError, NotPublished
+
+    try:
+        dims = {d["code"]: d for d in dimensions["dimensions"]}
+    except (KeyError, TypeError) as exc:
+        raise FetchError(indicator, url, 200, f"/dimension has no dimensions list ({exc})") from exc
+    geo = spec.get("geo", "GEO")
+    if geo not in dims:
+        raise FetchError(
+            indicator, url, 200, f"table has no geography dimension {geo!r}; it has {list(dims)}"
+        )
+    oslo = _find(dims[geo].get("categories", []), OSLO_CODE)
+    bydeler = [
+        str(c["value"])
+        for c in (oslo or {}).get("children") or []
+        if str(c.get("value", "")) in BYDELER
+    ]
+    if not bydeler:
+        raise NotPublished(
+            indicator,
+            url,
+            200,
+            f"table has no bydel codes (030101-030115) under {OSLO_CODE} in dimension {geo}: "
+            "not published per bydel",
+        )
+    select = spec.get("select") or {}
+    unknown = sorted(set(select) - set(dims))
+    if unknown:
+        raise FetchError(
+            indicator, url, 200, f"select names {unknown}, not dimensions of the table {list(dims)}"
+        )
+    body = []
+    for code in dims:
+        if code == geo:
+            body.append({"code": code, "filter": "item", "values": [OSLO_CODE, *bydeler]})
+        elif code in select:
+            body.append({"code": code, "filter": "item", "values": [str(v) for v in select[code]]})
+        else:
+            body.append({"code": code, "filter": "all", "values": ["*"]})
+    return {"dimensions": body, "response": {"format": "json-stat2"}}
+
+
+def fetch(client, spec: dict, indicator: str):
+    """GET ``/dimension`` (discovery), POST ``/data``; returns ``(url, body, content)``."""
+    import json
+
+    from helpers.ingest.http import FetchError
+
+    source, table = spec["source"], spec["table"]
+    meta_path = f"{source}/Table/{table}/dimension"
+    meta_url = client.url(meta_path)
+    try:
+        meta = json.loads(client.request("GET", meta_path, indicator=indicator).decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FetchError(indicator, meta_url, 200, f"malformed JSON ({exc})") from exc
+    body = request_body(meta, spec, indicator, meta_url)
+    path = f"{source}/Table/{table}/data"
+    content = client.request("POST", path, indicator=indicator, json=body)
+    return client.url(path), body, content
+
+
+def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
+    """Validate a response as the offline reader would read it; FetchError if it cannot."""
+    from helpers.ingest.http import FetchError
+
+    try:
+        df = read_api_jsonstat(content, file=url)
+    except DataError as exc:
+        raise FetchError(indicator, url, 200, f"malformed payload: {exc.detail}") from exc
+    geo = spec.get("geo", "GEO")
+    if f"{geo}_kode" not in df.columns:
+        raise FetchError(indicator, url, 200, f"changed layout: no {geo} dimension in the response")
+    return df
