@@ -299,3 +299,69 @@ def test_client_error_message_names_indicator_url_status(httpserver) -> None:
         client.request("GET", "x", indicator="demo")
     assert err.value.status == 404 and err.value.url.endswith("/x")
     assert str(err.value).startswith('indicator "demo": http://localhost')
+
+
+# ---------------------------------------------------------------------------- end to end
+def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_path, httpserver):
+    """make data against the stub fills data/raw and the manifest of a copy of the project; the
+    next build then has the planned indicator (FHI nokkel 660, life expectancy) as available,
+    with rows in the tidy table and a gradient, and no code or catalogue edit. The 660 response
+    is MADE-UP (values 78.0 + bydel number / 10), the other tables answer without bydeler."""
+    import os
+    import subprocess
+    import sys
+
+    root = tmp_path / "project"
+    for name in ("data", "shapes"):
+        shutil.copytree(config.ROOT / name, root / name)
+    shutil.copy(config.ROOT / "_quarto.yml", root / "_quarto.yml")
+    dims = json.loads(DIMS)
+    dims["dimensions"][3]["categories"] = [
+        {"label": "Middelverdi", "value": "MEIS", "children": []}
+    ]
+    geo = ["0301", *config.BYDELER]
+    doc = json.loads(FHI_DATA.decode("utf-8-sig"))
+    doc["label"] = "MADE-UP life expectancy for the end-to-end test (not FHI's numbers)"
+    doc["size"] = [len(geo), 1, 1, 1]
+    doc["dimension"]["GEO"]["category"] = {
+        "index": geo,
+        "label": {g: ("Oslo" if g == "0301" else config.BYDELER[g]) for g in geo},
+    }
+    doc["dimension"]["MEASURE_TYPE"]["category"] = {
+        "index": ["MEIS"],
+        "label": {"MEIS": "Middelverdi"},
+    }
+    doc["value"] = [round(78.0 + i / 10, 1) for i in range(len(geo))]
+    no_bydel = (FIX / "thirdparty_norway-open-data_fhi-table-dimensions.json").read_bytes()
+    for table in (507, 342, 370, 795):
+        httpserver.expect_request(f"/nokkel/Table/{table}/dimension").respond_with_data(no_bydel)
+    httpserver.expect_request("/nokkel/Table/660/dimension").respond_with_data(json.dumps(dims))
+    httpserver.expect_request("/nokkel/Table/660/data", method="POST").respond_with_data(
+        json.dumps(doc)
+    )
+    env = {**os.environ, "OSLOHELSA_ROOT": str(root), "OSLOHELSA_FHI_API": httpserver.url_for("/")}
+    env["OSLOHELSA_BUILD"] = str(tmp_path / "build")
+    run = subprocess.run(
+        [sys.executable, "-m", "helpers.ingest.fetch"], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"forventet_levealder_bydel\s+fhi\s+new\s", run.stdout), run.stdout
+    assert "no bydel data" in run.stdout
+    assert (root / "data/raw/fhi_660_forventet_levealder_bydel.json").is_file()
+    assert "fhi_660_forventet_levealder_bydel.json" in (root / "data/sources.yml").read_text()
+    check = (
+        "from helpers import catalogue, data, gradient, report\n"
+        "cat = catalogue.load_catalogue()\n"
+        "ind = cat.indicator('forventet_levealder_bydel')\n"
+        "assert ind.is_available and ind.source is not None, ind.status\n"
+        "data.write_build_data(catalogue=cat)\n"
+        "tidy = data.load_tidy()\n"
+        "rows = tidy[tidy.indicator_id == 'forventet_levealder_bydel']\n"
+        "assert len(rows) == 16 and set(rows.period) == {'2022-2024'}, rows\n"
+        "ranking = gradient.rank_bydeler(tidy, cat, 'hoyere_utdanning_30_66', 2024)\n"
+        "res = gradient.analyse_indicator(tidy, ind, ranking, repetitions=1000)\n"
+        "print(report.finding(res))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Forventet levealder ved fødsel: 78,0 år i Oslo i 2022-2024" in run.stdout

@@ -900,6 +900,12 @@ class _Parser:
             )
         status = self.choice(entry, "status", STATUSES, row)
         source, planned_source = self.source_pair(entry, status, row)
+        fetch = entry.get("fetch")
+        if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher") == "fhi":
+            from helpers.ingest.fetch import fetched_path  # available once make data fetched it
+
+            if fetched_path(entry["id"], dict(entry["fetch"])).is_file():
+                status, source, planned_source = "available", planned_source, None
         min_numerator = self.positive_int(entry, "min_numerator", min_num, row)
         min_denominator = self.positive_int(entry, "min_denominator", min_den, row)
         return Indicator(

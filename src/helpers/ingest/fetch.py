@@ -55,6 +55,10 @@ ALLOWED = {
     "licence",
     "verified",
     "note",
+    "value",
+    "time",
+    "age_group",
+    "sex",
 }
 MARKER = "  # --- make data: "
 
@@ -76,6 +80,33 @@ class Outcome:
     content: bytes = b""
     sha256: str = ""
     detail: str = ""
+
+
+def fetched_path(indicator_id: str, spec: dict, raw_dir: Path | None = None) -> Path:
+    """Where make data writes (and the offline build finds) an indicator's fetched file."""
+    raw = raw_dir if raw_dir is not None else config.DATA_RAW
+    name = spec.get("file") or f"{spec.get('publisher')}_{spec.get('table')}_{indicator_id}.json"
+    return raw / str(name).replace("/", "_").lower()
+
+
+def fetched_indicators(catalogue_file: Path | None = None) -> dict[str, dict]:
+    """indicator id -> fetch block, for the catalogue entries whose fetched file exists.
+
+    A light scan of the YAML (the catalogue itself is validated by helpers.catalogue): an
+    indicator becomes available because its raw file is there, not because a status was edited.
+    """
+    file = catalogue_file if catalogue_file is not None else config.CATALOGUE_FILE
+    try:
+        doc = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    out = {}
+    for entry in doc.get("indicators") or []:
+        spec = entry.get("fetch") if isinstance(entry, dict) else None
+        if isinstance(spec, dict) and spec.get("publisher") == "fhi":
+            if fetched_path(str(entry.get("id")), spec).is_file():
+                out[str(entry["id"])] = spec
+    return out
 
 
 def base_urls() -> dict[str, str]:
@@ -110,8 +141,7 @@ def jobs(catalogue=None, raw_dir: Path | None = None) -> list[Job]:
         for key in REQUIRED[pub]:
             if not str(spec.get(key, "")).strip():
                 raise DataError(cat.path, "missing; required", row=row, column=f"fetch.{key}")
-        name = spec.get("file") or f"{pub}_{spec['table']}_{ind.id}.json".replace("/", "_")
-        out.append(Job(ind.id, pub, spec, raw / str(name).lower()))
+        out.append(Job(ind.id, pub, spec, fetched_path(ind.id, spec, raw)))
     return out
 
 
