@@ -225,7 +225,7 @@ def trend_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> plt.F
     ax.plot(trend["year_end"], trend["sii"], color=ACCENT, marker="o", markersize=3)
     ax.axhline(0, color="#999999", linewidth=0.8)
     ax.set_ylabel(f"SII ({_sii_unit(result)})")
-    ax.set_xlabel("År")
+    ax.set_xlabel("År" if "-" not in str(result.period) else "Siste år i perioden")
     ax.yaxis.set_major_formatter(_comma_formatter(1))
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.set_title(f"{result.indicator.name_nb}: forskjell over tid", loc="left")
