@@ -35,4 +35,7 @@ def test_without_health_data_the_missing_tables_are_named() -> None:
     planned = hovedmal._planned_rows(cat)
     assert "Forventet levealder ved fødsel" in set(planned["Helseutfall"])
     life = planned[planned["Helseutfall"] == "Forventet levealder ved fødsel"]["Tabell"].iat[0]
-    assert "Forventet levealder etter bydel" in life
+    assert "Forventet levealder etter bydel" in life and "FHI nokkel tabell 660" in life
+    status = planned.set_index("Helseutfall")["Status"]
+    assert status["Forventet levealder ved fødsel"].startswith("hentes med `make data` hvis")
+    assert status["God egenvurdert helse, voksne"] == "ingen åpen tabell per bydel ennå"

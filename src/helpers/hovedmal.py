@@ -40,8 +40,22 @@ def _planned_rows(catalogue: Catalogue) -> pd.DataFrame:
         if src.table_id and src.table_id not in table:
             table = f"{table} ({src.table_id})" if table else src.table_id
         fetch = getattr(ind, "fetch", None)
-        how = "hentes med `make data`" if fetch else "ingen åpen tabell per bydel ennå"
-        rows.append([ind.name_nb, f"{src.publisher}: {table}", how])
+        if not fetch:
+            how = "ingen åpen tabell per bydel ennå"
+        elif fetch.get("verified", True) is False:
+            how = "hentes med `make data` hvis tabellen har bydelstall (ikke bekreftet)"
+        else:
+            how = "hentes med `make data`"
+        where = f"{src.publisher}: {table}"
+        if fetch:  # the table make data would fetch, then the researched one if different
+            fetched = fetch.get("title") or f"{fetch.get('publisher')} {fetch.get('table')}"
+            fetched = f"Folkehelseinstituttet: {fetched}"
+            where = (
+                fetched
+                if "Folkehelseinstituttet" in src.publisher
+                else f"{fetched}; ellers {where}"
+            )
+        rows.append([ind.name_nb, where, how])
     return pd.DataFrame(rows, columns=["Helseutfall", "Tabell", "Status"])
 
 
