@@ -18,7 +18,7 @@ endif
 
 export PYTHONHASHSEED := 0
 
-.PHONY: report test bench lint clean install help lab
+.PHONY: report test bench lint clean install help lab data
 
 help:
 	@echo "make report  - build the report (report/_output/index.html and oslohelsa.pdf)"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench   - run the benchmarks"
 	@echo "make lab     - open Jupyter Lab on the notebooks, in the project's environment"
 	@echo "make clean   - remove build outputs"
+	@echo "make data    - (online, optional) fetch the catalogue's fetch: tables into data/raw"
 
 install: $(STAMP)
 
@@ -41,6 +42,9 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(PYTHON) -m pytest
+
+data: $(STAMP)
+	$(PYTHON) -m helpers.ingest.fetch
 
 bench: $(STAMP)
 	$(PYTHON) benchmarks/run.py

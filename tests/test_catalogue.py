@@ -28,6 +28,10 @@ AVAILABLE_IDS = {
     "barn_berort_sosialhjelp",
     "lavinntekt_husholdninger_barn",
     "valgdeltakelse",
+    # FHI Kommunehelsa vaccination coverage (issue 15, PROVENANCE.md entry 32)
+    "vaksinert_meslinger_2_ar",
+    "vaksinert_meslinger_16_ar",
+    "vaksinert_hpv_jenter_16_ar",
 }
 
 
@@ -203,10 +207,15 @@ def test_shipped_available_set_is_the_brief_table(shipped: Catalogue) -> None:
 
 
 def test_shipped_areas_without_data_are_planned_only(shipped: Catalogue) -> None:
-    """Brief: klima_miljo and levevaner_helsetjenester have no shipped data."""
-    for area_id in ("klima_miljo", "levevaner_helsetjenester"):
-        assert shipped.available(area_id) == ()
-        assert len(shipped.planned(area_id)) >= 3
+    """klima_miljo has no shipped data; levevaner_helsetjenester has the vaccination series."""
+    assert shipped.available("klima_miljo") == ()
+    assert len(shipped.planned("klima_miljo")) >= 3
+    assert {i.id for i in shipped.available("levevaner_helsetjenester")} == {
+        "vaksinert_meslinger_2_ar",
+        "vaksinert_meslinger_16_ar",
+        "vaksinert_hpv_jenter_16_ar",
+    }
+    assert len(shipped.planned("levevaner_helsetjenester")) >= 3
 
 
 def test_shipped_planned_have_planned_source(shipped: Catalogue) -> None:

@@ -39,7 +39,7 @@ def test_manifest_lists_exactly_the_shipped_files():
 def test_every_checksum_matches():
     """Recompute every SHA-256 and compare with the manifest."""
     doc = sources.load_sources()
-    assert len(sources.verify_checksums(doc)) == len(doc["files"]) == 22
+    assert len(sources.verify_checksums(doc)) == len(doc["files"]) == 23
     for entry in doc["files"]:
         assert sources.sha256_of(ROOT / entry["path"]) == entry["sha256"]
 
@@ -54,7 +54,9 @@ def test_manifest_fields():
     """Publishers and licences as PROVENANCE.md states; every available indicator has a source."""
     doc = sources.load_sources()
     for entry in doc["files"]:
-        assert entry["retrieved"] == "2026-11-23"
+        # PROVENANCE.md rounds 1-3 on 2026-11-23; round 4 (vaccination, entry 32) on 2026-11-29
+        expected = "2026-11-29" if "fhi_khs_" in entry["path"] else "2026-11-23"
+        assert entry["retrieved"] == expected
         assert entry["licence"]
     used = {i for f in doc["files"] if f["role"] != "test_fixture" for i in f["used_for"]}
     from helpers.data import INDICATOR_LOADERS
@@ -75,21 +77,21 @@ def test_attribution_table():
         "Hentet",
         "SHA-256 (kort)",
     ]
-    assert len(table) == 18  # 11 data/raw + 1 GeoJSON + 6 shapefile parts; fixtures left out
-    assert (table["Hentet"] == "23.11.2026").all()
+    assert len(table) == 19  # 12 data/raw + 1 GeoJSON + 6 shapefile parts; fixtures left out
+    assert set(table["Hentet"]) == {"23.11.2026", "29.11.2026"}
     assert table["SHA-256 (kort)"].str.len().eq(12).all()
     assert any("OK-SOS006" in t for t in table["Tabell"])
     assert (
         table["Fil"]
         .str.replace("\u200b", "")
-        .str.endswith((".csv", ".geojson", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".xml"))
+        .str.endswith((".csv", ".xlsx", ".geojson", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".xml"))
         .all()
     )
     lines = sources.attribution_lines()
     assert any("NLOD 2.0" in line for line in lines) and any("CC BY 4.0" in line for line in lines)
     text = sources.attribution_text()
     assert text.startswith("**Kildehenvisning.**") and "23.11.2026" in text
-    assert text.count("\n- ") == len(lines) == 5
+    assert text.count("\n- ") == len(lines) == 6  # + FHI Kommunehelsa (vaccination)
 
 
 def _copy_project(tmp_path):
@@ -128,7 +130,7 @@ def test_missing_file_and_missing_key(tmp_path):
 
 
 def test_data_date_is_latest_retrieval():
-    """The report's date is the data's date (PROVENANCE: all files retrieved 2026-11-23)."""
+    """The report's date is the data's date (PROVENANCE: the latest file, entry 32, 2026-11-29)."""
     import datetime as dt
 
-    assert sources.data_date() == dt.date(2026, 11, 23)
+    assert sources.data_date() == dt.date(2026, 11, 29)

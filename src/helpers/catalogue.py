@@ -111,6 +111,7 @@ _INDICATOR_OPTIONAL = (
     "min_denominator",
     "note_nb",
     "series_breaks",
+    "fetch",  # make data: where to fetch the raw file (validated by helpers.ingest.fetch)
 )
 _SERIES_BREAK_KEYS = {"year", "reason_nb"}
 _INDICATOR_KEYS = set(_INDICATOR_REQUIRED) | set(_INDICATOR_OPTIONAL)
@@ -261,6 +262,7 @@ class Indicator:
     min_denominator: int = DEFAULT_MIN_DENOMINATOR
     note_nb: str | None = None
     series_breaks: tuple[SeriesBreak, ...] = ()
+    fetch: Mapping[str, Any] | None = field(default=None, compare=False)  # make data
 
     @property
     def latest_break(self) -> SeriesBreak | None:
@@ -918,6 +920,12 @@ class _Parser:
             )
         status = self.choice(entry, "status", STATUSES, row)
         source, planned_source = self.source_pair(entry, status, row)
+        fetch = entry.get("fetch")
+        if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher") == "fhi":
+            from helpers.ingest.fetch import fetched_path  # available once make data fetched it
+
+            if fetched_path(entry["id"], dict(entry["fetch"])).is_file():
+                status, source, planned_source = "available", planned_source, None
         min_numerator = self.positive_int(entry, "min_numerator", min_num, row)
         min_denominator = self.positive_int(entry, "min_denominator", min_den, row)
         return Indicator(
@@ -942,6 +950,7 @@ class _Parser:
             min_denominator=min_denominator,
             note_nb=self.text(entry, "note_nb", row, required=False),
             series_breaks=self.series_breaks(entry, row),
+            fetch=self.mapping(entry["fetch"], row, "fetch") if entry.get("fetch") else None,
         )
 
     def series_breaks(self, entry: Mapping[str, Any], row: str) -> tuple[SeriesBreak, ...]:

@@ -961,6 +961,23 @@ INDICATOR_NOTES: dict[str, str] = {
     **{k: v.note for k, v in SHARES.items()},
 }
 
+# FHI (Kommunehelsa) indicators: read by helpers.ingest.fhi, registered here.
+from helpers.ingest import fhi as _fhi  # noqa: E402
+
+INDICATOR_LOADERS.update(_fhi.vaccination_loaders())
+INDICATOR_TABLES.update(dict.fromkeys(_fhi.VACCINATIONS, _fhi.VACCINATION_TABLE))
+INDICATOR_NOTES.update({k: v.note for k, v in _fhi.VACCINATIONS.items()})
+
+# Indicators fetched by `make data` (helpers.ingest.fetch): registered when their file exists.
+from helpers.ingest import fetch as _fetch  # noqa: E402
+
+for _ind, _spec in _fetch.fetched_indicators().items():
+    INDICATOR_LOADERS[_ind] = lambda path=None, population=None, _i=_ind, _s=_spec: (
+        _fhi.load_fetched(_i, _s, path or _fetch.fetched_path(_i, _s))
+    )
+    INDICATOR_TABLES[_ind] = f"fetched:{_ind}"
+    INDICATOR_NOTES[_ind] = "Hentet med make data fra FHI Statistikk; verdier uten antall."
+
 
 # Indicators whose ``value`` is the publisher's own (rounded) figure and does not equal
 # numerator / denominator x 100: the denominator is the project's population count, used only

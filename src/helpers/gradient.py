@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from helpers import config, inequality, models, standardise
+from helpers import config, inequality, models, no_counts, standardise
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
 from helpers.errors import ParameterError
 
@@ -128,6 +128,7 @@ class IndicatorResult:
     # When set, sii, fit and trend use them; the crude gradient is kept in crude_fit.
     standardised: pd.DataFrame | None = None
     crude_fit: GradientFit | None = None
+    counts: bool = True  # False: the source gives values only (no counts, no intervals)
 
     @property
     def published(self) -> pd.DataFrame:
@@ -231,8 +232,11 @@ def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
     )
     table["flag"] = table["flag"].fillna("..")
     table = table.sort_values("order").reset_index(drop=True)
-    ok = table["flag"].eq("") & table["value"].notna() & table["denominator"].gt(0)
-    share = table["denominator"].where(ok) / table.loc[ok, "denominator"].sum()
+    ok = table["flag"].eq("") & table["value"].notna()
+    # values without counts (helpers.no_counts): every bydel with a value gets equal weight
+    weight = table["denominator"] if no_counts.has_counts(table) else ok.astype(float)
+    ok &= weight.gt(0)
+    share = weight.where(ok) / weight[ok].sum()
     table["rank"] = (share.fillna(0).cumsum() - share / 2).where(ok)
     return table
 
@@ -258,7 +262,10 @@ def analyse_indicator(
     ``sii_transform``: phe_sii's ``transform`` for rates and proportions (default True, as
     PHEindicatormethods recommends); other values are never transformed."""
     confidence = inequality.confidence_level(confidence)  # 0.9-1 or 90-100, as PHE
-    rows = tidy[(tidy["indicator_id"] == indicator.id) & (tidy["sex"] == "alle")]
+    rows = tidy[tidy["indicator_id"] == indicator.id]
+    sexes = set(rows["sex"])
+    # one sex only (e.g. HPV vaccination of girls): that is the indicator's whole population
+    rows = rows[rows["sex"] == ("alle" if "alle" in sexes or len(sexes) != 1 else sexes.pop())]
     period = select_period(rows, period, repr(indicator.id))
     current = rows[rows["period"] == period]
     table = _bydel_table(current[current["geo_level"] == "bydel"], ranking)
@@ -269,12 +276,22 @@ def analyse_indicator(
 
     sii = rci = poisson = fit = None
     circular = not ranking.suitable_for(indicator.id)
+    counts = no_counts.has_counts(rows)
     opts = dict(seed=seed, repetitions=repetitions, confidence=confidence, transform=sii_transform)
     std_rates = crude_fit = None
-    std = age_standardise and standardise.reproduces(used, indicator.id, int(period))
+    std = (
+        age_standardise
+        and indicator.id in standardise.AGE_STANDARDISED
+        and standardise.reproduces(used, indicator.id, int(period))
+    )
     if std:
         std_rates = standardise.standardised_rates(indicator.id, int(period), confidence)
-    if len(used) >= 3 and not circular:
+    if len(used) >= 3 and not circular and not counts:
+        # values without counts: phe_sii point estimates, bydeler weighted equally, and the
+        # line drawn without a band (helpers.no_counts)
+        sii = no_counts.point_sii(used, indicator)
+        fit = no_counts.point_fit(gradient_fit(used.assign(denominator=1.0), indicator))
+    elif len(used) >= 3 and not circular:
         g_used, g_ind = used, indicator
         if std:
             crude_fit = gradient_fit(
@@ -317,6 +334,7 @@ def analyse_indicator(
         fit,
         std_rates,
         crude_fit,
+        counts,
     )
 
 
@@ -348,6 +366,8 @@ def _phe_sii(
     with ``transform`` (logit/log) for proportions and rates when asked (the default)."""
     scale = indicator.multiplier or 1
     value_type = _value_type(used, indicator)
+    if not no_counts.has_counts(used):
+        return no_counts.point_sii(used, indicator)
     return inequality.sii(
         used["value"].to_numpy(float) / scale,
         used["denominator"].to_numpy(float),
@@ -483,6 +503,8 @@ def _trend(
     if len(per_year) < 3:
         return None, None
     long = pd.concat(frames, ignore_index=True)
+    if not no_counts.has_counts(long):  # overlapping periods, no counts: no model of change
+        return pd.DataFrame(per_year), None
     brk = indicator.latest_break
     if brk is not None:
         long = long[long["year_end"] >= brk.year]

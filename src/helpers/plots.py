@@ -174,7 +174,7 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
         data=table,
         x="rank",
         y="value",
-        size="denominator",
+        size="denominator" if table["denominator"].notna().all() else None,  # no counts: equal
         sizes=(20, 120),
         color=ACCENT,
         legend=False,
@@ -244,7 +244,7 @@ def trend_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> plt.F
                 color="#444444",
             )
     ax.set_ylabel(f"SII ({_sii_unit(result)})")
-    ax.set_xlabel("År")
+    ax.set_xlabel("År" if "-" not in str(result.period) else "Siste år i perioden")
     ax.yaxis.set_major_formatter(_comma_formatter(1))
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.set_title(f"{result.indicator.name_nb}: forskjell over tid", loc="left")

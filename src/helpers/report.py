@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import config, data, standardise, text
+from helpers import config, data, no_counts, standardise, text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.gradient import IndicatorResult
 
@@ -185,6 +185,8 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
 
 def finding(result: IndicatorResult) -> str:
     """One or two bokmål sentences stating the finding with numbers."""
+    if not result.counts:
+        return no_counts.finding(result)
     ind, extremes = result.indicator, result.extremes()
     if extremes is None:
         return (
@@ -300,7 +302,9 @@ def indicator_section(
             + ". Linjen er SII-regresjonen"
             + (f" (beregnet på {_SCALE_NB[result.fit.transform]})" if result.fit.transform else "")
             + ", det skraverte området 95 % konfidensintervall for helningen med variasjonen "
-            "mellom bydelene; punktstørrelse viser befolkningen.",
+            "mellom bydelene; punktstørrelse viser befolkningen."
+            if result.counts
+            else no_counts.gradient_caption(result, where),
             f"Punktdiagram av {ind.name_nb.lower()} mot sosioøkonomisk rang med regresjonslinje; "
             f"SII {text.number(result.sii.sii)}.",
             folder=area,
@@ -313,7 +317,9 @@ def indicator_section(
             f"{ind.id}-trend",
             f"{ind.name_nb}: SII per år med 95 % konfidensintervall med variasjonen mellom "
             f"bydelene (fast rangering fra {result.ranking.year}). Positiv SII betyr høyere verdi "
-            "i den ressurssvake enden." + _break_caption(result),
+            "i den ressurssvake enden." + _break_caption(result)
+            if result.counts
+            else no_counts.trend_caption(result),
             f"Linjediagram av SII fra {int(first['year_end'])} ({text.number(first['sii'])}) "
             f"til {int(last['year_end'])} ({text.number(last['sii'])}).",
             folder=area,
@@ -321,11 +327,14 @@ def indicator_section(
         )
     show(
         text.markdown_table(
-            bydel_table(result),
+            bydel_table(result) if result.counts else no_counts.bydel_table(bydel_table(result)),
             caption=f"{where}, etter bydel i rangorden (1 = mest ressurssvak). "
-            + table_note(result),
+            + table_note(result)
+            + ("" if result.counts else " Kilden oppgir ikke antall, så det er ingen KI."),
             label=slug(f"{area}-{ind.id}"),
-            widths=[6, 24, 16, 18, 16, 16]
+            widths=[10, 45, 45]
+            if not result.counts
+            else [6, 24, 16, 18, 16, 16]
             if result.standardised is None
             else [6, 22, 13, 14, 17, 14, 14],
         )
@@ -402,6 +411,8 @@ def summary_line(result: IndicatorResult) -> str:
             f"Ingen ulikhetsmål: bydelene er rangert etter {result.ranking.name_nb.lower()}, "
             "som er den samme eller en overlappende indikator, så gradienten ville vært sirkulær."
         )
+    if not result.counts:
+        return no_counts.summary_line(result)
     parts = []
     if result.sii is not None and result.fit is not None:
         s, f = result.sii, result.fit
@@ -552,6 +563,9 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
                 text.estimate(f.sii, f.sii_lower, f.sii_upper) if f else "",
                 text.estimate(f.rii, f.rii_lower, f.rii_upper, 2) if f else "",
             ]
+            if res.counts
+            else [f"{ind.name_nb} ({ind.unit_nb})", res.period, text.number(oslo), best, worst]
+            + list(no_counts.overview_cells(res.sii))
         )
     return pd.DataFrame(
         rows,
