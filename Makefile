@@ -18,12 +18,13 @@ endif
 
 export PYTHONHASHSEED := 0
 
-.PHONY: report test bench lint clean install help
+.PHONY: report test bench lint clean install help mutate
 
 help:
 	@echo "make report  - build the report (report/_output/index.html and oslohelsa.pdf)"
 	@echo "make test    - run the whole test suite (pytest, nbval, end-to-end build)"
 	@echo "make bench   - run the benchmarks"
+	@echo "make mutate  - mutation testing (slow; MUTANTS=\"helpers.suppress*\" scopes it)"
 	@echo "make clean   - remove build outputs"
 
 install: $(STAMP)
@@ -44,9 +45,15 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PYTHON) benchmarks/run.py
 
+# Mutation testing (not part of `make test`): [tool.mutmut] in pyproject.toml lists the modules;
+# MUTANTS filters mutant names, e.g. make mutate MUTANTS="helpers.suppress* helpers.build.x__swap_in*"
+MUTANTS ?=
+mutate: $(STAMP)
+	$(PYTHON) -m mutmut run $(MUTANTS); status=$$?; $(PYTHON) -m mutmut results; exit $$status
+
 lint: $(STAMP)
 	$(PYTHON) -m ruff check src tests benchmarks
 	$(PYTHON) -m ruff format --check src tests benchmarks
 
 clean:
-	rm -rf build report/_output report/.quarto .quarto
+	rm -rf build report/_output report/.quarto .quarto mutants

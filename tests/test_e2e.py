@@ -2,7 +2,8 @@
 
 Runs the real pipeline (checksums, tidy data, suppression, papermill on every notebook, the
 embedded pandoc + Typst renderer) with OSLOHELSA_BUILD/OSLOHELSA_OUTPUT pointing at tmp folders,
-then reads the HTML and the PDF as a reader would.
+then reads the HTML and the PDF as a reader would. The full build is made once per session
+(``shared_build`` in tests/conftest.py); the small-count build is the only other full build.
 """
 
 from __future__ import annotations
@@ -19,18 +20,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from helpers import build
-
-    tmp = tmp_path_factory.mktemp("e2e")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("OSLOHELSA_BUILD", str(tmp / "build"))
-    mp.setenv("OSLOHELSA_OUTPUT", str(tmp / "out"))
-    try:
-        result = build.build(engine="embedded", repetitions=20_000)
-        yield result, tmp
-    finally:
-        mp.undo()
+def built(shared_build):
+    """The session's shared build (tests/conftest.py): (RenderResult, folder with build/ + out/)."""
+    return shared_build.result, shared_build.root
 
 
 @pytest.fixture(scope="module")
@@ -109,25 +101,61 @@ def _digests(tmp) -> dict[str, str]:
     return {str(f.relative_to(tmp)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
-def _build_into(tmp, **kwargs):
-    from helpers import build
+def _sha(path) -> str:
+    import hashlib
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("OSLOHELSA_BUILD", str(tmp / "build"))
-    mp.setenv("OSLOHELSA_OUTPUT", str(tmp / "out"))
-    try:
-        return build.build(engine="embedded", repetitions=20_000, force=True, **kwargs)
-    finally:
-        mp.undo()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_two_clean_builds_are_identical(built, tmp_path):
-    """Reproducibility: same inputs and seed give byte-identical tables, figures and report."""
-    first = _digests(built[1])
-    _build_into(tmp_path)
-    second = _digests(tmp_path)
-    assert len(first) > 20
-    assert first == second
+def _untouched_by(raw_key: str) -> tuple[list[str], list[str]]:
+    """Notebooks and figure folders whose inputs do not include the raw table ``raw_key``: the
+    area chapters without an indicator read from it, and the sources chapter."""
+    from helpers import build, catalogue, data
+
+    cat = catalogue.load_catalogue()
+    touched = {
+        cat.indicator(ind).area for ind, key in data.INDICATOR_TABLES.items() if key == raw_key
+    }
+    jobs = [
+        job
+        for job in build.jobs()
+        # the overview shows every indicator; kilder has no area and reads no indicator
+        if job.output != "oversikt.ipynb" and job.parameters.get("area") not in touched
+    ]
+    return [j.output for j in jobs], [j.parameters["area"] for j in jobs if "area" in j.parameters]
+
+
+def test_two_clean_builds_are_identical(built, small_count_build, tmp_path):
+    """Reproducibility without a third full build: the small-count build is a second clean build
+    (fresh folder, every notebook executed) whose only changed input is the voting table, so every
+    notebook and figure that does not read that table is byte-identical to the shared build's;
+    the untouched data tables are too, and rendering the shared notebooks again gives the same
+    HTML and PDF bytes."""
+    from helpers import render, sources
+
+    first, second = built[1], small_count_build
+    notebooks, areas = _untouched_by("val001")
+    assert notebooks and areas  # the voting table feeds one area; the others must compare
+    for name in notebooks:
+        assert _sha(first / "build" / "notebooks" / name) == _sha(
+            second / "build" / "notebooks" / name
+        ), name
+    for area in areas:
+        figures = sorted((first / "build" / "notebooks" / "figures" / area).glob("*.png"))
+        assert figures, area
+        for fig in figures:
+            twin = second / "build" / "notebooks" / "figures" / area / fig.name
+            assert _sha(fig) == _sha(twin), fig.name
+    for table in ("population.parquet", "bydeler.parquet"):
+        assert _sha(first / "build" / "data" / table) == _sha(second / "build" / "data" / table)
+    again = render.render(
+        tmp_path / "again",
+        engine="embedded",
+        notebooks_dir=first / "build" / "notebooks",
+        date=sources.data_date(),
+    )
+    assert again.html.read_bytes() == built[0].html.read_bytes()
+    assert again.pdf.read_bytes() == built[0].pdf.read_bytes()
 
 
 # --- small-number suppression, end to end ------------------------------------------------------
@@ -136,8 +164,8 @@ def test_two_clean_builds_are_identical(built, tmp_path):
 SMALL_VOTES, SMALL_ELIGIBLE = 22, 23
 
 
-@pytest.fixture(scope="module")
-def small_count_build(tmp_path_factory):
+@pytest.fixture(scope="session")
+def small_count_build(tmp_path_factory, build_into, shared_build):
     import pandas as pd
 
     tmp = tmp_path_factory.mktemp("suppressed")
@@ -155,7 +183,7 @@ def small_count_build(tmp_path_factory):
     df.loc[row, "valgdeltakelse_prosent"] = f"{100 * SMALL_VOTES / SMALL_ELIGIBLE:.1f}"
     fixture = tmp / "val001_small_counts_SYNTHETIC.csv"
     df.to_csv(fixture, index=False)
-    _build_into(tmp, paths={"val001": fixture})
+    build_into(tmp, paths={"val001": fixture}, repetitions=shared_build.repetitions)
     return tmp
 
 
@@ -208,9 +236,9 @@ def test_suppressed_numbers_appear_nowhere(small_count_build):
     assert "prikket" in everything
 
 
-def test_unchanged_inputs_reuse_executed_notebooks(built, monkeypatch):
+def test_unchanged_inputs_reuse_executed_notebooks(copy_of_shared_build, shared_build, monkeypatch):
     """Content-hash cache: a rebuild with the same inputs executes no notebook and gives the same
-    notebooks, figures and report."""
+    notebooks, figures and report (on a copy of the shared build)."""
     from helpers import build
 
     class NoExecution:
@@ -226,9 +254,8 @@ def test_unchanged_inputs_reuse_executed_notebooks(built, monkeypatch):
         def submit(self, *args, **kwargs):
             raise AssertionError("a notebook was re-executed although nothing changed")
 
-    before = _digests(built[1])
+    before = _digests(copy_of_shared_build)
+    assert before == _digests(shared_build.root)
     monkeypatch.setattr(build, "ProcessPoolExecutor", NoExecution)
-    monkeypatch.setenv("OSLOHELSA_BUILD", str(built[1] / "build"))
-    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(built[1] / "out"))
-    build.build(engine="embedded", repetitions=20_000)
-    assert _digests(built[1]) == before
+    build.build(engine="embedded", repetitions=shared_build.repetitions)
+    assert _digests(copy_of_shared_build) == before
