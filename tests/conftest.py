@@ -60,9 +60,7 @@ class SharedBuild:
 def pytest_configure(config):
     root = Path(tempfile.mkdtemp(prefix="oslohelsa-tests-"))
     _SESSION["root"] = root
-    _SESSION["saved_env"] = {
-        k: os.environ.get(k) for k in ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT")
-    }  # type: ignore[assignment]
+    _SESSION["saved_env"] = {k: os.environ.get(k) for k in ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT")}  # type: ignore[assignment]
     os.environ["OSLOHELSA_BUILD"] = str(root / "default" / "build")
     os.environ["OSLOHELSA_OUTPUT"] = str(root / "default" / "out")
     from hypothesis.configuration import set_hypothesis_home_dir

@@ -12,11 +12,9 @@ import shutil
 
 import pandas as pd
 import pytest
+from conftest import snapshot
 
 from helpers import build, catalogue, config, data, sources, suppress
-from helpers.errors import DataError
-
-from conftest import snapshot
 
 
 def _copy_manifest_and_files(tmp_path):
@@ -36,7 +34,9 @@ def test_tampered_raw_file_stops_the_build(placeholders, tmp_path, monkeypatch, 
     before any table is read or anything written."""
     copy = tmp_path / "project"
     manifest = _copy_manifest_and_files(copy)
-    victim = copy / "data" / "raw" / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
+    victim = (
+        copy / "data" / "raw" / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
+    )
     victim.write_bytes(victim.read_bytes().replace(b"49.8", b"94.8", 1))
     monkeypatch.setattr(sources, "ROOT", copy)
     monkeypatch.setattr(sources, "SOURCES_FILE", manifest)
@@ -102,6 +102,7 @@ def test_small_counts_that_escape_suppression_stop_the_build(
     assert snapshot(placeholders) == before
 
 
+@pytest.mark.e2e
 def test_published_data_pass_the_guard(shared_build):
     """What the shared build published satisfies the suppression rules with the catalogue's
     thresholds (the guard ran in the pipeline; this repeats it on the bytes written)."""

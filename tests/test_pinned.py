@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 
 import nbformat
 import numpy as np
@@ -116,9 +115,9 @@ def _latest_used(tidy, ind, order) -> pd.DataFrame:
 def _report_transform() -> bool:
     """phe_sii's ``transform`` as the report uses it (the gradient module's default if it has
     one, else the library's)."""
-    from helpers import gradient
-
     import inspect
+
+    from helpers import gradient
 
     default = inspect.signature(inequality.sii).parameters["transform"].default
     return bool(getattr(gradient, "DEFAULT_SII_TRANSFORM", default))
@@ -193,7 +192,9 @@ def test_headline_sii_rii_rci_per_indicator(shared_build, tidy, cat):
 def test_circular_indicators_print_no_measures(shared_build, cat):
     """An indicator the ranking variable is built from gets no SII/RII/RCI at all."""
     spec = cat.ranking(config.DEFAULT_RANK_BY)
-    circular = [(a, i) for a in config.AREAS for i in cat.available(a) if not spec.suitable_for(i.id)]
+    circular = [
+        (a, i) for a in config.AREAS for i in cat.available(a) if not spec.suitable_for(i.id)
+    ]
     for area, ind in circular:
         block = "\n".join(_sections(shared_build.notebooks / f"{area}.ipynb", cat)[ind.id])
         assert "Ingen ulikhetsmål" in block and "- SII" not in block and "RCI" not in block

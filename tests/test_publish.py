@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import snapshot  # noqa: E402  (a helper, not a fixture)
 
 from helpers import build, config
-from conftest import snapshot  # noqa: E402  (a helper, not a fixture)
 
 REAL_REPLACE = os.replace
 
@@ -78,6 +78,7 @@ def no_data_stage(monkeypatch):
     monkeypatch.setattr(build, "prepare_data", lambda **_: config.build_data_dir())
 
 
+@pytest.mark.e2e
 def test_one_failing_notebook_publishes_nothing(copy_of_shared_build, no_data_stage, monkeypatch):
     """One job in the middle of the list fails (a rank year without data): the notebooks that
     succeeded are not swapped in and the report is not rendered."""
@@ -99,6 +100,7 @@ def test_one_failing_notebook_publishes_nothing(copy_of_shared_build, no_data_st
     assert snapshot(copy_of_shared_build) == before
 
 
+@pytest.mark.e2e
 def test_os_replace_failing_while_swapping_notebooks(
     copy_of_shared_build, shared_build, no_data_stage, monkeypatch
 ):
@@ -113,6 +115,7 @@ def test_os_replace_failing_while_swapping_notebooks(
     assert snapshot(copy_of_shared_build) == before
 
 
+@pytest.mark.e2e
 def test_os_replace_failing_while_swapping_report(
     copy_of_shared_build, shared_build, no_data_stage, monkeypatch
 ):
@@ -127,6 +130,7 @@ def test_os_replace_failing_while_swapping_report(
     assert snapshot(copy_of_shared_build) == before
 
 
+@pytest.mark.e2e
 def test_successful_rebuild_replaces_the_report_folder(
     copy_of_shared_build, shared_build, no_data_stage
 ):
