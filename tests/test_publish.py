@@ -22,8 +22,8 @@ from helpers import build, config
 REAL_REPLACE = os.replace
 
 
-class Injected(RuntimeError):
-    """The failure a test injects."""
+class Injected(OSError):
+    """The failure a test injects (an OSError, as os.replace and file writes raise)."""
 
 
 def fail_replace_when(monkeypatch, predicate) -> list:
@@ -79,7 +79,9 @@ def no_data_stage(monkeypatch):
 
 
 @pytest.mark.e2e
-def test_one_failing_notebook_publishes_nothing(copy_of_shared_build, no_data_stage, monkeypatch):
+def test_one_failing_notebook_publishes_nothing(
+    copy_of_shared_build, shared_build, no_data_stage, monkeypatch
+):
     """One job in the middle of the list fails (a rank year without data): the notebooks that
     succeeded are not swapped in and the report is not rendered."""
     real_jobs = build.jobs
@@ -96,7 +98,7 @@ def test_one_failing_notebook_publishes_nothing(copy_of_shared_build, no_data_st
     monkeypatch.setattr(build, "jobs", jobs)
     before = snapshot(copy_of_shared_build)
     with pytest.raises(Exception, match="1800"):
-        build.build(engine="embedded", repetitions=2000)
+        build.build(engine="embedded", repetitions=shared_build.repetitions)
     assert snapshot(copy_of_shared_build) == before
 
 
