@@ -139,7 +139,7 @@ def test_ruff_clean():
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "src", "tests", "benchmarks"],
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "src", "tests", "benchmarks"],
         cwd=ROOT,
         capture_output=True,
         text=True,

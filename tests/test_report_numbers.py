@@ -76,6 +76,10 @@ def test_overview_best_and_worst_follow_polarity(cat):
     sii_col = next(c for c in table.columns if c.startswith("SII"))
     for i, res in enumerate(results):
         assert table.loc[i, "Indikator"] == f"{res.indicator.name_nb} ({res.indicator.unit_nb})"
+        assert table.loc[i, "Periode"] == "2024"
+        synthetic = tidy_table(res.indicator.id)
+        oslo = synthetic[(synthetic["geo_level"] == "kommune") & (synthetic["year_end"] == 2024)]
+        assert table.loc[i, "Oslo"] == text.number(oslo["value"].item())
         used = _used(tidy_table(res.indicator.id))
         s = _independent_sii(used, res.indicator, REPETITIONS)
         assert table.loc[i, sii_col].split(" ")[0] == text.number(s.sii)
