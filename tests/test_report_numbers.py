@@ -83,3 +83,30 @@ def test_overview_best_and_worst_follow_polarity(cat):
         used = _used(tidy_table(res.indicator.id))
         s = _independent_sii(used, res.indicator, REPETITIONS)
         assert table.loc[i, sii_col].split(" ")[0] == text.number(s.sii)
+
+
+def test_overview_rii_and_cells_without_oslo_or_published_bydeler(cat):
+    """The RII column is the independent RII; no Oslo row prints ".."; an indicator whose bydeler
+    are all suppressed (synthetic) has empty best/worst/SII/RII cells."""
+    ind = cat.indicator("uforetrygd")
+    tidy = tidy_table("uforetrygd")
+    no_oslo = tidy[tidy["geo_level"] != "kommune"]
+    ranking = gradient.rank_bydeler(tidy, cat, config.DEFAULT_RANK_BY, 2024)
+    hidden = tidy.copy()
+    rows = (hidden["indicator_id"] == "uforetrygd") & (hidden["geo_level"] == "bydel")
+    hidden.loc[rows, ["value", "numerator", "ci_low", "ci_high"]] = float("nan")
+    hidden.loc[rows, "flag"] = "prikket"
+    results = [
+        gradient.analyse_indicator(no_oslo, ind, ranking, repetitions=REPETITIONS),
+        gradient.analyse_indicator(hidden, ind, ranking, repetitions=REPETITIONS),
+    ]
+    assert results[0].oslo is None and results[1].sii is None
+    table = report.overview_table(results)
+    rii_col = next(c for c in table.columns if c.startswith("RII"))
+    sii_col = next(c for c in table.columns if c.startswith("SII"))
+    s = _independent_sii(_used(tidy), ind, REPETITIONS)
+    assert table.loc[0, "Oslo"] == ".."
+    assert table.loc[0, rii_col].split(" ")[0] == text.number(s.rii, 2)
+    assert table.loc[0, sii_col].split(" ")[0] == text.number(s.sii)
+    empty = table.loc[1, ["Beste bydel", "Svakeste bydel", sii_col, rii_col]].tolist()
+    assert empty == ["", "", "", ""]
