@@ -169,3 +169,28 @@ def placeholders(tmp_path, monkeypatch) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def _raw_tables():
+    """``data._build()`` of the shipped raw files, computed once (tidy table, population)."""
+    from helpers import data
+
+    return data._build(None)
+
+
+@pytest.fixture
+def reuse_raw_tables(_raw_tables, monkeypatch):
+    """Builds without replacement files reuse the session's tidy table instead of re-reading the
+    raw files (for tests of what happens after loading: catalogue check, suppression, writing)."""
+    from helpers import data
+
+    real = data._build
+
+    def cached(paths):
+        if paths:
+            return real(paths)
+        tidy, population = _raw_tables
+        return tidy.copy(), population.copy()
+
+    monkeypatch.setattr(data, "_build", cached)

@@ -53,7 +53,9 @@ def test_tampered_raw_file_stops_the_build(placeholders, tmp_path, monkeypatch, 
     assert snapshot(placeholders) == before
 
 
-def test_catalogue_data_mismatch_stops_the_build(placeholders, tmp_path, monkeypatch, capsys):
+def test_catalogue_data_mismatch_stops_the_build(
+    placeholders, reuse_raw_tables, tmp_path, monkeypatch, capsys
+):
     """A catalogue in which an indicator the data have is renamed (SYNTHETIC edit of a copy)."""
     text = config.CATALOGUE_FILE.read_text(encoding="utf-8")
     assert text.count("- id: valgdeltakelse\n") == 1

@@ -41,7 +41,7 @@ def fail_replace_when(monkeypatch, predicate) -> list:
     return calls
 
 
-def test_to_parquet_failing_partway_publishes_nothing(placeholders, monkeypatch):
+def test_to_parquet_failing_partway_publishes_nothing(placeholders, reuse_raw_tables, monkeypatch):
     """The second table fails to write: the first one must not have reached build/data."""
     before = snapshot(placeholders)
     real = pd.DataFrame.to_parquet
@@ -60,7 +60,9 @@ def test_to_parquet_failing_partway_publishes_nothing(placeholders, monkeypatch)
     assert snapshot(placeholders) == before
 
 
-def test_os_replace_failing_while_publishing_data_rolls_back(placeholders, monkeypatch):
+def test_os_replace_failing_while_publishing_data_rolls_back(
+    placeholders, reuse_raw_tables, monkeypatch
+):
     """The second of the three data files fails to move in: the first is put back."""
     before = snapshot(placeholders)
     calls = fail_replace_when(

@@ -23,7 +23,17 @@ def cat():
     return catalogue.load_catalogue()
 
 
+_RESULTS: dict = {}
+
+
 def _result(cat, indicator_id: str):
+    """(synthetic tidy table, analysed result), computed once per indicator."""
+    if indicator_id not in _RESULTS:
+        _RESULTS[indicator_id] = _analyse(cat, indicator_id)
+    return _RESULTS[indicator_id]
+
+
+def _analyse(cat, indicator_id: str):
     tidy = tidy_table(indicator_id)
     ranking = gradient.rank_bydeler(tidy, cat, config.DEFAULT_RANK_BY, 2024)
     return tidy, gradient.analyse_indicator(
