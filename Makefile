@@ -18,13 +18,14 @@ endif
 
 export PYTHONHASHSEED := 0
 
-.PHONY: report test bench lint clean install help lab data
+.PHONY: report test bench lint clean install help lab data mutate
 
 help:
 	@echo "make report  - build the report (report/_output/index.html and oslohelsa.pdf)"
 	@echo "make test    - run the whole test suite (pytest, nbval, end-to-end build)"
 	@echo "make bench   - run the benchmarks"
 	@echo "make lab     - open Jupyter Lab on the notebooks, in the project's environment"
+	@echo "make mutate  - mutation testing (slow; MUTANTS=\"helpers.suppress*\" scopes it)"
 	@echo "make clean   - remove build outputs"
 	@echo "make data    - (online, optional) fetch the catalogue's fetch: tables into data/raw"
 
@@ -55,9 +56,15 @@ lab: $(STAMP)
 	$(PYTHON) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (oslohelsa)" >/dev/null
 	$(PYTHON) -m jupyter lab $(LAB_ARGS) notebooks/innsatsomrade.ipynb
 
+# Mutation testing (not part of `make test`): [tool.mutmut] in pyproject.toml lists the modules;
+# MUTANTS filters mutant names, e.g. make mutate MUTANTS="helpers.suppress* helpers.build.x__swap_in*"
+MUTANTS ?=
+mutate: $(STAMP)
+	$(PYTHON) -m mutmut run $(MUTANTS); status=$$?; $(PYTHON) -m mutmut results; exit $$status
+
 lint: $(STAMP)
 	$(PYTHON) -m ruff check src tests benchmarks
 	$(PYTHON) -m ruff format --check src tests benchmarks
 
 clean:
-	rm -rf build kapitler report/_output report/.quarto .quarto
+	rm -rf build kapitler report/_output report/.quarto .quarto mutants

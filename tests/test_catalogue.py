@@ -18,21 +18,23 @@ from helpers import config
 from helpers.catalogue import Catalogue, check_against_data, load_catalogue
 from helpers.errors import DataError
 
-# The brief's fixed table of indicators that the shipped data support.
-AVAILABLE_IDS = {
-    "uforetrygd",
-    "arbeidsavklaringspenger",
-    "sosialhjelp",
-    "lavinntekt_husholdninger",
-    "sysselsetting_25_59",
-    "barn_berort_sosialhjelp",
-    "lavinntekt_husholdninger_barn",
-    "valgdeltakelse",
-    # FHI Kommunehelsa vaccination coverage (issue 15, PROVENANCE.md entry 32)
-    "vaksinert_meslinger_2_ar",
-    "vaksinert_meslinger_16_ar",
-    "vaksinert_hpv_jenter_16_ar",
-}
+
+def _indicators_with_data() -> set[str]:
+    """Indicator ids the shipped data support, from data/sources.yml (files with role indicator),
+    without the pure ranking variables (ranking-only ids are not catalogue indicators)."""
+    doc = yaml.safe_load(config.SOURCES_FILE.read_text(encoding="utf-8"))
+    used = {i for f in doc["files"] if f["role"] == "indicator" for i in f["used_for"]}
+    cat = yaml.safe_load(config.CATALOGUE_FILE.read_text(encoding="utf-8"))
+    indicator_ids = {entry["id"] for entry in cat["indicators"]}
+    return {i for i in used if i in indicator_ids} | (used - _ranking_ids(cat))
+
+
+def _ranking_ids(cat: dict) -> set[str]:
+    return {entry["id"] for entry in cat.get("ranking", [])}
+
+
+# Derived, not copied: the manifest's indicator files decide which indicators have data.
+AVAILABLE_IDS = _indicators_with_data()
 
 
 # ----------------------------------------------------------------------------------------------

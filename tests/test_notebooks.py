@@ -12,8 +12,8 @@ from helpers import config
 
 
 @pytest.mark.e2e
-def test_area_notebook_with_other_ranking(tmp_path, monkeypatch):
-    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+def test_area_notebook_with_other_ranking(tmp_path, shared_data_build_dir):
+    # OSLOHELSA_BUILD: a fresh folder with the session's shared build data (tests/conftest.py)
     out = tmp_path / "oppvekst.ipynb"
     pm.execute_notebook(
         str(config.NOTEBOOKS / "innsatsomrade.ipynb"),

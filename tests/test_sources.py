@@ -30,6 +30,16 @@ def _shipped() -> set[str]:
     return files
 
 
+def _nb(iso: str) -> str:
+    """``"2026-11-23"`` → ``"23.11.2026"`` (the report's date format)."""
+    year, month, day = iso.split("-")
+    return f"{int(day)}.{int(month)}.{year}"
+
+
+def _shipped_fixtures() -> set[str]:
+    return {p.relative_to(ROOT).as_posix() for p in JSONSTAT.rglob("*") if p.is_file()}
+
+
 def test_manifest_lists_exactly_the_shipped_files():
     """Every file in data/raw, shapes and tests/fixtures/jsonstat is listed, and vice versa."""
     listed = {f["path"] for f in sources.load_sources()["files"]}
@@ -39,7 +49,7 @@ def test_manifest_lists_exactly_the_shipped_files():
 def test_every_checksum_matches():
     """Recompute every SHA-256 and compare with the manifest."""
     doc = sources.load_sources()
-    assert len(sources.verify_checksums(doc)) == len(doc["files"]) == 23
+    assert len(sources.verify_checksums(doc)) == len(doc["files"]) == len(_shipped())
     for entry in doc["files"]:
         assert sources.sha256_of(ROOT / entry["path"]) == entry["sha256"]
 
@@ -54,9 +64,7 @@ def test_manifest_fields():
     """Publishers and licences as PROVENANCE.md states; every available indicator has a source."""
     doc = sources.load_sources()
     for entry in doc["files"]:
-        # PROVENANCE.md rounds 1-3 on 2026-11-23; round 4 (vaccination, entry 32) on 2026-11-29
-        expected = "2026-11-29" if "fhi_khs_" in entry["path"] else "2026-11-23"
-        assert entry["retrieved"] == expected
+        assert entry["retrieved"] <= doc["retrieved"]  # the manifest's date is the latest
         assert entry["licence"]
     used = {i for f in doc["files"] if f["role"] != "test_fixture" for i in f["used_for"]}
     from helpers.data import INDICATOR_LOADERS
@@ -77,8 +85,11 @@ def test_attribution_table():
         "Hentet",
         "SHA-256 (kort)",
     ]
-    assert len(table) == 19  # 12 data/raw + 1 GeoJSON + 6 shapefile parts; fixtures left out
-    assert set(table["Hentet"]) == {"23.11.2026", "29.11.2026"}
+    # every shipped file except the test fixtures (data/raw, the GeoJSON, the shapefile parts)
+    doc = sources.load_sources()
+    published = [f for f in doc["files"] if f["role"] != "test_fixture"]
+    assert len(table) == len(published) == len(_shipped() - _shipped_fixtures())
+    assert table["Hentet"].tolist() == [_nb(f["retrieved"]) for f in published]
     assert table["SHA-256 (kort)"].str.len().eq(12).all()
     assert any("OK-SOS006" in t for t in table["Tabell"])
     assert (
@@ -90,8 +101,10 @@ def test_attribution_table():
     lines = sources.attribution_lines()
     assert any("NLOD 2.0" in line for line in lines) and any("CC BY 4.0" in line for line in lines)
     text = sources.attribution_text()
-    assert text.startswith("**Kildehenvisning.**") and "23.11.2026" in text
-    assert text.count("\n- ") == len(lines) == 6  # + FHI Kommunehelsa (vaccination)
+    assert text.startswith("**Kildehenvisning.**")
+    assert _nb(max(f["retrieved"] for f in published)) in text
+    publishers = {f["publisher"] for f in published}
+    assert text.count("\n- ") == len(lines) == len(publishers)
 
 
 def _copy_project(tmp_path):
@@ -130,7 +143,12 @@ def test_missing_file_and_missing_key(tmp_path):
 
 
 def test_data_date_is_latest_retrieval():
-    """The report's date is the data's date (PROVENANCE: the latest file, entry 32, 2026-11-29)."""
+    """The report's date is the data's date: the latest retrieval in the manifest."""
     import datetime as dt
 
-    assert sources.data_date() == dt.date(2026, 11, 29)
+    latest = max(f["retrieved"] for f in sources.load_sources()["files"])
+    assert sources.data_date() == dt.date.fromisoformat(latest)
+    # files retrieved on different days (synthetic manifest): the latest day, not the earliest
+    days = ["2026-11-23", "2027-02-01", "2026-01-05"]
+    doc = {"files": [{"retrieved": day} for day in days]}
+    assert sources.data_date(doc) == dt.date(2027, 2, 1)

@@ -344,3 +344,16 @@ def test_property_zero_or_at_least_two_suppressed(counts, pops, min_num, min_den
     published = out[~suppressed_mask(out)]
     assert (published["numerator"].dropna() >= min_num).all()
     assert (published["denominator"].dropna() >= min_den).all()
+
+
+def test_suppressed_mask_names_its_series_and_its_errors():
+    """Mutation-testing survivors (benchmarks/mutation.md): the mask's name and the message."""
+    import pandas as pd
+    import pytest
+
+    from helpers import suppress as sup
+
+    mask = sup.suppressed_mask(pd.DataFrame({"flag": ["prikket", ":", ""]}), include_source=True)
+    assert mask.name == "suppressed" and mask.tolist() == [True, True, False]
+    with pytest.raises(ValueError, match=r'^tidy: expected a DataFrame with a "flag" column$'):
+        sup.suppressed_mask(pd.DataFrame({"value": [1.0]}))

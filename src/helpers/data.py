@@ -1091,7 +1091,7 @@ def write_build_data(
     ``paths`` as in :func:`build_tidy` (key ``geo`` replaces the bydel geometry file).
     """
     from helpers.geo import check_coverage, load_bydeler
-    from helpers.suppress import suppress
+    from helpers.suppress import assert_no_small_counts, suppress
 
     paths = paths or {}
     out = Path(out_dir) if out_dir is not None else build_data_dir()
@@ -1105,6 +1105,8 @@ def write_build_data(
     else:
         tidy = suppress(tidy)
     validate(tidy, TIDY_SCHEMA, "tidy indicator table (after suppression)")
+    # The guard before anything is published: no row below the suppression thresholds.
+    assert_no_small_counts(tidy, catalogue.thresholds() if catalogue is not None else None)
     check_coverage(bydeler, tidy["geo_code"].unique(), file=paths.get("geo"))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
@@ -1113,11 +1115,31 @@ def write_build_data(
         population.to_parquet(tmp / "population.parquet", index=False)
         bydeler.to_parquet(tmp / "bydeler.parquet", index=False)
         out.mkdir(parents=True, exist_ok=True)
-        for name in ("indicators.parquet", "population.parquet", "bydeler.parquet"):
-            os.replace(tmp / name, out / name)
+        _replace_all(tmp, out, ("indicators.parquet", "population.parquet", "bydeler.parquet"))
         return out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _replace_all(tmp: Path, out: Path, names: tuple[str, ...]) -> None:
+    """Move ``names`` from ``tmp`` into ``out``; if one move fails, put back the files already
+    replaced (kept in ``tmp/previous``), so ``out`` holds all old or all new files."""
+    previous = tmp / "previous"
+    previous.mkdir()
+    moved: list[str] = []
+    try:
+        for name in names:
+            if (out / name).exists():
+                os.replace(out / name, previous / name)
+            moved.append(name)
+            os.replace(tmp / name, out / name)
+    except BaseException:
+        for name in reversed(moved):
+            if (previous / name).exists():
+                os.replace(previous / name, out / name)
+            else:
+                (out / name).unlink(missing_ok=True)
+        raise
 
 
 # What build/data is made from besides data/raw, the catalogue, the manifest and the shapes:

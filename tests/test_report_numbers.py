@@ -1,0 +1,122 @@
+"""Printed numbers on synthetic tables (tests/synthetic.py, NOT Oslo's numbers), in-process.
+
+The same pins as tests/test_pinned.py, but fast and in this process, so that mutation testing
+(``make mutate``, which only sees code run in the test process) can kill mutants in
+helpers.gradient and helpers.report: the headline SII/RII/RCI equal an independent
+``inequality.sii(..., multiplier=-100)`` / ``inequality.rci``, and the overview's best and worst
+bydel follow the indicator's polarity.
+"""
+
+from __future__ import annotations
+
+import pytest
+from synthetic import tidy_table
+from test_pinned import _independent_sii, _line, _point
+
+from helpers import catalogue, config, gradient, inequality, report, text
+
+REPETITIONS = 2000
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return catalogue.load_catalogue()
+
+
+_RESULTS: dict = {}
+
+
+def _result(cat, indicator_id: str):
+    """(synthetic tidy table, analysed result), computed once per indicator."""
+    if indicator_id not in _RESULTS:
+        _RESULTS[indicator_id] = _analyse(cat, indicator_id)
+    return _RESULTS[indicator_id]
+
+
+def _analyse(cat, indicator_id: str):
+    tidy = tidy_table(indicator_id)
+    ranking = gradient.rank_bydeler(tidy, cat, config.DEFAULT_RANK_BY, 2024)
+    return tidy, gradient.analyse_indicator(
+        tidy, cat.indicator(indicator_id), ranking, repetitions=REPETITIONS
+    )
+
+
+def _used(tidy):
+    """Synthetic: bydel number i has ranking value 20 + 3i, so the order is the code order."""
+    rows = tidy[(tidy["year_end"] == 2024) & (tidy["geo_level"] == "bydel")]
+    rows = rows[rows["indicator_id"] != config.DEFAULT_RANK_BY].sort_values("geo_code")
+    return rows.assign(order=range(1, len(rows) + 1))
+
+
+@pytest.mark.parametrize("indicator_id", ["uforetrygd", "sysselsetting_25_59"])
+def test_summary_line_prints_independent_sii_rii_rci(cat, indicator_id):
+    ind = cat.indicator(indicator_id)
+    tidy, res = _result(cat, indicator_id)
+    used = _used(tidy)
+    s = _independent_sii(used, ind, REPETITIONS)
+    block = report.summary_line(res)
+    sii_line, rii_line = _line(block, "- SII"), _line(block, "- RII")
+    assert _point(sii_line) == text.number(s.sii)
+    assert text.interval(s.sii_lower, s.sii_upper) in sii_line
+    assert _point(rii_line) == text.number(s.rii, 2)
+    assert text.interval(s.rii_lower, s.rii_upper, 2) in rii_line
+    r = inequality.rci(
+        used["value"].to_numpy(float),
+        used["denominator"].to_numpy(float),
+        subgroup_order=used["order"].to_numpy(int),
+        favourable_indicator=ind.polarity == "higher_is_better",
+        conf_level=config.DEFAULT_CONFIDENCE,
+    )
+    rci_line = _line(block, "- Relativ konsentrasjonsindeks (RCI)")
+    assert rci_line.endswith(text.estimate(r.estimate, r.lowerci, r.upperci, 3))
+    # synthetic values fall with the bydel number, i.e. they are higher at the disadvantaged end
+    assert s.sii > 0
+
+
+def test_overview_best_and_worst_follow_polarity(cat):
+    """Synthetic values fall from Gamle Oslo (030101, 9.6) to Søndre Nordstrand (030115, 4.0)."""
+    lower, higher = cat.indicator("uforetrygd"), cat.indicator("sysselsetting_25_59")
+    assert (lower.polarity, higher.polarity) == ("lower_is_better", "higher_is_better")
+    results = [_result(cat, "uforetrygd")[1], _result(cat, "sysselsetting_25_59")[1]]
+    table = report.overview_table(results)
+    top = f"Gamle Oslo ({text.number(9.6)})"
+    bottom = f"Søndre Nordstrand ({text.number(4.0)})"
+    assert table.loc[0, "Beste bydel"] == bottom and table.loc[0, "Svakeste bydel"] == top
+    assert table.loc[1, "Beste bydel"] == top and table.loc[1, "Svakeste bydel"] == bottom
+    sii_col = next(c for c in table.columns if c.startswith("SII"))
+    for i, res in enumerate(results):
+        assert table.loc[i, "Indikator"] == f"{res.indicator.name_nb} ({res.indicator.unit_nb})"
+        assert table.loc[i, "Periode"] == "2024"
+        synthetic = tidy_table(res.indicator.id)
+        oslo = synthetic[(synthetic["geo_level"] == "kommune") & (synthetic["year_end"] == 2024)]
+        assert table.loc[i, "Oslo"] == text.number(oslo["value"].item())
+        used = _used(tidy_table(res.indicator.id))
+        s = _independent_sii(used, res.indicator, REPETITIONS)
+        assert table.loc[i, sii_col].split(" ")[0] == text.number(s.sii)
+
+
+def test_overview_rii_and_cells_without_oslo_or_published_bydeler(cat):
+    """The RII column is the independent RII; no Oslo row prints ".."; an indicator whose bydeler
+    are all suppressed (synthetic) has empty best/worst/SII/RII cells."""
+    ind = cat.indicator("uforetrygd")
+    tidy = tidy_table("uforetrygd")
+    no_oslo = tidy[tidy["geo_level"] != "kommune"]
+    ranking = gradient.rank_bydeler(tidy, cat, config.DEFAULT_RANK_BY, 2024)
+    hidden = tidy.copy()
+    rows = (hidden["indicator_id"] == "uforetrygd") & (hidden["geo_level"] == "bydel")
+    hidden.loc[rows, ["value", "numerator", "ci_low", "ci_high"]] = float("nan")
+    hidden.loc[rows, "flag"] = "prikket"
+    results = [
+        gradient.analyse_indicator(no_oslo, ind, ranking, repetitions=REPETITIONS),
+        gradient.analyse_indicator(hidden, ind, ranking, repetitions=REPETITIONS),
+    ]
+    assert results[0].oslo is None and results[1].sii is None
+    table = report.overview_table(results)
+    rii_col = next(c for c in table.columns if c.startswith("RII"))
+    sii_col = next(c for c in table.columns if c.startswith("SII"))
+    s = _independent_sii(_used(tidy), ind, REPETITIONS)
+    assert table.loc[0, "Oslo"] == ".."
+    assert table.loc[0, rii_col].split(" ")[0] == text.number(s.rii, 2)
+    assert table.loc[0, sii_col].split(" ")[0] == text.number(s.sii)
+    empty = table.loc[1, ["Beste bydel", "Svakeste bydel", sii_col, rii_col]].tolist()
+    assert empty == ["", "", "", ""]

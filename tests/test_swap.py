@@ -1,0 +1,82 @@
+"""The two folder swaps that publish (``build._swap_in`` for build/notebooks, ``render._swap_in``
+for the report), as units with failures injected into ``os.replace``; fast and in-process, so
+mutation testing sees them (tests/test_publish.py does the same through whole builds)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from helpers import build, render
+
+REAL_REPLACE = os.replace
+
+
+class Injected(OSError):
+    pass
+
+
+def _folder(path, **files):
+    path.mkdir(parents=True)
+    for name, content in files.items():
+        (path / name).write_text(content)
+    return path
+
+
+def _content(path):
+    return {p.name: p.read_text() for p in path.iterdir()} if path.exists() else None
+
+
+def _fail_when_src_is(monkeypatch, target):
+    def replace(src, dst):
+        if os.fspath(src) == os.fspath(target):
+            raise Injected(f"injected: os.replace({src}, {dst})")
+        return REAL_REPLACE(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def test_build_swap_replaces_and_clears_a_stale_backup(tmp_path):
+    final = _folder(tmp_path / "notebooks", **{"a.ipynb": "old"})
+    _folder(tmp_path / "notebooks.old", **{"junk.ipynb": "left by a killed build"})
+    staging = _folder(tmp_path / ".notebooks-x", **{"b.ipynb": "new"})
+    build._swap_in(staging, final)
+    assert _content(final) == {"b.ipynb": "new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"]
+
+
+def test_build_swap_failure_restores_published_folder(tmp_path, monkeypatch):
+    final = _folder(tmp_path / "notebooks", **{"a.ipynb": "old"})
+    staging = _folder(tmp_path / ".notebooks-x", **{"b.ipynb": "new"})
+    _fail_when_src_is(monkeypatch, staging)
+    with pytest.raises(Injected):
+        build._swap_in(staging, final)
+    assert _content(final) == {"a.ipynb": "old"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"]
+
+
+def test_build_swap_failure_on_first_publish_leaves_nothing(tmp_path, monkeypatch):
+    staging = _folder(tmp_path / ".notebooks-x", **{"b.ipynb": "new"})
+    _fail_when_src_is(monkeypatch, staging)
+    with pytest.raises(Injected):
+        build._swap_in(staging, tmp_path / "notebooks")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_swap_replaces_whole_folder(tmp_path):
+    out = _folder(tmp_path / "_output", **{"index.html": "old", "stale.html": "old chapter"})
+    site = _folder(tmp_path / "work" / "site", **{"index.html": "new"})
+    render._swap_in(site, out)
+    assert _content(out) == {"index.html": "new"}
+    assert not site.exists() and list((tmp_path / "work").iterdir()) == []
+
+
+def test_render_swap_failure_restores_published_report(tmp_path, monkeypatch):
+    out = _folder(tmp_path / "_output", **{"index.html": "old"})
+    site = _folder(tmp_path / "work" / "site", **{"index.html": "new"})
+    _fail_when_src_is(monkeypatch, site)
+    with pytest.raises(Injected):
+        render._swap_in(site, out)
+    assert _content(out) == {"index.html": "old"}
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["site"]
