@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+import synthetic
 
 from helpers import barometer, catalogue, config
 from helpers.barometer import (
@@ -18,7 +19,6 @@ from helpers.barometer import (
     WORSE,
     classify,
 )
-import synthetic
 
 
 @pytest.mark.parametrize(

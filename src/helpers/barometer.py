@@ -102,7 +102,9 @@ def rank_highest_first(values: pd.Series, flags: pd.Series) -> pd.Series:
     return ranks.astype("Int64")
 
 
-def indicator_rows(tidy: pd.DataFrame, indicator: Indicator, period: str = "latest") -> pd.DataFrame:
+def indicator_rows(
+    tidy: pd.DataFrame, indicator: Indicator, period: str = "latest"
+) -> pd.DataFrame:
     """The barometer of one indicator: one row per bydel (catalogue order of the 15 bydeler)."""
     from helpers.gradient import select_period
 
@@ -188,8 +190,16 @@ def grid_figure(barometer: pd.DataFrame) -> plt.Figure:
                     (j, i), 1, 1, facecolor=look.colour, edgecolor="#9e9e9e", linewidth=0.5
                 )
             )
-            ax.text(j + 0.5, i + 0.53, look.symbol, ha="center", va="center", fontsize=9,
-                    color=look.text_colour, fontweight="bold")
+            ax.text(
+                j + 0.5,
+                i + 0.53,
+                look.symbol,
+                ha="center",
+                va="center",
+                fontsize=9,
+                color=look.text_colour,
+                fontweight="bold",
+            )
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)
     ax.set_xticks(np.arange(n_cols) + 0.5)
@@ -212,14 +222,23 @@ def grid_figure(barometer: pd.DataFrame) -> plt.Figure:
             ax.text(n_cols + 0.3, i + span / 2, area, va="center", ha="left", fontsize=8)
             previous = area
     handles = [
-        mpl.patches.Patch(facecolor=LOOKS[k].colour, edgecolor="#9e9e9e",
-                          label=f"{LOOKS[k].symbol}  {k}")
+        mpl.patches.Patch(
+            facecolor=LOOKS[k].colour, edgecolor="#9e9e9e", label=f"{LOOKS[k].symbol}  {k}"
+        )
         for k in CLASSES
         if (barometer["klass"] == k).any() or k in (BETTER, SIMILAR, WORSE)
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=4,
-              frameon=False, fontsize=8, title="Sammenlignet med Oslo (95 % KI)",
-              title_fontsize=8, alignment="left")
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, -0.02),
+        ncol=4,
+        frameon=False,
+        fontsize=8,
+        title="Sammenlignet med Oslo (95 % KI)",
+        title_fontsize=8,
+        alignment="left",
+    )
     fig.tight_layout()
     return fig
 
@@ -230,8 +249,10 @@ def grid_alt(barometer: pd.DataFrame) -> str:
     n_ind = barometer["indicator_id"].nunique()
     worse = c[WORSE].idxmax() if len(c) and c[WORSE].max() > 0 else None
     better = c[BETTER].idxmax() if len(c) and c[BETTER].max() > 0 else None
-    parts = [f"Rutenett med {n_ind} indikatorer og 15 bydeler, hver rute merket bedre, "
-             "ingen klar forskjell eller dårligere enn Oslo."]
+    parts = [
+        f"Rutenett med {n_ind} indikatorer og 15 bydeler, hver rute merket bedre, "
+        "ingen klar forskjell eller dårligere enn Oslo."
+    ]
     if worse:
         parts.append(f"Flest indikatorer dårligere enn Oslo: {worse} ({c.loc[worse, WORSE]}).")
     if better:
@@ -251,15 +272,64 @@ def bydel_table(barometer: pd.DataFrame, geo_code: str, decimals: int = 1) -> pd
             else text.value_cell(r.value, r.flag, decimals)
         )
         rank = f"{int(r.rank)} av {r.n_ranked}" if not pd.isna(r.rank) else ""
-        out.append([
-            f"{r.indicator_name} ({r.unit_nb})",
-            str(r.period),
-            value,
-            text.number(r.oslo_value, decimals),
-            rank,
-            f"{LOOKS[r.klass].symbol} {r.klass}",
-        ])
+        out.append(
+            [
+                f"{r.indicator_name} ({r.unit_nb})",
+                str(r.period),
+                value,
+                text.number(r.oslo_value, decimals),
+                rank,
+                f"{LOOKS[r.klass].symbol} {r.klass}",
+            ]
+        )
     return pd.DataFrame(
         out,
-        columns=["Indikator", "Periode", "Verdi (95 % KI)", "Oslo", "Rang (1 = høyest)", "Mot Oslo"],
+        columns=[
+            "Indikator",
+            "Periode",
+            "Verdi (95 % KI)",
+            "Oslo",
+            "Rang (1 = høyest)",
+            "Mot Oslo",
+        ],
+    )
+
+
+def counts_table(barometer: pd.DataFrame) -> pd.DataFrame:
+    """Per bydel: number of indicators better / similar / worse than Oslo (and not assessed)."""
+    c = counts(barometer)
+    out = pd.DataFrame({"Bydel": c.index})
+    for klass in (BETTER, SIMILAR, WORSE, HIGHER, LOWER):
+        if klass in (BETTER, SIMILAR, WORSE) or c[klass].sum():
+            out[f"{LOOKS[klass].symbol} {klass}"] = c[klass].astype(str).to_list()
+    out["Ikke vurdert (prikket, mangler)"] = (c[SUPPRESSED] + c[NOT_ASSESSED]).astype(str).to_list()
+    return out
+
+
+def show_city(barometer: pd.DataFrame, *, figures_dir: str = "") -> None:
+    """The overview's barometer section: grid figure, rule, and the counts as a table."""
+    from helpers import report
+
+    if barometer.empty:
+        report.show("Ingen indikatorer har bydelstall ennå, så barometeret er tomt.")
+        return
+    period = text.join_names(sorted(set(barometer["period"].astype(str))))
+    report.figure(
+        grid_figure(barometer),
+        "barometer",
+        f"Barometer: hver bydel sammenlignet med Oslo, siste periode ({period}). "
+        "Indikatorene er gruppert etter innsatsområde og mål i strategien. "
+        "Symbolet gjentar fargen: + bedre, = ingen klar forskjell, \u2212 dårligere enn Oslo.",
+        grid_alt(barometer),
+        folder="oversikt",
+        figures_dir=figures_dir,
+    )
+    report.show(legend_markdown())
+    report.show(
+        text.markdown_table(
+            counts_table(barometer),
+            caption="Antall indikatorer der bydelen er bedre enn, på nivå med eller dårligere "
+            "enn Oslo (etter regelen over).",
+            label="barometer-antall",
+        )
     )

@@ -598,6 +598,14 @@ def collect_images(
     return alts
 
 
+def root_relative_links(blocks: list[dict[str, Any]]) -> None:
+    """Notebook chapters sit in ``kapitler/`` (Quarto's pages too), so their links to the site's
+    own files start with ``../``; the embedded renderer writes one page at the site root."""
+    for el in _elements(blocks):
+        if el["t"] == "Link" and el["c"][2][0].startswith("../"):
+            el["c"][2][0] = el["c"][2][0][3:]
+
+
 def number_elements(blocks: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     """Number chapters, sections, figures and tables the way the Typst template does.
 
@@ -818,6 +826,8 @@ def _render_embedded(
         api_version = ast["pandoc-api-version"]
         blocks, _title = prepare_chapter(ast["blocks"], chapter, used_ids)
         alts.update(collect_images(blocks, chapter, assets, taken))
+        if path.suffix == ".ipynb":
+            root_relative_links(blocks)
         all_blocks.extend(blocks)
 
     numbers = number_elements(all_blocks)
@@ -935,6 +945,7 @@ def render(
     notebooks_dir: Path | str | None = None,
     quarto_file: Path | str | None = None,
     date: dt.date | str | None = None,
+    extras: tuple[Callable[[Path], None], ...] = (),
 ) -> RenderResult:
     """Render the report to ``out_dir`` (default ``config.output_dir()``).
 
@@ -943,6 +954,8 @@ def render(
     ``notebooks_dir``: take .ipynb chapters from this folder instead (embedded engine only; for
     the real project it defaults to where the build staged them, ``config.chapters_dir()``).
     ``quarto_file``: another project's ``_quarto.yml`` (tests). ``date``: the build date.
+    ``extras``: callables given the new site folder before it is published (downloads, bydel
+    PDFs), so that they are swapped in together with the pages, or not at all.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
@@ -983,6 +996,8 @@ def render(
             html_rel = Path(HTML_NAME)
         if not (site / PDF_NAME).is_file():
             raise RuntimeError(f"the render made no {PDF_NAME}")
+        for extra in extras:
+            extra(site)
         _swap_in(site, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
