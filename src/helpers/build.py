@@ -85,6 +85,22 @@ def jobs(
         ),
         *area_jobs,
         NotebookJob("kilder.ipynb", "kilder.ipynb", {}, title=SOURCES_TITLE),
+        *_profile_jobs(rank_by, rank_year),
+    ]
+
+
+def _profile_jobs(rank_by: str, rank_year: int) -> list[NotebookJob]:
+    """One profile per bydel (``notebooks/bydel.ipynb``), listed in ``_quarto.yml``."""
+    from helpers import profile
+
+    return [
+        NotebookJob(
+            "bydel.ipynb",
+            f"{profile.output_name(code)}.ipynb",
+            {"bydel": code, "rank_by": rank_by, "rank_year": rank_year},
+            title=profile.title(code),
+        )
+        for code in config.BYDELER
     ]
 
 
