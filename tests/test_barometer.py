@@ -104,6 +104,15 @@ def test_city_barometer_and_grid_figure():
     c = barometer.counts(grid)
     assert c.to_numpy().sum() == 15
     table = barometer.bydel_table(grid, "030101")
-    assert table.iloc[0]["Mot Oslo"] == "\u2212 dårligere"
+    assert table.iloc[0]["Mot Oslo"] == "dårligere (\u2212)"
     assert table.iloc[0]["Rang (1 = høyest)"] == "1 av 15"
     assert "bydelens 95 % konfidensintervall" in barometer.legend_markdown()
+
+
+def test_report_cells_never_start_with_typst_markup():
+    """Typst reads a line starting with "=" as a heading and "+" as a list item; pandoc's Typst
+    writer does not escape them in table cells (a level-1 heading in a table broke the PDF)."""
+    grid = barometer.city_barometer(synthetic.tidy_table(), catalogue.load_catalogue())
+    cells = barometer.bydel_table(grid, "030108").to_numpy().ravel().tolist()
+    cells += list(barometer.counts_table(grid).columns)
+    assert not [c for c in cells if str(c).lstrip()[:1] in {"=", "+", "-", "*", "#"}]

@@ -279,7 +279,7 @@ def bydel_table(barometer: pd.DataFrame, geo_code: str, decimals: int = 1) -> pd
                 value,
                 text.number(r.oslo_value, decimals),
                 rank,
-                f"{LOOKS[r.klass].symbol} {r.klass}",
+                f"{r.klass} ({LOOKS[r.klass].symbol})",
             ]
         )
     return pd.DataFrame(
@@ -301,7 +301,7 @@ def counts_table(barometer: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"Bydel": c.index})
     for klass in (BETTER, SIMILAR, WORSE, HIGHER, LOWER):
         if klass in (BETTER, SIMILAR, WORSE) or c[klass].sum():
-            out[f"{LOOKS[klass].symbol} {klass}"] = c[klass].astype(str).to_list()
+            out[f"{klass} ({LOOKS[klass].symbol})"] = c[klass].astype(str).to_list()
     out["Ikke vurdert (prikket, mangler)"] = (c[SUPPRESSED] + c[NOT_ASSESSED]).astype(str).to_list()
     return out
 
@@ -319,7 +319,8 @@ def show_city(barometer: pd.DataFrame, *, figures_dir: str = "") -> None:
         "barometer",
         f"Barometer: hver bydel sammenlignet med Oslo, siste periode ({period}). "
         "Indikatorene er gruppert etter innsatsområde og mål i strategien. "
-        "Symbolet gjentar fargen: + bedre, = ingen klar forskjell, \u2212 dårligere enn Oslo.",
+        "Symbolet gjentar fargen: bedre (+), ingen klar forskjell (=) og dårligere (\u2212) "
+        "enn Oslo.",
         grid_alt(barometer),
         folder="oversikt",
         figures_dir=figures_dir,

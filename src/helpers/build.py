@@ -335,10 +335,13 @@ def build(
     job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
     notebooks = execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
     stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
-    from helpers import downloads
+    from helpers import downloads, profile
 
     # Written into the new site before it is swapped in: published together or not at all.
-    extras = (downloads.for_site(data_dir, date=sources.data_date()),)
+    extras = (
+        downloads.for_site(data_dir, date=sources.data_date()),
+        profile.pdfs_for_site(config.chapters_dir(), date=sources.data_date()),
+    )
     return render.render(engine=engine, date=sources.data_date(), extras=extras)
 
 

@@ -7,6 +7,9 @@ interval), so no sentence claims more than its interval allows.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -207,3 +210,59 @@ def show(
         figures_dir=figures_dir,
     )
     report.show(downloads.link_markdown())
+
+
+PDF_FOLDER = "bydeler"
+
+
+def pdf_name(code: str) -> str:
+    """``grunerlokka.pdf``: the file name of a bydel's own PDF in ``bydeler/``."""
+    from helpers.report import slug
+
+    return f"{slug(config.BYDELER[code])}.pdf"
+
+
+def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Path:
+    """One bydel's profile as its own A4 PDF, by the embedded renderer (pandoc + Typst) from the
+    executed, staged chapter: a one-chapter book with the profile's title on the cover."""
+    import tempfile
+
+    import yaml
+
+    from helpers import render
+
+    book = render.load_project(config.QUARTO_FILE)["book"]
+    with tempfile.TemporaryDirectory(prefix="profil-") as tmp:
+        qfile = Path(tmp) / "_quarto.yml"
+        project = {
+            "project": {"type": "book"},
+            "book": {
+                "title": f"Bydelsprofil: {config.BYDELER[code]}",
+                "subtitle": book.get("title", ""),
+                "author": book.get("author", ""),
+                "chapters": [f"{config.CHAPTERS.name}/{output_name(code)}.ipynb"],
+            },
+        }
+        qfile.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
+        result = render.render(
+            Path(tmp) / "out",
+            engine="embedded",
+            notebooks_dir=chapters_dir,
+            quarto_file=qfile,
+            date=date,
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(result.pdf, target)
+    return target
+
+
+def pdfs_for_site(chapters_dir: Path | None = None, *, date=None):
+    """The build's hook (``helpers.render.render(extras=...)``): ``bydeler/<navn>.pdf`` for
+    every bydel, written into the new site before it is published."""
+
+    def extra(site: Path) -> None:
+        folder = Path(chapters_dir) if chapters_dir is not None else config.chapters_dir()
+        for code in config.BYDELER:
+            render_pdf(code, folder, Path(site) / PDF_FOLDER / pdf_name(code), date=date)
+
+    return extra

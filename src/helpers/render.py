@@ -197,6 +197,25 @@ def _with_title(markdown: str, title: str | None, ident: str | None = None) -> s
     return markdown
 
 
+_INCLUDE = re.compile(r"^[ \t]*\{\{<\s*include\s+(\S+?)\s*>\}\}[ \t]*$", re.MULTILINE)
+
+
+def expand_includes(body: str, path: Path) -> str:
+    """Quarto's ``{{< include file >}}`` shortcode: the file's text, relative to ``path``'s
+    folder. Generated files under ``kapitler/`` come from where the build staged them."""
+
+    def include(match: re.Match[str]) -> str:
+        rel = Path(match.group(1))
+        target = path.parent / rel
+        if rel.parts and rel.parts[0] == config.CHAPTERS.name and path.parent == config.ROOT:
+            target = config.chapters_dir().joinpath(*rel.parts[1:])
+        if not target.is_file():
+            raise DataError(path, f"included file {rel} not found (looked for {target})")
+        return target.read_text(encoding="utf-8")
+
+    return _INCLUDE.sub(include, body)
+
+
 def qmd_to_markdown(path: Path) -> ChapterText:
     """A .qmd chapter without its YAML header and without executable code chunks.
 
@@ -204,6 +223,7 @@ def qmd_to_markdown(path: Path) -> ChapterText:
     a ``{python}`` chunk contributes nothing to the report.
     """
     meta, body = _front_matter(path.read_text(encoding="utf-8"))
+    body = expand_includes(body, path)
     kept: list[str] = []
     closing: str | None = None
     for line in body.splitlines():
