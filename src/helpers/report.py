@@ -159,6 +159,9 @@ def indicator_section(
         folder=area,
         figures_dir=figures_dir,
     )
+    from helpers import maps_interactive  # HTML only: Typst drops the raw HTML
+
+    maps_interactive.show(geo, result)
     if result.sii is not None:
         figure(
             plots.gradient_chart(result),
