@@ -33,7 +33,7 @@ class Finding:
     ref: str  # a section id, e.g. "sec-uforetrygd"
 
     def markdown(self) -> str:
-        return f"{self.sentence} (se @{self.ref}.)"
+        return f"{self.sentence} (se @{self.ref})."
 
 
 def _section(result: IndicatorResult) -> str:
