@@ -342,7 +342,8 @@ def build(
         downloads.for_site(data_dir, date=sources.data_date()),
         profile.pdfs_for_site(config.chapters_dir(), date=sources.data_date()),
     )
-    return render.render(engine=engine, date=sources.data_date(), extras=extras)
+    # The cover shows the report's own date (SOURCE_DATE_EPOCH, else today) and the data date.
+    return render.render(engine=engine, extras=extras, data_date=sources.data_date())
 
 
 def main(argv: list[str] | None = None) -> int:

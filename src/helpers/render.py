@@ -626,6 +626,29 @@ def root_relative_links(blocks: list[dict[str, Any]]) -> None:
             el["c"][2][0] = el["c"][2][0][3:]
 
 
+_INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def drop_repeated_scripts(blocks: list[dict[str, Any]]) -> None:
+    """The embedded renderer writes one page: an inline script that an earlier chapter already
+    holds (plotly.js, inlined by each chapter's first interactive map) is kept once."""
+    seen: set[int] = set()
+
+    def once(match: re.Match[str]) -> str:
+        body = match.group(1)
+        if len(body) < 10_000:
+            return match.group(0)
+        key = hash(body)
+        if key in seen:
+            return ""
+        seen.add(key)
+        return match.group(0)
+
+    for el in _elements(blocks):
+        if el["t"] == "RawBlock" and el["c"][0] == "html":
+            el["c"][1] = _INLINE_SCRIPT.sub(once, el["c"][1])
+
+
 def number_elements(blocks: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     """Number chapters, sections, figures and tables the way the Typst template does.
 
@@ -827,6 +850,7 @@ def _render_embedded(
     site: Path,
     work: Path,
     date: dt.date,
+    data_date: dt.date | None = None,
 ) -> None:
     project = load_project(quarto_file)
     root = quarto_file.resolve().parent
@@ -852,6 +876,7 @@ def _render_embedded(
 
     numbers = number_elements(all_blocks)
     resolve_references(all_blocks, numbers)
+    drop_repeated_scripts(all_blocks)
 
     def document(blocks: list[dict[str, Any]]) -> str:
         return json.dumps({"pandoc-api-version": api_version, "meta": {}, "blocks": blocks})
@@ -869,7 +894,9 @@ def _render_embedded(
         f"--css={css}",
         f"--resource-path={work}",
         "--variable=include-before:"
-        f'<p class="download">PDF-versjon for utskrift: <a href="{PDF_NAME}">{PDF_NAME}</a></p>',
+        f'<p class="download">PDF-versjon for utskrift: <a href="{PDF_NAME}">{PDF_NAME}</a>'
+        + (f". Data hentet {data_date.isoformat()}." if data_date else "")
+        + "</p>",
         *meta,
     ]
     html_file = work / HTML_NAME
@@ -889,6 +916,7 @@ def _render_embedded(
         f"--variable=date-year:{date.year}",
         f"--variable=date-month:{date.month}",
         f"--variable=date-day:{date.day}",
+        *([f"--variable=data-date:{data_date.isoformat()}"] if data_date else []),
         *meta,
     ]
     typst_source = _pandoc(document(for_typst(all_blocks)), "typst", "json", typst_args)
@@ -966,6 +994,7 @@ def render(
     quarto_file: Path | str | None = None,
     date: dt.date | str | None = None,
     extras: tuple[Callable[[Path], None], ...] = (),
+    data_date: dt.date | None = None,
 ) -> RenderResult:
     """Render the report to ``out_dir`` (default ``config.output_dir()``).
 
@@ -976,6 +1005,7 @@ def render(
     ``quarto_file``: another project's ``_quarto.yml`` (tests). ``date``: the build date.
     ``extras``: callables given the new site folder before it is published (downloads, bydel
     PDFs), so that they are swapped in together with the pages, or not at all.
+    ``data_date``: when the data were fetched; the cover shows it beside the report's date.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
@@ -1012,7 +1042,7 @@ def render(
             _render_quarto(quarto, qfile, site, when)
             html_rel = _find_html(site).relative_to(site)
         else:
-            _render_embedded(qfile, nb_dir, site, work / "work", when)
+            _render_embedded(qfile, nb_dir, site, work / "work", when, data_date)
             html_rel = Path(HTML_NAME)
         if not (site / PDF_NAME).is_file():
             raise RuntimeError(f"the render made no {PDF_NAME}")
