@@ -300,7 +300,8 @@ def area_intro(catalogue: Catalogue, area: str) -> None:
 
 
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
-    """Every analysed indicator: Oslo value, best and worst bydel (by polarity), SII and RII."""
+    """Every analysed indicator: Oslo value, lowest and highest bydel value, SII and RII
+    (neutral labels: which end is favourable depends on the indicator)."""
     rows = []
     for res in results:
         ind, extremes = res.indicator, res.extremes()
@@ -309,7 +310,7 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             best = worst = ""
         else:
             lo, hi = extremes
-            good, bad = (hi, lo) if ind.polarity == "higher_is_better" else (lo, hi)
+            good, bad = lo, hi  # neutral: lowest and highest value
             best = f"{good['geo_name']} ({text.number(good['value'])})"
             worst = f"{bad['geo_name']} ({text.number(bad['value'])})"
         s = res.sii
@@ -330,8 +331,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             "Indikator",
             "Periode",
             "Oslo",
-            "Beste bydel",
-            "Svakeste bydel",
+            "Lavest verdi",
+            "Høyest verdi",
             "SII (95 % KI)",
             "RII (95 % KI)",
         ],
