@@ -39,7 +39,12 @@ def test_layout(path):
 
 
 def test_three_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["innsatsomrade.ipynb", "kilder.ipynb", "oversikt.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "bydel.ipynb",  # issue 14: the bydel profile template
+        "innsatsomrade.ipynb",
+        "kilder.ipynb",
+        "oversikt.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
