@@ -114,7 +114,7 @@ def barometer_findings(grid: pd.DataFrame, share: float = 0.75) -> list[Finding]
         )
         out.append(
             Finding(
-                f"{text.join_names(hit)} {'er' if len(hit) > 1 else 'er'} {word} enn Oslo {how}: "
+                f"{text.join_names(hit)} er {word} enn Oslo {how}: "
                 "Oslos verdi ligger utenfor bydelens 95 % konfidensintervall",
                 "sec-barometer",
             )
