@@ -306,3 +306,53 @@ def test_built_tree_follows_quartos_book_rules(built, html):
     ]
     for title in titles.values():
         assert [t.strip() for t in h1].count(title) == 1, (title, h1)
+
+
+# ------------------------------------------------------------------ readers (issue 14)
+
+
+def test_downloads_profiles_and_key_findings_are_published(built, html):
+    from helpers import downloads, profile
+
+    _result, tmp = built
+    out = tmp / "out"
+    assert (out / downloads.FOLDER / downloads.WORKBOOK).is_file()
+    assert (out / downloads.FOLDER / "uforetrygd.csv").is_file()
+    for code in config.BYDELER:
+        pdf = out / profile.PDF_FOLDER / profile.pdf_name(code)
+        assert pdf.read_bytes()[:4] == b"%PDF", pdf
+        assert f'href="{profile.PDF_FOLDER}/{profile.pdf_name(code)}"' in html
+    assert 'href="nedlasting/oslohelsa-data.xlsx"' in html  # chapter links, site-root relative
+    assert 'id="sec-hovedfunn"' in html
+    start = html.index('id="sec-hovedfunn"')
+    findings = html[start : html.index('id="sec-bydelsprofiler"')]
+    assert 4 <= findings.count("<li>") <= 6
+    assert "95 % KI" in findings or "konfidensintervall" in findings
+
+
+def test_one_profile_chapter_per_bydel(html):
+    text = html.replace("\u00a0", " ").replace("&nbsp;", " ")  # pandoc: "St.&nbsp;Hanshaugen"
+    for name in config.BYDELER.values():
+        assert f"Bydel {name}" in text
+
+
+def test_interactive_maps_once_per_indicator_with_plotly_inlined_once(html):
+    assert html.count('class="interaktivt-kart"') >= 8
+    assert html.count("plotly.js v") == 1  # the library's header comment: inlined once
+    assert "cdn.plot.ly" not in html.replace("https://cdn.plot.ly/un/", "")
+
+
+def test_published_site_passes_axe(built):
+    """axe-core in headless Chromium, network off: no serious or critical violations."""
+    import os
+
+    from helpers import a11y
+
+    reason = a11y.missing_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the accessibility check must run in CI: {reason}")
+        pytest.skip(f"accessibility check skipped: {reason}")
+    found, blocked = a11y.violations(built[0].html)
+    assert blocked == []
+    assert [str(v) for v in found if v.impact in a11y.BLOCKING] == []

@@ -25,7 +25,7 @@ from nbformat.v4 import (
     new_raw_cell,
 )
 
-from helpers import build, config, render
+from helpers import build, config, render, report
 from helpers.errors import DataError
 
 DATE = "2025-03-14"
@@ -42,6 +42,8 @@ EXPECTED_CHAPTERS = [
     "kapitler/levevaner_helsetjenester.ipynb",
     "report/metode.qmd",
     "kapitler/kilder.ipynb",
+    # issue 14: one profile per bydel, in the part "Bydelsprofiler"
+    *[f"kapitler/bydel-{report.slug(name)}.ipynb" for name in config.BYDELER.values()],
 ]
 
 # Keys checked against Quarto's documentation (quarto.org/docs/reference/...):
@@ -337,6 +339,7 @@ def test_real_book_pages_have_clean_urls():
         "kapitler/levevaner_helsetjenester.html",
         "report/metode.html",
         "kapitler/kilder.html",
+        *[f"kapitler/bydel-{report.slug(name)}.html" for name in config.BYDELER.values()],
     ]
     project = yaml.safe_load(config.QUARTO_FILE.read_text(encoding="utf-8"))
     for path in [*pages, *project["project"]["render"], project["project"]["output-dir"]]:

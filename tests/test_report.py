@@ -131,3 +131,13 @@ def test_summary_line_reports_gap_trend_in_report_orientation(cat):
     assert line.startswith("- Utvikling 2022–2024: den relative forskjellen har blitt mindre")
     assert f"log-rateratio per år: {text.MINUS}" in line
     assert (res.trend["sii"].diff().dropna() < 0).all()
+
+
+def test_overview_labels_are_neutral(result):
+    """Issue 14: "høyest"/"lavest verdi", never "beste"/"svakeste bydel"."""
+    table = report.overview_table([result])
+    assert {"Lavest verdi", "Høyest verdi"} <= set(table.columns)
+    assert not any("svakeste" in c.lower() or "beste" in c.lower() for c in table.columns)
+    lo, hi = result.extremes()
+    assert table.loc[0, "Lavest verdi"].startswith(lo["geo_name"])
+    assert table.loc[0, "Høyest verdi"].startswith(hi["geo_name"])

@@ -73,7 +73,7 @@ def test_summary_line_prints_independent_sii_rii_rci(cat, indicator_id):
     assert s.sii > 0
 
 
-def test_overview_best_and_worst_follow_polarity(cat):
+def test_overview_lowest_and_highest_whatever_the_polarity(cat):
     """Synthetic values fall from Gamle Oslo (030101, 9.6) to Søndre Nordstrand (030115, 4.0)."""
     lower, higher = cat.indicator("uforetrygd"), cat.indicator("sysselsetting_25_59")
     assert (lower.polarity, higher.polarity) == ("lower_is_better", "higher_is_better")
@@ -81,8 +81,9 @@ def test_overview_best_and_worst_follow_polarity(cat):
     table = report.overview_table(results)
     top = f"Gamle Oslo ({text.number(9.6)})"
     bottom = f"Søndre Nordstrand ({text.number(4.0)})"
-    assert table.loc[0, "Beste bydel"] == bottom and table.loc[0, "Svakeste bydel"] == top
-    assert table.loc[1, "Beste bydel"] == top and table.loc[1, "Svakeste bydel"] == bottom
+    # neutral columns (issue 14): lowest and highest value for either polarity
+    assert table.loc[0, "Lavest verdi"] == bottom and table.loc[0, "Høyest verdi"] == top
+    assert table.loc[1, "Lavest verdi"] == bottom and table.loc[1, "Høyest verdi"] == top
     sii_col = next(c for c in table.columns if c.startswith("SII"))
     for i, res in enumerate(results):
         assert table.loc[i, "Indikator"] == f"{res.indicator.name_nb} ({res.indicator.unit_nb})"
@@ -118,5 +119,5 @@ def test_overview_rii_and_cells_without_oslo_or_published_bydeler(cat):
     assert table.loc[0, "Oslo"] == ".."
     assert table.loc[0, rii_col].split(" ")[0] == text.number(s.rii, 2)
     assert table.loc[0, sii_col].split(" ")[0] == text.number(s.sii)
-    empty = table.loc[1, ["Beste bydel", "Svakeste bydel", sii_col, rii_col]].tolist()
+    empty = table.loc[1, ["Lavest verdi", "Høyest verdi", sii_col, rii_col]].tolist()
     assert empty == ["", "", "", ""]

@@ -86,6 +86,22 @@ def jobs(
         ),
         *area_jobs,
         NotebookJob("kilder.ipynb", "kilder.ipynb", {}, title=SOURCES_TITLE),
+        *_profile_jobs(rank_by, rank_year),
+    ]
+
+
+def _profile_jobs(rank_by: str, rank_year: int) -> list[NotebookJob]:
+    """One profile per bydel (``notebooks/bydel.ipynb``), listed in ``_quarto.yml``."""
+    from helpers import profile
+
+    return [
+        NotebookJob(
+            "bydel.ipynb",
+            f"{profile.output_name(code)}.ipynb",
+            {"bydel": code, "rank_by": rank_by, "rank_year": rank_year},
+            title=profile.title(code),
+        )
+        for code in config.BYDELER
     ]
 
 
@@ -339,7 +355,15 @@ def build(
     job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
     notebooks = execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
     stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
-    return render.render(engine=engine, date=sources.data_date())
+    from helpers import downloads, profile
+
+    # Written into the new site before it is swapped in: published together or not at all.
+    extras = (
+        downloads.for_site(data_dir, date=sources.data_date()),
+        profile.pdfs_for_site(config.chapters_dir(), date=sources.data_date()),
+    )
+    # The cover shows the report's own date (SOURCE_DATE_EPOCH, else today) and the data date.
+    return render.render(engine=engine, extras=extras, data_date=sources.data_date())
 
 
 class _Parser(argparse.ArgumentParser):

@@ -197,6 +197,25 @@ def _with_title(markdown: str, title: str | None, ident: str | None = None) -> s
     return markdown
 
 
+_INCLUDE = re.compile(r"^[ \t]*\{\{<\s*include\s+(\S+?)\s*>\}\}[ \t]*$", re.MULTILINE)
+
+
+def expand_includes(body: str, path: Path) -> str:
+    """Quarto's ``{{< include file >}}`` shortcode: the file's text, relative to ``path``'s
+    folder. Generated files under ``kapitler/`` come from where the build staged them."""
+
+    def include(match: re.Match[str]) -> str:
+        rel = Path(match.group(1))
+        target = path.parent / rel
+        if rel.parts and rel.parts[0] == config.CHAPTERS.name and path.parent == config.ROOT:
+            target = config.chapters_dir().joinpath(*rel.parts[1:])
+        if not target.is_file():
+            raise DataError(path, f"included file {rel} not found (looked for {target})")
+        return target.read_text(encoding="utf-8")
+
+    return _INCLUDE.sub(include, body)
+
+
 def qmd_to_markdown(path: Path) -> ChapterText:
     """A .qmd chapter without its YAML header and without executable code chunks.
 
@@ -204,6 +223,7 @@ def qmd_to_markdown(path: Path) -> ChapterText:
     a ``{python}`` chunk contributes nothing to the report.
     """
     meta, body = _front_matter(path.read_text(encoding="utf-8"))
+    body = expand_includes(body, path)
     kept: list[str] = []
     closing: str | None = None
     for line in body.splitlines():
@@ -598,6 +618,37 @@ def collect_images(
     return alts
 
 
+def root_relative_links(blocks: list[dict[str, Any]]) -> None:
+    """Notebook chapters sit in ``kapitler/`` (Quarto's pages too), so their links to the site's
+    own files start with ``../``; the embedded renderer writes one page at the site root."""
+    for el in _elements(blocks):
+        if el["t"] == "Link" and el["c"][2][0].startswith("../"):
+            el["c"][2][0] = el["c"][2][0][3:]
+
+
+_INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def drop_repeated_scripts(blocks: list[dict[str, Any]]) -> None:
+    """The embedded renderer writes one page: an inline script that an earlier chapter already
+    holds (plotly.js, inlined by each chapter's first interactive map) is kept once."""
+    seen: set[int] = set()
+
+    def once(match: re.Match[str]) -> str:
+        body = match.group(1)
+        if len(body) < 10_000:
+            return match.group(0)
+        key = hash(body)
+        if key in seen:
+            return ""
+        seen.add(key)
+        return match.group(0)
+
+    for el in _elements(blocks):
+        if el["t"] == "RawBlock" and el["c"][0] == "html":
+            el["c"][1] = _INLINE_SCRIPT.sub(once, el["c"][1])
+
+
 def number_elements(blocks: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
     """Number chapters, sections, figures and tables the way the Typst template does.
 
@@ -799,6 +850,7 @@ def _render_embedded(
     site: Path,
     work: Path,
     date: dt.date,
+    data_date: dt.date | None = None,
 ) -> None:
     project = load_project(quarto_file)
     root = quarto_file.resolve().parent
@@ -818,10 +870,13 @@ def _render_embedded(
         api_version = ast["pandoc-api-version"]
         blocks, _title = prepare_chapter(ast["blocks"], chapter, used_ids)
         alts.update(collect_images(blocks, chapter, assets, taken))
+        if path.suffix == ".ipynb":
+            root_relative_links(blocks)
         all_blocks.extend(blocks)
 
     numbers = number_elements(all_blocks)
     resolve_references(all_blocks, numbers)
+    drop_repeated_scripts(all_blocks)
 
     def document(blocks: list[dict[str, Any]]) -> str:
         return json.dumps({"pandoc-api-version": api_version, "meta": {}, "blocks": blocks})
@@ -839,7 +894,9 @@ def _render_embedded(
         f"--css={css}",
         f"--resource-path={work}",
         "--variable=include-before:"
-        f'<p class="download">PDF-versjon for utskrift: <a href="{PDF_NAME}">{PDF_NAME}</a></p>',
+        f'<p class="download">PDF-versjon for utskrift: <a href="{PDF_NAME}">{PDF_NAME}</a>'
+        + (f". Data hentet {data_date.isoformat()}." if data_date else "")
+        + "</p>",
         *meta,
     ]
     html_file = work / HTML_NAME
@@ -859,6 +916,7 @@ def _render_embedded(
         f"--variable=date-year:{date.year}",
         f"--variable=date-month:{date.month}",
         f"--variable=date-day:{date.day}",
+        *([f"--variable=data-date:{data_date.isoformat()}"] if data_date else []),
         *meta,
     ]
     typst_source = _pandoc(document(for_typst(all_blocks)), "typst", "json", typst_args)
@@ -935,6 +993,8 @@ def render(
     notebooks_dir: Path | str | None = None,
     quarto_file: Path | str | None = None,
     date: dt.date | str | None = None,
+    extras: tuple[Callable[[Path], None], ...] = (),
+    data_date: dt.date | None = None,
 ) -> RenderResult:
     """Render the report to ``out_dir`` (default ``config.output_dir()``).
 
@@ -943,6 +1003,9 @@ def render(
     ``notebooks_dir``: take .ipynb chapters from this folder instead (embedded engine only; for
     the real project it defaults to where the build staged them, ``config.chapters_dir()``).
     ``quarto_file``: another project's ``_quarto.yml`` (tests). ``date``: the build date.
+    ``extras``: callables given the new site folder before it is published (downloads, bydel
+    PDFs), so that they are swapped in together with the pages, or not at all.
+    ``data_date``: when the data were fetched; the cover shows it beside the report's date.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
@@ -979,10 +1042,12 @@ def render(
             _render_quarto(quarto, qfile, site, when)
             html_rel = _find_html(site).relative_to(site)
         else:
-            _render_embedded(qfile, nb_dir, site, work / "work", when)
+            _render_embedded(qfile, nb_dir, site, work / "work", when, data_date)
             html_rel = Path(HTML_NAME)
         if not (site / PDF_NAME).is_file():
             raise RuntimeError(f"the render made no {PDF_NAME}")
+        for extra in extras:
+            extra(site)
         _swap_in(site, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)

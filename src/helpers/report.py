@@ -293,6 +293,9 @@ def indicator_section(
         folder=area,
         figures_dir=figures_dir,
     )
+    from helpers import maps_interactive  # HTML only: Typst drops the raw HTML
+
+    maps_interactive.show(geo, result)
     if result.sii is not None:
         figure(
             plots.gradient_chart(result),
@@ -539,7 +542,8 @@ OVERVIEW_RII = "RII (95 % KI med variasjon mellom bydeler)"
 
 
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
-    """Every analysed indicator: Oslo value, best and worst bydel (by polarity), SII and RII."""
+    """Every analysed indicator: Oslo value, lowest and highest bydel value, SII and RII
+    (neutral labels: which end is favourable depends on the indicator)."""
     rows = []
     for res in results:
         ind, extremes = res.indicator, res.extremes()
@@ -548,7 +552,7 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             best = worst = ""
         else:
             lo, hi = extremes
-            good, bad = (hi, lo) if ind.polarity == "higher_is_better" else (lo, hi)
+            good, bad = lo, hi  # neutral: lowest and highest value, whatever the polarity
             best = extreme_text(res, good["value"])
             worst = extreme_text(res, bad["value"])
         f = res.fit
@@ -573,8 +577,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             "Indikator",
             "Periode",
             "Oslo",
-            "Beste bydel",
-            "Svakeste bydel",
+            "Lavest verdi",
+            "Høyest verdi",
             OVERVIEW_SII,
             OVERVIEW_RII,
         ],
