@@ -66,6 +66,7 @@ def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
     data_dir.mkdir(parents=True)
     (data_dir / "indicators.parquet").write_text("placeholder")
     monkeypatch.setattr(build, "prepare_data", lambda **_: data_dir)
+    monkeypatch.setattr(build, "check_ranking", lambda *_: None)  # reads no placeholder data
     monkeypatch.setattr(build, "ProcessPoolExecutor", InProcess)
     monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
     monkeypatch.setattr(
@@ -96,7 +97,7 @@ def _assert_calls(calls, values: dict) -> None:
     """One call per notebook chapter of _quarto.yml, each with ``values`` for every parameter its
     template declares (area chapters: their area), and nothing the template does not declare."""
     assert sorted(c["output"] for c in calls) == sorted(_expected_chapters())
-    areas = []
+    areas, bydeler = [], []
     for call in calls:
         declared = _defaults(call["template"])
         assert set(call["parameters"]) <= set(declared), call
@@ -105,8 +106,12 @@ def _assert_calls(calls, values: dict) -> None:
         if "area" in declared:
             areas.append(call["parameters"]["area"])
             expected["area"] = call["output"].removesuffix(".ipynb")
+        if "bydel" in declared:  # bydel profiles (issue 14): one per bydel
+            bydeler.append(call["parameters"]["bydel"])
+            expected["bydel"] = call["parameters"]["bydel"]
         assert call["parameters"] == expected, call["output"]
     assert sorted(areas) == sorted(config.AREAS)
+    assert sorted(bydeler) == sorted(config.BYDELER)
 
 
 def test_cli_options_reach_papermill(papermill_calls):
@@ -118,16 +123,16 @@ def test_cli_options_reach_papermill(papermill_calls):
         "--seed",
         "7",
         "--repetitions",
-        "500",
+        "1500",
         "--force",
     ]
     assert build.main(argv) == 0
     values = {"rank_by": "lavinntekt_husholdninger", "rank_year": 2023, "seed": 7}
-    _assert_calls(papermill_calls, {**values, "repetitions": 500})
+    _assert_calls(papermill_calls, {**values, "repetitions": 1500})
     # the sensitivity parameters reach the area chapters and the overview alike
-    for call in papermill_calls:
-        if call["template"] != "kilder.ipynb":
-            assert call["parameters"]["repetitions"] == 500
+    for call in papermill_calls:  # every template that declares them (not kilder, bydel)
+        if "repetitions" in _defaults(call["template"]):
+            assert call["parameters"]["repetitions"] == 1500
             assert call["parameters"]["rank_by"] == "lavinntekt_husholdninger"
 
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import math
+from dataclasses import replace
 
 import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalogue, config, inequality, text
+from helpers import catalogue, config, inequality, standardise, text
 from helpers.report import slug
 
 pytestmark = pytest.mark.e2e
@@ -172,7 +173,14 @@ def test_headline_sii_rii_rci_per_indicator(shared_build, tidy, cat):
         sections = _sections(shared_build.notebooks / f"{area}.ipynb", cat)
         block = "\n".join(sections[ind.id])
         used = _latest_used(tidy, ind, order)
-        s = _independent_sii(used, ind, shared_build.repetitions)
+        if used.empty:  # a value-only series (no counts): pinned in tests/test_vaccination.py
+            continue
+        year = int(used["year_end"].iloc[0])
+        if standardise.reproduces(used, ind.id, year):  # SII/RII on age-standardised rates
+            std = standardise.standardise_rows(used, ind.id, year)
+            s = _independent_sii(std, replace(ind, value_type="rate"), shared_build.repetitions)
+        else:
+            s = _independent_sii(used, ind, shared_build.repetitions)
         sii_line, rii_line = _line(block, "- SII"), _line(block, "- RII")
         assert _point(sii_line) == text.number(s.sii), (ind.id, sii_line)
         assert text.interval(s.sii_lower, s.sii_upper) in sii_line, (ind.id, sii_line)

@@ -143,7 +143,7 @@ def test_report_text_is_honest(results) -> None:
     table = no_counts.bydel_table(report.bydel_table(res))
     assert list(table.columns) == ["Rang", "Bydel", "Prosent av 16-åringene"]
     over = report.overview_table([res])
-    assert over["SII (95 % KI)"].iat[0] == "3,8 (ingen KI)"
+    assert over[report.OVERVIEW_SII].iat[0] == "3,8 (ingen KI)"
 
 
 # -------------------------------------------------------------- bad input (synthetic workbooks)

@@ -922,7 +922,7 @@ class _Parser:
         source, planned_source = self.source_pair(entry, status, row)
         fetch = entry.get("fetch")
         if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher") == "fhi":
-            from helpers.ingest.fetch import fetched_path  # available once make data fetched it
+            from helpers.ingest.paths import fetched_path  # available once make data fetched it
 
             if fetched_path(entry["id"], dict(entry["fetch"])).is_file():
                 status, source, planned_source = "available", planned_source, None

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from helpers import config
 from helpers.errors import DataError
 from helpers.ingest import fhi, oslo, ssb
 from helpers.ingest.http import Client, FetchError, NotPublished
+from helpers.ingest.paths import fetched_path
 
 PUBLISHERS: dict[str, ModuleType] = {"fhi": fhi, "ssb": ssb, "oslo": oslo}
 # manifest publisher key (data/sources.yml) for files fetched from each API
@@ -80,13 +82,6 @@ class Outcome:
     content: bytes = b""
     sha256: str = ""
     detail: str = ""
-
-
-def fetched_path(indicator_id: str, spec: dict, raw_dir: Path | None = None) -> Path:
-    """Where make data writes (and the offline build finds) an indicator's fetched file."""
-    raw = raw_dir if raw_dir is not None else config.DATA_RAW
-    name = spec.get("file") or f"{spec.get('publisher')}_{spec.get('table')}_{indicator_id}.json"
-    return raw / str(name).replace("/", "_").lower()
 
 
 def fetched_indicators(catalogue_file: Path | None = None) -> dict[str, dict]:
@@ -239,6 +234,9 @@ def manifest_text(current: str, outcomes: list[Outcome], when: str) -> str:
         else:
             nxt = text.find(MARKER, start + 1)
             text = text[:start] + new + (text[nxt:] if nxt >= 0 else "")
+    if any(o.status in ("new", "updated") for o in outcomes):
+        # the manifest's own date is its latest retrieval
+        text = re.sub(r'(?m)^retrieved: "[0-9-]+"', f'retrieved: "{when[:10]}"', text, count=1)
     return text
 
 
