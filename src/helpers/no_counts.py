@@ -49,7 +49,6 @@ def point_sii(used: pd.DataFrame, indicator: Indicator) -> inequality.SIIResult:
     return dataclasses.replace(res, sii_lower=nan, sii_upper=nan, rii_lower=nan, rii_upper=nan)
 
 
-
 def point_fit(fit: GradientFit) -> GradientFit:
     """The fitted line of a value-only indicator without its limits: with no counts there is no
     interval to draw around it."""
@@ -63,6 +62,7 @@ def point_fit(fit: GradientFit) -> GradientFit:
         rii_lower=nan,
         rii_upper=nan,
     )
+
 
 def _periods_overlap(result: IndicatorResult) -> bool:
     return "-" in str(result.period)
