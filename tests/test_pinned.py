@@ -109,7 +109,8 @@ def _latest_used(tidy, ind, order) -> pd.DataFrame:
     rows = rows[rows["year_end"] == rows["year_end"].max()]
     rows = rows[(rows["geo_level"] == "bydel") & rows["geo_code"].isin(order)]
     ok = rows["flag"].eq("") & rows["value"].notna() & rows["denominator"].gt(0)
-    used = rows[ok].assign(order=rows["geo_code"].map(order))
+    used = rows[ok]
+    used = used.assign(order=used["geo_code"].map(order))
     return used.sort_values("order")
 
 
@@ -225,7 +226,8 @@ def test_overview_lowest_and_highest_value(shared_build, tidy, cat):
     polarities = set()
     spec = cat.ranking(config.DEFAULT_RANK_BY)
     for ind in cat.available():
-        row = table[table["Indikator"] == f"{ind.name_nb} ({ind.unit_nb})"]
+        # the label names the unit, and says when SII/RII are on age-standardised rates
+        row = table[table["Indikator"].str.startswith(f"{ind.name_nb} ({ind.unit_nb}")]
         assert len(row) == 1, ind.id
         row = row.iloc[0]
         rows = tidy[(tidy["indicator_id"] == ind.id) & (tidy["sex"] == "alle")]
