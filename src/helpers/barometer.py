@@ -151,7 +151,7 @@ def city_barometer(
                 continue
             rows["area"] = area
             rows["area_title"] = f"{entry.number} {entry.title_nb}"
-            rows["mal"] = ", ".join(ind.mal)
+            rows["mal"] = ", ".join(ind.mal) if ind.mal else "bakgrunn"
             rows["indicator_name"] = ind.name_nb
             rows["unit_nb"] = ind.unit_nb
             rows["polarity"] = ind.polarity
@@ -207,7 +207,11 @@ def grid_figure(barometer: pd.DataFrame) -> plt.Figure:
     ax.xaxis.tick_top()
     ax.set_yticks(np.arange(n_rows) + 0.5)
     ax.set_yticklabels(
-        [f"{r.indicator_name} (mål {r.mal})" for r in indicators.itertuples()], fontsize=8
+        [
+            f"{r.indicator_name} ({'bakgrunn' if r.mal == 'bakgrunn' else 'mål ' + r.mal})"
+            for r in indicators.itertuples()
+        ],
+        fontsize=8,
     )
     ax.tick_params(length=0)
     for spine in ax.spines.values():

@@ -881,10 +881,7 @@ class _Parser:
                 )
         else:
             known = areas[area_id].mal_numbers
-            if not mal:
-                raise self.error(
-                    f'list at least one mål of area "{area_id}" ({", ".join(known)})', row, "mal"
-                )
+            # mal: [] = background for the area (it measures none of the area's mål directly)
             for nr in mal:
                 if nr not in known:
                     raise self.error(

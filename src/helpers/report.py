@@ -269,6 +269,13 @@ def gradient_sentence(result: IndicatorResult) -> str:
     )
 
 
+def _goals_text(ind: Indicator) -> str:
+    """Which of the strategy's mål the indicator measures; background indicators measure none."""
+    if not ind.mal:
+        return "Bakgrunnstall for innsatsområdet (måler ingen av strategiens mål direkte)"
+    return f"Mål {text.join_names(ind.mal)} i strategien"
+
+
 def indicator_section(
     result: IndicatorResult, geo: pd.DataFrame, area: str, *, figures_dir: str | Path = ""
 ) -> None:
@@ -276,7 +283,7 @@ def indicator_section(
     ind = result.indicator
     show(
         f"## {ind.name_nb} {{#sec-{slug(ind.id)}}}\n\n"
-        f"{ind.denominator_text()}. Mål {text.join_names(ind.mal)} i strategien; "
+        f"{ind.denominator_text()}. {_goals_text(ind)}; "
         f"{_DIRECTION.get(ind.polarity, '')}. Kilde: {ind.source_text()}."
         + (f"\n\n*Merk:* {ind.note_nb}" if ind.note_nb else "")
     )
@@ -478,7 +485,10 @@ def planned_section(planned: list[Indicator]) -> None:
     """List the planned indicators of an area with the public table that would supply them."""
     if not planned:
         return
-    rows = [[ind.name_nb, text.join_names(ind.mal), ind.any_source.text_nb()] for ind in planned]
+    rows = [
+        [ind.name_nb, text.join_names(ind.mal) or "bakgrunn", ind.any_source.text_nb()]
+        for ind in planned
+    ]
     show(
         "## Planlagte indikatorer\n\n"
         "Disse indikatorene følger målene i strategien, men det finnes ennå ingen åpen kopi av "
