@@ -146,7 +146,7 @@ def _untouched_by(raw_key: str) -> tuple[list[str], list[str]]:
     return [j.output for j in jobs], [j.parameters["area"] for j in jobs if "area" in j.parameters]
 
 
-def test_two_clean_builds_are_identical(built, small_count_build, tmp_path):
+def test_two_clean_builds_are_identical(built, small_count_build, tmp_path, monkeypatch):
     """Reproducibility without a third full build: the small-count build is a second clean build
     (fresh folder, every notebook executed) whose only changed input is the voting table, so every
     notebook and figure that does not read that table is byte-identical to the shared build's;
@@ -173,6 +173,7 @@ def test_two_clean_builds_are_identical(built, small_count_build, tmp_path):
             assert _sha(fig) == _sha(twin), fig.name
     for table in ("population.parquet", "bydeler.parquet"):
         assert _sha(first / "build" / "data" / table) == _sha(second / "build" / "data" / table)
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(first / "build"))  # its staged chapters
     again = render.render(
         tmp_path / "again",
         engine="embedded",
