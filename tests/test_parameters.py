@@ -66,6 +66,7 @@ def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
     data_dir.mkdir(parents=True)
     (data_dir / "indicators.parquet").write_text("placeholder")
     monkeypatch.setattr(build, "prepare_data", lambda **_: data_dir)
+    monkeypatch.setattr(build, "check_ranking", lambda *args: None)  # placeholder data
     monkeypatch.setattr(build, "ProcessPoolExecutor", InProcess)
     monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
     monkeypatch.setattr(
@@ -118,16 +119,16 @@ def test_cli_options_reach_papermill(papermill_calls):
         "--seed",
         "7",
         "--repetitions",
-        "500",
+        "2000",
         "--force",
     ]
     assert build.main(argv) == 0
     values = {"rank_by": "lavinntekt_husholdninger", "rank_year": 2023, "seed": 7}
-    _assert_calls(papermill_calls, {**values, "repetitions": 500})
+    _assert_calls(papermill_calls, {**values, "repetitions": 2000})
     # the sensitivity parameters reach the area chapters and the overview alike
     for call in papermill_calls:
         if call["template"] != "kilder.ipynb":
-            assert call["parameters"]["repetitions"] == 500
+            assert call["parameters"]["repetitions"] == 2000
             assert call["parameters"]["rank_by"] == "lavinntekt_husholdninger"
 
 
@@ -151,15 +152,17 @@ def test_make_report_passes_the_notebook_defaults(papermill_calls):
     _assert_calls(papermill_calls, values)
 
 
-def test_kernel_runs_in_the_staging_folder(papermill_calls):
-    """Figures are written next to the executed notebook: papermill's cwd is the folder that
-    becomes build/notebooks."""
+def test_kernel_runs_in_the_executions_own_folder(papermill_calls):
+    """Figures are written next to the executed notebook, in a folder that execution owns:
+    papermill's cwd is ``<staging>/<job>/``, the staging folder becomes build/notebooks."""
     assert build.main(["--force"]) == 0
-    cwds = {c["cwd"] for c in papermill_calls}
-    assert len(cwds) == 1
-    (cwd,) = cwds
-    assert os.path.dirname(cwd) == str(config.build_dir())
-    assert not os.path.exists(cwd)  # swapped in: the staging folder is gone
+    cwds = [c["cwd"] for c in papermill_calls]
+    assert len(set(cwds)) == len(cwds) == len(_expected_chapters())
+    for call in papermill_calls:
+        assert os.path.basename(call["cwd"]) == call["output"].removesuffix(".ipynb")
+    (staging,) = {os.path.dirname(cwd) for cwd in cwds}
+    assert os.path.dirname(staging) == str(config.build_dir())
+    assert not os.path.exists(staging)  # swapped in: the staging folder is gone
     assert sorted(os.listdir(config.build_notebooks_dir())) == sorted(
-        [".cache.json", *_expected_chapters()]
+        [".cache.json", *(name.removesuffix(".ipynb") for name in _expected_chapters())]
     )

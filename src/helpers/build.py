@@ -6,8 +6,10 @@ Steps (each stops the build with a clear error before anything already published
    catalogue, and write ``build/data/`` (atomically);
 3. execute ``notebooks/oversikt.ipynb``, ``notebooks/innsatsomrade.ipynb`` once per area and
    ``notebooks/kilder.ipynb`` with papermill, two at a time, into a fresh folder that replaces
-   ``build/notebooks/`` only when every notebook succeeded; a notebook whose inputs (template,
-   parameters, helpers code, build data) hash as before is reused, not re-executed; each executed
+   ``build/notebooks/`` only when every notebook succeeded; each execution owns a folder
+   ``build/notebooks/<job>/`` (notebook, figures); a notebook whose inputs (template,
+   parameters, helpers code, build data) hash as before and whose folder is intact is reused,
+   not re-executed; each executed
    notebook gets its chapter title as a first raw cell of YAML front matter (Quarto reads a
    notebook chapter's title there; the notebooks print no title heading of their own);
 4. stage the executed chapters where ``_quarto.yml`` lists them (``kapitler/``, swapped in whole),
@@ -129,6 +131,11 @@ def execute_notebooks(
 ) -> Path:
     """Step 3: run papermill for every job into a fresh folder, then swap it in atomically.
 
+    Every execution owns one folder, ``build/notebooks/<job>/``: the executed notebook and
+    everything it wrote (figures, tables), with the kernel's working directory there. Nothing
+    else writes into it (a notebook run by hand writes to the scratch folder), and a notebook is
+    reused only when its fingerprint matches *and* every file of its folder is as recorded.
+
     Each notebook runs in its own worker *process*: papermill changes the working directory
     while it starts a kernel, and the working directory is per process, not per thread.
     """
@@ -142,23 +149,31 @@ def execute_notebooks(
     todo, done = [], {}
     for job in notebook_jobs:
         fingerprint = job.fingerprint(digest)
-        if not force and cache.get(job.output) == fingerprint and (final / job.output).exists():
-            shutil.copy2(final / job.output, staging / job.output)
-            _copy_figures(final, staging, job)
-            done[job.output] = fingerprint
+        folder = job_folder(job)
+        entry = cache.get(job.output)
+        entry = entry if isinstance(entry, dict) else {}  # an older build's cache: execute
+        if not force and entry.get("fingerprint") == fingerprint and _intact(final / folder, entry):
+            shutil.copytree(final / folder, staging / folder)
+            done[job.output] = entry
         else:
             todo.append((job, fingerprint))
     try:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_execute, job, staging) for job, _ in todo]
+            futures = []
+            for job, _ in todo:
+                (staging / job_folder(job)).mkdir()
+                futures.append(pool.submit(_execute, job, staging / job_folder(job)))
             for future in tqdm(
                 futures, desc="Notatbøker", disable=not sys.stderr.isatty() or not futures
             ):
                 future.result()
-        done.update({job.output: fingerprint for job, fingerprint in todo})
-        for job in notebook_jobs:
-            _normalise_notebook(staging / job.output, job.title)
+        for job, fingerprint in todo:
+            _normalise_notebook(staging / job_folder(job) / job.output, job.title)
+            done[job.output] = {
+                "fingerprint": fingerprint,
+                "files": _file_digests(staging / job_folder(job)),
+            }
         (staging / ".cache.json").write_text(json.dumps(done, indent=1, sort_keys=True))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -167,8 +182,31 @@ def execute_notebooks(
     return final
 
 
-def _execute(job: NotebookJob, staging: Path) -> None:
-    """Run one notebook with papermill (in a worker process), kernel working dir = ``staging``."""
+def job_folder(job: NotebookJob) -> str:
+    """The folder under ``build/notebooks`` that one execution owns (its output's stem)."""
+    return Path(job.output).stem
+
+
+def _file_digests(folder: Path) -> dict[str, str]:
+    from helpers.sources import sha256_of
+
+    return {
+        p.relative_to(folder).as_posix(): sha256_of(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _intact(folder: Path, entry: dict) -> bool:
+    """The folder holds exactly the files recorded when the notebook was executed, unchanged
+    (a figure overwritten or deleted since means the notebook is executed again)."""
+    recorded = entry.get("files")
+    return bool(recorded) and folder.is_dir() and _file_digests(folder) == recorded
+
+
+def _execute(job: NotebookJob, folder: Path) -> None:
+    """Run one notebook with papermill (in a worker process) into ``folder``, which is also the
+    kernel's working directory (its figures go to ``folder/figures``)."""
     import papermill as pm
 
     # The kernel is this interpreter's ipykernel, also when the venv is not on PATH.
@@ -176,23 +214,13 @@ def _execute(job: NotebookJob, staging: Path) -> None:
     os.environ[config.RENDERING_ENV] = "1"  # outputs carry Quarto's cross-reference markup
     pm.execute_notebook(
         str(config.NOTEBOOKS / job.template),
-        str(staging / job.output),
+        str(folder / job.output),
         parameters={**job.parameters, "figures_dir": "figures"},
-        cwd=str(staging),
+        cwd=str(folder),
         kernel_name="python3",
         progress_bar=False,
         log_output=False,
     )
-
-
-def _figures_folder(job: NotebookJob) -> str:
-    return job.parameters.get("area", Path(job.output).stem)
-
-
-def _copy_figures(src: Path, dst: Path, job: NotebookJob) -> None:
-    folder = src / "figures" / _figures_folder(job)
-    if folder.exists():
-        shutil.copytree(folder, dst / "figures" / _figures_folder(job), dirs_exist_ok=True)
 
 
 def front_matter_cell(title: str):
@@ -272,7 +300,8 @@ def stage_chapters(
             + ", ".join(str(p.relative_to(qfile.resolve().parent)) for p in outside),
             column="book.chapters",
         )
-    missing = [p.name for p in listed if not (notebooks / p.name).is_file()]
+    sources = {p.name: _executed(notebooks, p.name) for p in listed}
+    missing = [name for name, src in sources.items() if not src.is_file()]
     if missing:
         raise DataError(
             qfile,
@@ -281,15 +310,18 @@ def stage_chapters(
         )
     for path in listed:
         expected = (titles or {}).get(path.name)
-        render.check_notebook_chapter(notebooks / path.name, expected)
+        render.check_notebook_chapter(sources[path.name], expected)
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
     try:
         for path in listed:
-            shutil.copy2(notebooks / path.name, staging / path.name)
-        if (notebooks / "figures").is_dir():
-            shutil.copytree(notebooks / "figures", staging / "figures")
+            shutil.copy2(sources[path.name], staging / path.name)
+        # each execution's figures (build/notebooks/<job>/figures/<folder>/…): the folders are
+        # the jobs' own, so merging never mixes two executions' files
+        for figures in [notebooks / "figures", *sorted(notebooks.glob("*/figures"))]:
+            if figures.is_dir():
+                shutil.copytree(figures, staging / "figures", dirs_exist_ok=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -297,7 +329,13 @@ def stage_chapters(
     return dest
 
 
-def _read_cache(final: Path) -> dict[str, str]:
+def _executed(notebooks: Path, name: str) -> Path:
+    """Where an executed chapter is: its job's own folder, or (flat layout) ``notebooks/name``."""
+    own = notebooks / Path(name).stem / name
+    return own if own.is_file() else notebooks / name
+
+
+def _read_cache(final: Path) -> dict[str, dict]:
     try:
         return json.loads((final / ".cache.json").read_text())
     except (OSError, ValueError):
