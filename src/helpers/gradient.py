@@ -493,7 +493,10 @@ def _trend(
             used, ind, seed=seed, repetitions=repetitions, confidence=confidence,
             transform=transform,
         )  # fmt: skip
-        f = gradient_fit(used, ind, transform=transform, confidence=confidence)
+        if no_counts.has_counts(used):
+            f = gradient_fit(used, ind, transform=transform, confidence=confidence)
+        else:  # value only: equal weights, no interval (as analyse_indicator does)
+            f = no_counts.point_fit(gradient_fit(used.assign(denominator=1.0), ind))
         per_year.append(
             {
                 "year_end": int(year), "sii": s.sii, "lower": f.sii_lower, "upper": f.sii_upper,
