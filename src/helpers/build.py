@@ -212,15 +212,32 @@ def _execute(job: NotebookJob, folder: Path) -> None:
     # The kernel is this interpreter's ipykernel, also when the venv is not on PATH.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     os.environ[config.RENDERING_ENV] = "1"  # outputs carry Quarto's cross-reference markup
-    pm.execute_notebook(
-        str(config.NOTEBOOKS / job.template),
-        str(folder / job.output),
-        parameters={**job.parameters, "figures_dir": "figures"},
-        cwd=str(folder),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="oslohelsa-kernel-") as sockets:
+        pm.execute_notebook(
+            str(config.NOTEBOOKS / job.template),
+            str(folder / job.output),
+            parameters={**job.parameters, "figures_dir": "figures"},
+            cwd=str(folder),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=ipc_kernel_manager(Path(sockets)),
+        )
+
+
+def ipc_kernel_manager(sockets: Path):
+    """A kernel manager whose kernels talk over IPC (Unix sockets in ``sockets``, a private
+    temporary folder) rather than TCP on loopback: ipykernel warns "Kernel is running over TCP
+    without encryption" for every TCP kernel; with IPC there is nothing to warn about."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(sockets / "kernel"))
+            super().__init__(**kwargs)
+
+    return IPCKernelManager
 
 
 def front_matter_cell(title: str):
@@ -380,6 +397,63 @@ def build(
     return render.render(engine=engine, date=sources.data_date())
 
 
+def snakemake_command(
+    *,
+    engine: str = "auto",
+    force: bool = False,
+    rank_by: str = config.DEFAULT_RANK_BY,
+    rank_year: int = config.DEFAULT_RANK_YEAR,
+    seed: int = config.DEFAULT_SEED,
+    repetitions: int = config.DEFAULT_REPETITIONS,
+    cores: int | None = None,
+    dry_run: bool = False,
+    targets: list[str] | None = None,
+) -> list[str]:
+    """The Snakemake command line of a build (``workflow/Snakefile``, run in ``build/``).
+
+    Rerun triggers: modification time (with Snakemake's checksum check for small files, so a
+    file rewritten with the same content does not count), params, input set and rule code.
+    """
+    from helpers import workflow
+
+    cmd = [
+        sys.executable, "-m", "snakemake", *(targets or []),  # before --config (which is nargs=*)
+        "--snakefile", str(workflow.SNAKEFILE),
+        "--directory", str(config.build_dir()),
+        "--cores", str(cores or os.cpu_count() or 1),
+        "--rerun-triggers", "mtime", "params", "input", "code",
+        "--max-checksum-file-size", str(50_000_000),
+        "--quiet", "rules", "host",
+        "--config",
+        f"rank_by={rank_by}", f"rank_year={rank_year}", f"seed={seed}",
+        f"repetitions={repetitions}", f"engine={engine}",
+    ]  # fmt: skip
+    if force:
+        cmd += ["--forcerun", "notebook"]
+    if dry_run:
+        cmd += ["--dry-run"]
+    return cmd
+
+
+def run_workflow(*, workers: int | None = None, between=None, **options) -> int:
+    """Run the Snakemake workflow in two invocations: the data rule first, then everything
+    else (the notebooks whose inputs changed, then stage + render when a chapter changed).
+
+    Two, because the notebooks declare the tidy tables as ``ancient`` inputs (order only; their
+    content is in each job's dependency key): within one invocation Snakemake does not look at
+    a job again once an upstream job it depends on is scheduled, so after a data rerun it would
+    skip them. Returns 2 when the data step failed, else Snakemake's exit status."""
+    import subprocess
+
+    data = snakemake_command(cores=workers, **options, targets=["data"])
+    if subprocess.run(data, cwd=config.ROOT, check=False).returncode != 0:
+        return 2
+    if between is not None:
+        between()  # e.g. the ranking check, on the fresh data, before any notebook runs
+    cmd = snakemake_command(cores=workers, **options)
+    return subprocess.run(cmd, cwd=config.ROOT, check=False).returncode
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a wrong option is answered in two lines (the error, where to find help)
     instead of the whole usage text."""
@@ -438,9 +512,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers",
         type=int,
-        default=2,
+        default=None,
         metavar="N",
-        help="notebooks executed at the same time (default 2)",
+        help="notebooks executed at the same time: Snakemake's --cores (default: every core "
+        "of the machine)",
+    )
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the notebooks from this process (a pool of --workers) instead of through "
+        "the Snakemake workflow (workflow/Snakefile)",
     )
     p.add_argument(
         "--data-only",
@@ -451,6 +532,38 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _snakemake_build(args: argparse.Namespace) -> int:
+    """``make report``: data checked here (one-line errors), then the Snakemake workflow."""
+    import time
+
+    start = time.monotonic()
+    status = run_workflow(
+        engine=args.engine,
+        force=args.force,
+        rank_by=args.rank_by,
+        rank_year=args.rank_year,
+        seed=args.seed,
+        repetitions=args.repetitions,
+        workers=args.workers,
+        between=lambda: check_ranking(config.build_data_dir(), args.rank_by, args.rank_year),
+    )
+    seconds = time.monotonic() - start
+    if status == 2:
+        print("Feil i inndata (se over), rapporten er ikke bygget.", file=sys.stderr)
+        return 2
+    if status != 0:
+        print(
+            f"Rapporten er ikke bygget (etter {seconds:.0f} s); den publiserte rapporten i "
+            f"{config.output_dir()} er urørt.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Rapporten er bygget på {seconds:.0f} s:")
+    print(f"  HTML: {config.output_dir() / 'index.html'}")
+    print(f"  PDF:  {config.output_dir() / 'oslohelsa.pdf'}")
+    return 0
+
+
 def check_options(args: argparse.Namespace) -> None:
     """Every option checked before any work (no data read): ``ParameterError`` if one is wrong."""
     from helpers import params
@@ -459,7 +572,8 @@ def check_options(args: argparse.Namespace) -> None:
     params.check_int("--rank-year", args.rank_year, minimum=1900)
     params.check_int("--seed", args.seed, minimum=0)
     params.check_int("--repetitions", args.repetitions, minimum=1000)
-    params.check_int("--workers", args.workers, minimum=1)
+    if args.workers is not None:
+        params.check_int("--workers", args.workers, minimum=1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -477,15 +591,18 @@ def main(argv: list[str] | None = None) -> int:
             data_dir = prepare_data()
             print(f"Data er bygget: {data_dir}")
             return 0
-        result = build(
-            engine=args.engine,
-            force=args.force,
-            rank_by=args.rank_by,
-            rank_year=args.rank_year,
-            seed=args.seed,
-            repetitions=args.repetitions,
-            workers=args.workers,
-        )
+        if args.in_process:
+            result = build(
+                engine=args.engine,
+                force=args.force,
+                rank_by=args.rank_by,
+                rank_year=args.rank_year,
+                seed=args.seed,
+                repetitions=args.repetitions,
+                workers=args.workers or 2,
+            )
+        else:
+            return _snakemake_build(args)
     except ParameterError as exc:
         print(f"{p.prog}: {exc}", file=sys.stderr)
         return 2

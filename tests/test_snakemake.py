@@ -1,0 +1,130 @@
+"""The Snakemake workflow (workflow/Snakefile): which jobs run, decided by Snakemake itself.
+
+Each test works on a copy of the project's inputs (``OSLOHELSA_ROOT``: data/, shapes/,
+notebooks/, the book files, src/helpers as the code the dependency keys hash) and a private
+build folder. Nothing is executed: outputs are marked up to date with ``snakemake --touch`` and
+the plan is read from ``--dry-run``, so each test takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import build, config, workflow
+
+COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy of the project inputs with an up-to-date (touched) build of every job."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in COPIED:
+        src = config.ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("_scratch", "_output"))
+        else:
+            shutil.copy2(src, root / name)
+    fixtures = Path("tests") / "fixtures" / "jsonstat"  # listed in data/sources.yml
+    shutil.copytree(config.ROOT / fixtures, root / fixtures)
+    monkeypatch.setenv("OSLOHELSA_ROOT", str(root))
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(root / "build"))
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(root / "out"))
+    data = root / "build" / "data"
+    data.mkdir(parents=True)
+    for name in workflow.DATA_FILES:
+        (data / name).write_text("placeholder (not Oslo's data)")
+    for job in build.jobs():
+        (root / "build" / "notebooks" / build.job_folder(job)).mkdir(parents=True)
+    (root / "build" / "published.json").write_text("{}")
+    _snakemake(root, "--touch")
+    return root
+
+
+def _snakemake(root: Path, *args: str, config_args: tuple[str, ...] = ()) -> str:
+    """Run Snakemake on the project's Snakefile against ``root``; return its output."""
+    cmd = [
+        sys.executable, "-m", "snakemake", *args,
+        "--snakefile", str(config.ROOT / "workflow" / "Snakefile"),
+        "--directory", str(root / "build"), "--cores", "1",
+        "--rerun-triggers", "mtime", "params", "input", "code",
+    ]  # fmt: skip
+    if config_args:
+        cmd += ["--config", *config_args]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def _planned(root: Path, *config_args: str) -> set[str]:
+    """The jobs a dry run would execute: notebook job ids, plus "data" and "publish"."""
+    out = _snakemake(root, "--dry-run", config_args=config_args)
+    planned = set(re.findall(r"wildcards: job=(\w+)", out))
+    for rule in ("data", "publish"):
+        if re.search(rf"^\s*(local)?rule {rule}:", out, flags=re.M):
+            planned.add(rule)
+    return planned
+
+
+def test_unchanged_inputs_run_nothing(project):
+    assert _planned(project) == set()
+
+
+def test_one_areas_raw_data_changed_runs_only_its_readers(project):
+    """The voting table (val001) feeds one area: after the data rule, only that area, the
+    overview and the sources chapter (which read everything) are executed, then publish."""
+    from helpers import catalogue, data
+
+    raw = project / "data" / "raw" / data.RAW_TABLES["val001"].filename
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    assert "data" in _planned(project)
+    _snakemake(project, "--touch", "data")  # the front door runs the data rule first
+    cat = catalogue.load_catalogue()
+    areas = {cat.indicator(i).area for i, k in data.INDICATOR_TABLES.items() if k == "val001"}
+    assert len(areas) == 1
+    assert _planned(project) == {*areas, "oversikt", "kilder", "publish"}
+
+
+def test_one_areas_catalogue_entry_changed_runs_only_that_area(project):
+    import yaml
+
+    path = project / "data" / "indicators.yml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(i for i in doc["indicators"] if i["id"] == "valgdeltakelse")
+    entry["name_nb"] = entry["name_nb"] + " (endret)"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _snakemake(project, "--touch", "data")
+    assert _planned(project) == {entry["area"], "oversikt", "kilder", "publish"}
+
+
+def test_helper_code_changed_runs_every_notebook(project):
+    helper = project / "src" / "helpers" / "plots.py"
+    helper.write_text(helper.read_text() + "\n# changed\n")
+    _snakemake(project, "--touch", "data")
+    assert _planned(project) == {*(build.job_folder(j) for j in build.jobs()), "publish"}
+
+
+def test_other_parameters_run_every_analysis_but_not_the_sources_chapter(project):
+    """A parameter is a rule param: another seed re-executes the notebooks that take it."""
+    planned = _planned(project, "seed=7")
+    takes_seed = {build.job_folder(j) for j in build.jobs() if "seed" in j.parameters}
+    assert planned == {*takes_seed, "publish"} and "kilder" not in planned
+
+
+def test_dependency_keys_rewritten_only_when_content_changes(project):
+    keys = project / "build" / "keys"
+    before = {p.name: p.stat().st_mtime_ns for p in keys.glob("*.json")}
+    assert before
+    _planned(project)
+    assert {p.name: p.stat().st_mtime_ns for p in keys.glob("*.json")} == before
+    key = json.loads((keys / "levekar.json").read_text())
+    assert key["raw"] and all(len(v) == 64 for v in key["raw"].values())
