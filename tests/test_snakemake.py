@@ -128,3 +128,27 @@ def test_dependency_keys_rewritten_only_when_content_changes(project):
     assert {p.name: p.stat().st_mtime_ns for p in keys.glob("*.json")} == before
     key = json.loads((keys / "levekar.json").read_text())
     assert key["raw"] and all(len(v) == 64 for v in key["raw"].values())
+
+
+def test_manifest_checksums_parameters_and_versions(tmp_path):
+    """manifest.json: the sha256 of every raw file and geometry, recomputed here with hashlib
+    and compared with data/sources.yml; every notebook's parameters; git and versions."""
+    import hashlib
+
+    from helpers import sources
+
+    params = workflow.build_params({"seed": 7})
+    content = workflow.manifest(params, started="2026-01-01T00:00:00+00:00", ended="x")
+    path = workflow.write_manifest(tmp_path, content)
+    back = json.loads(path.read_text(encoding="utf-8"))
+    listed = {e["path"]: e for e in sources.load_sources()["files"] if e["role"] != "test_fixture"}
+    assert {i["path"] for i in back["inputs"]} == set(listed)
+    assert any(i["role"] == "geometry" for i in back["inputs"])
+    for item in back["inputs"]:
+        digest = hashlib.sha256((config.ROOT / item["path"]).read_bytes()).hexdigest()
+        assert item["sha256"] == digest == listed[item["path"]]["sha256"], item["path"]
+    assert back["notebooks"]["levekar.ipynb"]["parameters"]["seed"] == 7
+    assert set(back["notebooks"]) == {j.output for j in build.jobs()}
+    assert back["packages"]["snakemake"] and back["python"].startswith("3.")
+    assert re.fullmatch(r"[0-9a-f]{40}", back["git"]["commit"] or "0" * 40)
+    assert back["started"].startswith("2026-01-01") and not list(tmp_path.glob("*.tmp"))

@@ -536,7 +536,12 @@ def _snakemake_build(args: argparse.Namespace) -> int:
     """``make report``: data checked here (one-line errors), then the Snakemake workflow."""
     import time
 
+    from helpers import workflow
+
     start = time.monotonic()
+    os.environ.setdefault("OSLOHELSA_STARTED", workflow._now())  # the manifest's start
+    folders = config.build_notebooks_dir()
+    before = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
     status = run_workflow(
         engine=args.engine,
         force=args.force,
@@ -558,9 +563,17 @@ def _snakemake_build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"Rapporten er bygget på {seconds:.0f} s:")
-    print(f"  HTML: {config.output_dir() / 'index.html'}")
-    print(f"  PDF:  {config.output_dir() / 'oslohelsa.pdf'}")
+    jobs_now = [job_folder(j) for j in jobs(rank_by=args.rank_by, rank_year=args.rank_year)]
+    after = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
+    executed = sum(1 for j in jobs_now if before.get(j) != after.get(j))
+    print(
+        f"Ferdig på {seconds:.0f} s: {executed} notatbøker kjørt, "
+        f"{len(jobs_now) - executed} uendret."
+    )
+    out = config.output_dir()
+    print(f"  HTML:     {out / 'index.html'}")
+    print(f"  PDF:      {out / 'oslohelsa.pdf'}")
+    print(f"  Manifest: {out / 'manifest.json'}")
     return 0
 
 

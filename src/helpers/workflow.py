@@ -37,6 +37,8 @@ DATA_FILES = ("indicators.parquet", "population.parquet", "bydeler.parquet")
 SNAKEFILE = config.ROOT / "workflow" / "Snakefile"
 # roles in data/sources.yml every notebook reads (population denominators, maps, context)
 SHARED_ROLES = ("population", "geometry", "context")
+# notebooks that print the build's provenance (helpers.workflow.manifest_table)
+PROVENANCE_TEMPLATES = ("kilder.ipynb",)
 
 
 class NotebookFailed(RuntimeError):
@@ -111,7 +113,12 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
         else:
             files = sorted(
                 {f for fs in files_for.values() for f in fs}
-                | {p for role in SHARED_ROLES if role != "population" for p in by_role.get(role, [])}
+                | {
+                    p
+                    for role in SHARED_ROLES
+                    if role != "population"
+                    for p in by_role.get(role, [])
+                }
             )
         areas = [a for a in catalogue_doc.get("areas", []) if a.get("id") == area]
         entries = {
@@ -120,12 +127,15 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
             "area": areas,
             "defaults": catalogue_doc.get("defaults"),
         }
-    return {
+    key = {
         "template": _sha(config.NOTEBOOKS / job.template),
         "catalogue": entries,
         "raw": {p: _sha(config.ROOT / p) for p in sorted(set(files))},
         "code": _code_digest(),
     }
+    if job.template in PROVENANCE_TEMPLATES:  # shows the code version: a new commit reruns it
+        key["git"] = {"commit": _git("rev-parse", "HEAD"), "dirty": bool(_git("status", "-s"))}
+    return key
 
 
 def write_keys(jobs: dict, params: dict, folder: Path) -> dict[str, Path]:
@@ -187,7 +197,9 @@ def run_notebook(job, out: Path) -> Path:
         if (work / job.output).is_file():
             shutil.copy2(work / job.output, kept)
         shutil.rmtree(work, ignore_errors=True)
-        cell = f"celle {exc.exec_count}" if exc.exec_count is not None else f"celle {exc.cell_index}"
+        cell = (
+            f"celle {exc.exec_count}" if exc.exec_count is not None else f"celle {exc.cell_index}"
+        )
         raise NotebookFailed(
             f"notatboken {job.template} ({job.output}) feilet i {cell}: "
             f"{exc.ename}: {exc.evalue}\n  Den kjørte notatboken: {kept}"
@@ -202,6 +214,101 @@ def run_notebook(job, out: Path) -> Path:
     return out
 
 
+MANIFEST_PACKAGES = (
+    "pandas", "numpy", "scipy", "statsmodels", "geopandas", "matplotlib", "papermill",
+    "nbclient", "ipykernel", "snakemake", "pypandoc-binary", "typst", "pyarrow",
+)  # fmt: skip
+
+
+def _git(*args: str) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=config.ROOT, capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def manifest(params: dict, *, started: str, ended: str) -> dict:
+    """Provenance of a build: git commit and dirty flag, Python and package versions, the
+    parameters of every notebook, the sha256 of every raw file and geometry, start and end."""
+    import platform
+    from importlib import metadata
+
+    from helpers import sources as src
+
+    versions = {}
+    for name in MANIFEST_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    files = [e for e in src.load_sources()["files"] if e["role"] != "test_fixture"]
+    commit = _git("rev-parse", "HEAD")
+    return {
+        "git": {
+            "commit": commit or None,
+            "dirty": bool(_git("status", "--porcelain")) if commit else None,
+        },
+        "python": platform.python_version(),
+        "packages": versions,
+        "parameters": params,
+        "notebooks": {
+            job.output: {"template": job.template, "parameters": job.parameters}
+            for job in jobs_by_id(params).values()
+        },
+        "inputs": [
+            {"path": e["path"], "role": e["role"], "sha256": _sha(config.ROOT / e["path"])}
+            for e in files
+        ],
+        "started": started,
+        "ended": ended,
+    }
+
+
+def manifest_table():
+    """The build's provenance as a table for the data chapter (bokmål): code version, Python
+    and package versions. The whole manifest (every notebook's parameters, every input's
+    sha256, start and end) is ``manifest.json`` beside the report."""
+    import platform
+    from importlib import metadata
+
+    import pandas as pd
+
+    commit = _git("rev-parse", "HEAD")
+    dirty = bool(_git("status", "--porcelain")) if commit else False
+    rows = [
+        (
+            "Kodeversjon (git)",
+            (commit[:12] + (" med lokale endringer" if dirty else "")) if commit else "ukjent",
+        ),
+        ("Python", platform.python_version()),
+    ]
+    for name in MANIFEST_PACKAGES:
+        try:
+            rows.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            continue
+    return pd.DataFrame(rows, columns=["Hva", "Versjon"])
+
+
+def write_manifest(folder: Path, content: dict) -> Path:
+    path = Path(folder) / "manifest.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(content, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
 def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
     """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
     from helpers import build, render, sources
@@ -209,8 +316,13 @@ def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) ->
     job_list = list(jobs_by_id(params).values())
     notebooks = config.build_notebooks_dir()
     build.stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
+    started = os.environ.get("OSLOHELSA_STARTED") or _now()
     result = render.render(engine=engine, date=sources.data_date())
-    summary = {"engine": result.engine, "html": str(result.html), "pdf": str(result.pdf)}
+    path = write_manifest(Path(result.html).parent, manifest(params, started=started, ended=_now()))
+    summary = {
+        "engine": result.engine, "html": str(result.html), "pdf": str(result.pdf),
+        "manifest": str(path),
+    }  # fmt: skip
     if stamp is not None:
         Path(stamp).write_text(json.dumps(summary, indent=1))
     return summary
