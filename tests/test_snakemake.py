@@ -152,3 +152,38 @@ def test_manifest_checksums_parameters_and_versions(tmp_path):
     assert back["packages"]["snakemake"] and back["python"].startswith("3.")
     assert re.fullmatch(r"[0-9a-f]{40}", back["git"]["commit"] or "0" * 40)
     assert back["started"].startswith("2026-01-01") and not list(tmp_path.glob("*.tmp"))
+
+
+def test_another_ranking_is_built_beside_the_report(tmp_path, monkeypatch, capsys):
+    """``--rank-by``/``--rank-year`` other than the report's: the workflow runs with its own
+    build and output folders under sensitivitet/<rank_by>-<year>/; the main report is left."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "index.html").write_text("the published report")
+    seen = {}
+
+    def run_workflow(**options):
+        seen.update(options, build=config.build_dir(), out=config.output_dir())
+        return 0
+
+    monkeypatch.setattr(build, "run_workflow", run_workflow)
+    argv = ["--rank-by", "lavinntekt_husholdninger", "--rank-year", "2023"]
+    assert build.main(argv) == 0
+    where = Path("sensitivitet") / "lavinntekt_husholdninger-2023"
+    assert seen["build"] == tmp_path / "build" / where
+    assert seen["out"] == tmp_path / "out" / where
+    assert seen["rank_by"] == "lavinntekt_husholdninger" and seen["rank_year"] == 2023
+    assert (tmp_path / "out" / "index.html").read_text() == "the published report"
+    assert str(tmp_path / "out" / where) in capsys.readouterr().out
+
+
+def test_sensitivity_banner_names_both_rankings():
+    from helpers import catalogue
+
+    cat = catalogue.load_catalogue()
+    assert workflow.sensitivity_banner(cat, config.DEFAULT_RANK_BY, config.DEFAULT_RANK_YEAR) == ""
+    banner = workflow.sensitivity_banner(cat, "lavinntekt_husholdninger", 2023)
+    assert banner.startswith("> **Sensitivitetsanalyse.**")
+    assert cat.ranking("lavinntekt_husholdninger").name_nb.lower() in banner and "2023" in banner
+    assert cat.ranking(config.DEFAULT_RANK_BY).name_nb.lower() in banner

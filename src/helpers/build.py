@@ -538,6 +538,12 @@ def _snakemake_build(args: argparse.Namespace) -> int:
 
     from helpers import workflow
 
+    if workflow.is_sensitivity(args.rank_by, args.rank_year):
+        # beside the report, not over it: own build folder and output folder
+        where = workflow.sensitivity_folder(args.rank_by, args.rank_year)
+        os.environ["OSLOHELSA_BUILD"] = str(config.build_dir() / where)
+        os.environ["OSLOHELSA_OUTPUT"] = str(config.output_dir() / where)
+        print(f"Sensitivitetsanalyse: rapporten skrives til {config.output_dir()}")
     start = time.monotonic()
     os.environ.setdefault("OSLOHELSA_STARTED", workflow._now())  # the manifest's start
     folders = config.build_notebooks_dir()

@@ -295,6 +295,33 @@ def manifest_table():
     return pd.DataFrame(rows, columns=["Hva", "Versjon"])
 
 
+SENSITIVITY = "sensitivitet"
+
+
+def is_sensitivity(rank_by: str, rank_year: int) -> bool:
+    """Another ranking than the report's: a sensitivity analysis, published beside it."""
+    return (rank_by, int(rank_year)) != (config.DEFAULT_RANK_BY, config.DEFAULT_RANK_YEAR)
+
+
+def sensitivity_folder(rank_by: str, rank_year: int) -> str:
+    """``sensitivitet/<rank_by>-<year>``: where a sensitivity analysis's build and report go."""
+    return f"{SENSITIVITY}/{rank_by}-{int(rank_year)}"
+
+
+def sensitivity_banner(catalogue, rank_by: str, rank_year: int) -> str:
+    """Bokmål banner for the first chapter of a sensitivity analysis ("" for the report)."""
+    if not is_sensitivity(rank_by, rank_year):
+        return ""
+    chosen = catalogue.ranking(rank_by).name_nb
+    default = catalogue.ranking(config.DEFAULT_RANK_BY).name_nb
+    return (
+        f"> **Sensitivitetsanalyse.** Denne versjonen rangerer bydelene etter {chosen.lower()} "
+        f"i {int(rank_year)}, ikke etter {default.lower()} i {config.DEFAULT_RANK_YEAR} som "
+        "hovedrapporten. Den viser hvor mye resultatene avhenger av valget av rangering; "
+        "hovedrapporten er den som gjelder."
+    )
+
+
 def write_manifest(folder: Path, content: dict) -> Path:
     path = Path(folder) / "manifest.json"
     tmp = path.with_suffix(".json.tmp")
@@ -317,7 +344,20 @@ def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) ->
     notebooks = config.build_notebooks_dir()
     build.stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
     started = os.environ.get("OSLOHELSA_STARTED") or _now()
-    result = render.render(engine=engine, date=sources.data_date())
+    # the report's render swaps report/_output in whole: keep the sensitivity analyses in it
+    kept = config.output_dir() / SENSITIVITY
+    aside = config.build_dir() / f".{SENSITIVITY}-kept"
+    if kept.is_dir() and not is_sensitivity(params["rank_by"], params["rank_year"]):
+        shutil.rmtree(aside, ignore_errors=True)
+        shutil.copytree(kept, aside)
+    try:
+        result = render.render(engine=engine, date=sources.data_date())
+        if aside.is_dir():
+            target = Path(result.html).parent / SENSITIVITY
+            if not target.exists():
+                shutil.copytree(aside, target)
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
     path = write_manifest(Path(result.html).parent, manifest(params, started=started, ended=_now()))
     summary = {
         "engine": result.engine, "html": str(result.html), "pdf": str(result.pdf),
