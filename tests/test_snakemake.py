@@ -187,3 +187,23 @@ def test_sensitivity_banner_names_both_rankings():
     assert banner.startswith("> **Sensitivitetsanalyse.**")
     assert cat.ranking("lavinntekt_husholdninger").name_nb.lower() in banner and "2023" in banner
     assert cat.ranking(config.DEFAULT_RANK_BY).name_nb.lower() in banner
+
+
+def test_dag_for_357_regions_dry_run(tmp_path, monkeypatch):
+    """The national edition's DAG (docs/scale.md): 357 synthetic region codes (SYN0001 …, not
+    real kommuner) × the five areas, beside the report's own jobs, one data rule and one
+    publish; every region-area job has its dependency key."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    regions = tmp_path / "regions_SYNTHETIC.txt"
+    codes = [f"SYN{i:04d}" for i in range(1, 358)]
+    regions.write_text("\n".join(codes) + "\n")
+    out = _snakemake(tmp_path, "--dry-run", "--quiet", "rules", config_args=(f"regions={regions}",))
+    stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
+    expected = 357 * len(config.AREAS) + len(build.jobs())
+    assert stats == {
+        "data": "1", "notebook": str(expected), "publish": "1", "all": "1",
+        "total": str(expected + 3),
+    }  # fmt: skip
+    keys = {p.stem for p in (tmp_path / "build" / "keys").glob("*.json")}
+    assert {f"{c}-{a}" for c in codes for a in config.AREAS} <= keys
+    assert len(keys) == expected

@@ -56,10 +56,26 @@ def build_params(cfg: dict | None = None) -> dict:
     }
 
 
-def jobs_by_id(params: dict) -> dict:
+def jobs_by_id(params: dict, regions: str | Path | None = None) -> dict:
+    """The jobs of ``helpers.build.jobs()`` by id; with ``regions`` (a file of region codes,
+    one a line) also one area chapter per region and area: the national edition's DAG
+    (docs/scale.md)."""
     from helpers import build
 
-    return {build.job_folder(job): job for job in build.jobs(**params)}
+    job_list = build.jobs(**params)
+    if regions:
+        codes = [c.strip() for c in Path(regions).read_text().splitlines() if c.strip()]
+        job_list += [
+            build.NotebookJob(
+                "innsatsomrade.ipynb",
+                f"{code}-{area}.ipynb",
+                {**params, "area": area, "geo_level": "kommune", "region": code},
+                title=f"{code}: {config.AREAS[area].title_nb}",
+            )
+            for code in codes
+            for area in config.AREAS
+        ]
+    return {build.job_folder(job): job for job in job_list}
 
 
 def _sha(path: Path) -> str:
