@@ -207,3 +207,21 @@ def test_dag_for_357_regions_dry_run(tmp_path, monkeypatch):
     keys = {p.stem for p in (tmp_path / "build" / "keys").glob("*.json")}
     assert {f"{c}-{a}" for c in codes for a in config.AREAS} <= keys
     assert len(keys) == expected
+
+
+@pytest.mark.e2e
+def test_failing_notebook_names_cell_and_error_and_keeps_it(tmp_path, monkeypatch):
+    """A notebook that fails (a wrong area, caught in its checking cell): the error names the
+    notebook, the cell and the error, the executed notebook is kept in build/failed/, and the
+    job's output folder is not created (Snakemake sees the job as failed)."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    job = build.NotebookJob("innsatsomrade.ipynb", "levekar.ipynb", {"area": "ingen"})
+    out = tmp_path / "build" / "notebooks" / "levekar"
+    with pytest.raises(workflow.NotebookFailed) as info:
+        workflow.run_notebook(job, out)
+    message = str(info.value)
+    assert "innsatsomrade.ipynb (levekar.ipynb)" in message and "celle" in message
+    assert "ParameterError" in message and "ingen" in message
+    kept = tmp_path / "build" / "failed" / "levekar.ipynb"
+    assert kept.is_file() and str(kept) in message
+    assert not out.exists() and list(out.parent.iterdir()) == []

@@ -402,7 +402,11 @@ def main(argv: list[str] | None = None) -> int:
 
             build.prepare_data()
         elif args.step == "notebook":
+            import time
+
+            start = time.monotonic()
             run_notebook(jobs_by_id(params)[args.job], Path(args.out))
+            print(f"Kjørt: {args.job} ({time.monotonic() - start:.0f} s)", file=sys.stderr)
         else:
             publish(params, engine=args.engine, stamp=Path(args.stamp) if args.stamp else None)
     except NotebookFailed as exc:
