@@ -16,7 +16,12 @@ Steps (each stops the build with a clear error before anything already published
    so that Quarto's pages are ``kapitler/levekar.html``, never ``build/...``;
 5. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
 
-Run as ``python -m helpers.build`` (``make report``).
+Run as ``python -m helpers.build`` (``make report``): options are checked here (one-line
+errors), then the Snakemake workflow ``workflow/Snakefile`` runs steps 1-5 on every core, each
+notebook of :func:`jobs` as one rule job with its own output folder, re-running only what
+changed (``helpers.workflow``; ``docs/scale.md``). ``build()`` (and ``--in-process``) runs the
+same steps from this process with a pool of workers and the content-hash cache described in
+step 3; the tests use it to inject failures.
 """
 
 from __future__ import annotations
