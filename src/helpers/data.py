@@ -994,8 +994,7 @@ PUBLISHED_VALUES: dict[str, str] = {
 def denominator_date(indicator_id: str, year: int) -> str:
     """Bokmål: which population count and date the denominator of ``indicator_id`` in ``year``
     is, for denominators taken from the population tables; "" when the denominator comes from
-    the indicator's own table (households, residents, voters) or the source gives no counts
-    (multi-year periods such as "2014-2018")."""
+    the indicator's own table (households, residents, voters) or there is none."""
     if indicator_id not in COUNT_RATES and indicator_id != "sosialhjelp":
         return ""
     year = int(year)

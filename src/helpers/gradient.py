@@ -493,13 +493,13 @@ def _trend(
             used, ind, seed=seed, repetitions=repetitions, confidence=confidence,
             transform=transform,
         )  # fmt: skip
+        lower = upper = float("nan")  # values without counts: no interval (helpers.no_counts)
         if no_counts.has_counts(used):
             f = gradient_fit(used, ind, transform=transform, confidence=confidence)
-        else:  # value only: equal weights, no interval (as analyse_indicator does)
-            f = no_counts.point_fit(gradient_fit(used.assign(denominator=1.0), ind))
+            lower, upper = f.sii_lower, f.sii_upper
         per_year.append(
             {
-                "year_end": int(year), "sii": s.sii, "lower": f.sii_lower, "upper": f.sii_upper,
+                "year_end": int(year), "sii": s.sii, "lower": lower, "upper": upper,
                 "lower_within": s.sii_lower, "upper_within": s.sii_upper,
             }
         )  # fmt: skip
