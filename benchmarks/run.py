@@ -13,7 +13,8 @@ from pathlib import Path
 
 def main() -> int:
     failed = []
-    for script in sorted(Path(__file__).parent.glob("bench_*.py")):
+    here = Path(__file__).parent
+    for script in [*sorted(here.glob("bench_*.py")), here / "build.py"]:
         print(f"== {script.name}", flush=True)
         if subprocess.run([sys.executable, str(script)], check=False).returncode != 0:
             failed.append(script.name)

@@ -54,7 +54,9 @@ class SharedBuild:
 
     @property
     def notebooks(self) -> Path:
-        return self.build / "notebooks"
+        """The executed chapters as staged for Quarto (one flat folder; each execution's own
+        folder is ``build/notebooks/<job>/``)."""
+        return self.build / "kapitler"
 
 
 def pytest_configure(config):

@@ -60,7 +60,7 @@ def test_one_map_per_available_indicator(built, html):
     cat = catalogue.load_catalogue()
     nb_dir = built[1] / "build" / "notebooks"
     for area in config.AREAS:
-        nb = nbformat.read(nb_dir / f"{area}.ipynb", as_version=4)
+        nb = nbformat.read(nb_dir / area / f"{area}.ipynb", as_version=4)
         sources = "".join(
             out.get("data", {}).get("text/markdown", "")
             for cell in nb.cells
@@ -70,7 +70,7 @@ def test_one_map_per_available_indicator(built, html):
         maps = re.findall(r"\]\((figures/[^)]+-kart\.png)\)", sources)
         assert len(maps) == len(cat.available(area)), area
         for rel in maps:
-            assert (nb_dir / rel).is_file()
+            assert (nb_dir / area / rel).is_file()  # in the execution's own folder
 
 
 def test_areas_without_data_say_so_and_list_planned(built, html):
@@ -79,7 +79,7 @@ def test_areas_without_data_say_so_and_list_planned(built, html):
     from helpers import catalogue
 
     cat = catalogue.load_catalogue()
-    nb_dir = built[1] / "build" / "notebooks"
+    nb_dir = built[1] / "build" / "kapitler"
     for area in config.AREAS:
         nb = nbformat.read(nb_dir / f"{area}.ipynb", as_version=4)
         outputs = [
@@ -111,8 +111,9 @@ def _digests(tmp) -> dict[str, str]:
 
     files = [
         *sorted((tmp / "build" / "data").glob("*.parquet")),
-        *sorted((tmp / "build" / "notebooks" / "figures").rglob("*.png")),
-        *sorted((tmp / "build" / "notebooks").glob("*.ipynb")),
+        *sorted((tmp / "build" / "notebooks").rglob("*.png")),
+        *sorted((tmp / "build" / "notebooks").rglob("*.ipynb")),
+        *sorted((tmp / "build" / "kapitler").rglob("*.png")),
         tmp / "out" / "index.html",
         tmp / "out" / "oslohelsa.pdf",
     ]
@@ -158,18 +159,18 @@ def test_two_clean_builds_are_identical(built, small_count_build, tmp_path, monk
     notebooks, areas = _untouched_by("val001")
     assert notebooks and areas  # the voting table feeds one area; the others must compare
     for name in notebooks:
-        assert _sha(first / "build" / "notebooks" / name) == _sha(
-            second / "build" / "notebooks" / name
+        assert _sha(first / "build" / "kapitler" / name) == _sha(
+            second / "build" / "kapitler" / name
         ), name
     from helpers import catalogue
 
     with_maps = [a for a in areas if catalogue.load_catalogue().available(a)]
     assert with_maps
     for area in with_maps:
-        figures = sorted((first / "build" / "notebooks" / "figures" / area).glob("*.png"))
+        figures = sorted((first / "build" / "notebooks" / area / "figures" / area).glob("*.png"))
         assert figures, area
         for fig in figures:
-            twin = second / "build" / "notebooks" / "figures" / area / fig.name
+            twin = second / "build" / "notebooks" / area / "figures" / area / fig.name
             assert _sha(fig) == _sha(twin), fig.name
     for table in ("population.parquet", "bydeler.parquet"):
         assert _sha(first / "build" / "data" / table) == _sha(second / "build" / "data" / table)
@@ -177,7 +178,7 @@ def test_two_clean_builds_are_identical(built, small_count_build, tmp_path, monk
     again = render.render(
         tmp_path / "again",
         engine="embedded",
-        notebooks_dir=first / "build" / "notebooks",
+        notebooks_dir=first / "build" / "kapitler",
         date=sources.data_date(),
     )
     assert again.html.read_bytes() == built[0].html.read_bytes()
@@ -220,7 +221,7 @@ def _all_output_text(tmp) -> str:
     parts = [(tmp / "out" / "index.html").read_text(encoding="utf-8")]
     reader = PdfReader(tmp / "out" / "oslohelsa.pdf")
     parts += [page.extract_text() or "" for page in reader.pages]
-    parts += [p.read_text(encoding="utf-8") for p in (tmp / "build" / "notebooks").glob("*.ipynb")]
+    parts += [p.read_text(encoding="utf-8") for p in (tmp / "build" / "notebooks").rglob("*.ipynb")]
     for table in (tmp / "build" / "data").glob("*.parquet"):
         if table.name != "bydeler.parquet":
             parts.append(pd.read_parquet(table).to_csv())

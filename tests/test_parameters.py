@@ -126,7 +126,7 @@ def test_cli_options_reach_papermill(papermill_calls):
         "1500",
         "--force",
     ]
-    assert build.main(argv) == 0
+    assert build.main([*argv, "--in-process"]) == 0
     values = {"rank_by": "lavinntekt_husholdninger", "rank_year": 2023, "seed": 7}
     _assert_calls(papermill_calls, {**values, "repetitions": 1500})
     # the sensitivity parameters reach the area chapters and the overview alike
@@ -144,7 +144,7 @@ def test_make_report_passes_the_notebook_defaults(papermill_calls):
     ).stdout
     (command,) = [line for line in dry.splitlines() if "-m helpers.build" in line]
     argv = shlex.split(command.split("-m helpers.build", 1)[1])
-    assert build.main(argv) == 0
+    assert build.main([*argv, "--in-process"]) == 0
     defaults = {**_defaults("innsatsomrade.ipynb"), **_defaults("oversikt.ipynb")}
     values = {k: defaults[k] for k in ("rank_by", "rank_year", "seed", "repetitions")}
     assert values == {
@@ -156,15 +156,17 @@ def test_make_report_passes_the_notebook_defaults(papermill_calls):
     _assert_calls(papermill_calls, values)
 
 
-def test_kernel_runs_in_the_staging_folder(papermill_calls):
-    """Figures are written next to the executed notebook: papermill's cwd is the folder that
-    becomes build/notebooks."""
-    assert build.main(["--force"]) == 0
-    cwds = {c["cwd"] for c in papermill_calls}
-    assert len(cwds) == 1
-    (cwd,) = cwds
-    assert os.path.dirname(cwd) == str(config.build_dir())
-    assert not os.path.exists(cwd)  # swapped in: the staging folder is gone
+def test_kernel_runs_in_the_executions_own_folder(papermill_calls):
+    """Figures are written next to the executed notebook, in a folder that execution owns:
+    papermill's cwd is ``<staging>/<job>/``, the staging folder becomes build/notebooks."""
+    assert build.main(["--force", "--in-process"]) == 0
+    cwds = [c["cwd"] for c in papermill_calls]
+    assert len(set(cwds)) == len(cwds) == len(_expected_chapters())
+    for call in papermill_calls:
+        assert os.path.basename(call["cwd"]) == call["output"].removesuffix(".ipynb")
+    (staging,) = {os.path.dirname(cwd) for cwd in cwds}
+    assert os.path.dirname(staging) == str(config.build_dir())
+    assert not os.path.exists(staging)  # swapped in: the staging folder is gone
     assert sorted(os.listdir(config.build_notebooks_dir())) == sorted(
-        [".cache.json", *_expected_chapters()]
+        [".cache.json", *(name.removesuffix(".ipynb") for name in _expected_chapters())]
     )

@@ -6,15 +6,22 @@ Steps (each stops the build with a clear error before anything already published
    catalogue, and write ``build/data/`` (atomically);
 3. execute ``notebooks/oversikt.ipynb``, ``notebooks/innsatsomrade.ipynb`` once per area and
    ``notebooks/kilder.ipynb`` with papermill, two at a time, into a fresh folder that replaces
-   ``build/notebooks/`` only when every notebook succeeded; a notebook whose inputs (template,
-   parameters, helpers code, build data) hash as before is reused, not re-executed; each executed
+   ``build/notebooks/`` only when every notebook succeeded; each execution owns a folder
+   ``build/notebooks/<job>/`` (notebook, figures); a notebook whose inputs (template,
+   parameters, helpers code, build data) hash as before and whose folder is intact is reused,
+   not re-executed; each executed
    notebook gets its chapter title as a first raw cell of YAML front matter (Quarto reads a
    notebook chapter's title there; the notebooks print no title heading of their own);
 4. stage the executed chapters where ``_quarto.yml`` lists them (``kapitler/``, swapped in whole),
    so that Quarto's pages are ``kapitler/levekar.html``, never ``build/...``;
 5. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
 
-Run as ``python -m helpers.build`` (``make report``).
+Run as ``python -m helpers.build`` (``make report``): options are checked here (one-line
+errors), then the Snakemake workflow ``workflow/Snakefile`` runs steps 1-5 on every core, each
+notebook of :func:`jobs` as one rule job with its own output folder, re-running only what
+changed (``helpers.workflow``; ``docs/scale.md``). ``build()`` (and ``--in-process``) runs the
+same steps from this process with a pool of workers and the content-hash cache described in
+step 3; the tests use it to inject failures.
 """
 
 from __future__ import annotations
@@ -145,6 +152,11 @@ def execute_notebooks(
 ) -> Path:
     """Step 3: run papermill for every job into a fresh folder, then swap it in atomically.
 
+    Every execution owns one folder, ``build/notebooks/<job>/``: the executed notebook and
+    everything it wrote (figures, tables), with the kernel's working directory there. Nothing
+    else writes into it (a notebook run by hand writes to the scratch folder), and a notebook is
+    reused only when its fingerprint matches *and* every file of its folder is as recorded.
+
     Each notebook runs in its own worker *process*: papermill changes the working directory
     while it starts a kernel, and the working directory is per process, not per thread.
     """
@@ -158,23 +170,31 @@ def execute_notebooks(
     todo, done = [], {}
     for job in notebook_jobs:
         fingerprint = job.fingerprint(digest)
-        if not force and cache.get(job.output) == fingerprint and (final / job.output).exists():
-            shutil.copy2(final / job.output, staging / job.output)
-            _copy_figures(final, staging, job)
-            done[job.output] = fingerprint
+        folder = job_folder(job)
+        entry = cache.get(job.output)
+        entry = entry if isinstance(entry, dict) else {}  # an older build's cache: execute
+        if not force and entry.get("fingerprint") == fingerprint and _intact(final / folder, entry):
+            shutil.copytree(final / folder, staging / folder)
+            done[job.output] = entry
         else:
             todo.append((job, fingerprint))
     try:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_execute, job, staging) for job, _ in todo]
+            futures = []
+            for job, _ in todo:
+                (staging / job_folder(job)).mkdir()
+                futures.append(pool.submit(_execute, job, staging / job_folder(job)))
             for future in tqdm(
                 futures, desc="Notatbøker", disable=not sys.stderr.isatty() or not futures
             ):
                 future.result()
-        done.update({job.output: fingerprint for job, fingerprint in todo})
-        for job in notebook_jobs:
-            _normalise_notebook(staging / job.output, job.title)
+        for job, fingerprint in todo:
+            _normalise_notebook(staging / job_folder(job) / job.output, job.title)
+            done[job.output] = {
+                "fingerprint": fingerprint,
+                "files": _file_digests(staging / job_folder(job)),
+            }
         (staging / ".cache.json").write_text(json.dumps(done, indent=1, sort_keys=True))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -183,32 +203,62 @@ def execute_notebooks(
     return final
 
 
-def _execute(job: NotebookJob, staging: Path) -> None:
-    """Run one notebook with papermill (in a worker process), kernel working dir = ``staging``."""
+def job_folder(job: NotebookJob) -> str:
+    """The folder under ``build/notebooks`` that one execution owns (its output's stem)."""
+    return Path(job.output).stem
+
+
+def _file_digests(folder: Path) -> dict[str, str]:
+    from helpers.sources import sha256_of
+
+    return {
+        p.relative_to(folder).as_posix(): sha256_of(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _intact(folder: Path, entry: dict) -> bool:
+    """The folder holds exactly the files recorded when the notebook was executed, unchanged
+    (a figure overwritten or deleted since means the notebook is executed again)."""
+    recorded = entry.get("files")
+    return bool(recorded) and folder.is_dir() and _file_digests(folder) == recorded
+
+
+def _execute(job: NotebookJob, folder: Path) -> None:
+    """Run one notebook with papermill (in a worker process) into ``folder``, which is also the
+    kernel's working directory (its figures go to ``folder/figures``)."""
     import papermill as pm
 
     # The kernel is this interpreter's ipykernel, also when the venv is not on PATH.
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     os.environ[config.RENDERING_ENV] = "1"  # outputs carry Quarto's cross-reference markup
-    pm.execute_notebook(
-        str(config.NOTEBOOKS / job.template),
-        str(staging / job.output),
-        parameters={**job.parameters, "figures_dir": "figures"},
-        cwd=str(staging),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-    )
+    with tempfile.TemporaryDirectory(prefix="oslohelsa-kernel-") as sockets:
+        pm.execute_notebook(
+            str(config.NOTEBOOKS / job.template),
+            str(folder / job.output),
+            parameters={**job.parameters, "figures_dir": "figures"},
+            cwd=str(folder),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            kernel_manager_class=ipc_kernel_manager(Path(sockets)),
+        )
 
 
-def _figures_folder(job: NotebookJob) -> str:
-    return job.parameters.get("area", Path(job.output).stem)
+def ipc_kernel_manager(sockets: Path):
+    """A kernel manager whose kernels talk over IPC (Unix sockets in ``sockets``, a private
+    temporary folder) rather than TCP on loopback: ipykernel warns "Kernel is running over TCP
+    without encryption" for every TCP kernel; with IPC there is nothing to warn about."""
+    from jupyter_client.manager import AsyncKernelManager
 
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", str(sockets / "kernel"))
+            super().__init__(**kwargs)
 
-def _copy_figures(src: Path, dst: Path, job: NotebookJob) -> None:
-    folder = src / "figures" / _figures_folder(job)
-    if folder.exists():
-        shutil.copytree(folder, dst / "figures" / _figures_folder(job), dirs_exist_ok=True)
+    return IPCKernelManager
 
 
 def front_matter_cell(title: str):
@@ -288,7 +338,8 @@ def stage_chapters(
             + ", ".join(str(p.relative_to(qfile.resolve().parent)) for p in outside),
             column="book.chapters",
         )
-    missing = [p.name for p in listed if not (notebooks / p.name).is_file()]
+    sources = {p.name: _executed(notebooks, p.name) for p in listed}
+    missing = [name for name, src in sources.items() if not src.is_file()]
     if missing:
         raise DataError(
             qfile,
@@ -297,15 +348,18 @@ def stage_chapters(
         )
     for path in listed:
         expected = (titles or {}).get(path.name)
-        render.check_notebook_chapter(notebooks / path.name, expected)
+        render.check_notebook_chapter(sources[path.name], expected)
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}-", dir=dest.parent))
     try:
         for path in listed:
-            shutil.copy2(notebooks / path.name, staging / path.name)
-        if (notebooks / "figures").is_dir():
-            shutil.copytree(notebooks / "figures", staging / "figures")
+            shutil.copy2(sources[path.name], staging / path.name)
+        # each execution's figures (build/notebooks/<job>/figures/<folder>/…): the folders are
+        # the jobs' own, so merging never mixes two executions' files
+        for figures in [notebooks / "figures", *sorted(notebooks.glob("*/figures"))]:
+            if figures.is_dir():
+                shutil.copytree(figures, staging / "figures", dirs_exist_ok=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -313,7 +367,13 @@ def stage_chapters(
     return dest
 
 
-def _read_cache(final: Path) -> dict[str, str]:
+def _executed(notebooks: Path, name: str) -> Path:
+    """Where an executed chapter is: its job's own folder, or (flat layout) ``notebooks/name``."""
+    own = notebooks / Path(name).stem / name
+    return own if own.is_file() else notebooks / name
+
+
+def _read_cache(final: Path) -> dict[str, dict]:
     try:
         return json.loads((final / ".cache.json").read_text())
     except (OSError, ValueError):
@@ -364,6 +424,63 @@ def build(
     )
     # The cover shows the report's own date (SOURCE_DATE_EPOCH, else today) and the data date.
     return render.render(engine=engine, extras=extras, data_date=sources.data_date())
+
+
+def snakemake_command(
+    *,
+    engine: str = "auto",
+    force: bool = False,
+    rank_by: str = config.DEFAULT_RANK_BY,
+    rank_year: int = config.DEFAULT_RANK_YEAR,
+    seed: int = config.DEFAULT_SEED,
+    repetitions: int = config.DEFAULT_REPETITIONS,
+    cores: int | None = None,
+    dry_run: bool = False,
+    targets: list[str] | None = None,
+) -> list[str]:
+    """The Snakemake command line of a build (``workflow/Snakefile``, run in ``build/``).
+
+    Rerun triggers: modification time (with Snakemake's checksum check for small files, so a
+    file rewritten with the same content does not count), params, input set and rule code.
+    """
+    from helpers import workflow
+
+    cmd = [
+        sys.executable, "-m", "snakemake", *(targets or []),  # before --config (which is nargs=*)
+        "--snakefile", str(workflow.SNAKEFILE),
+        "--directory", str(config.build_dir()),
+        "--cores", str(cores or os.cpu_count() or 1),
+        "--rerun-triggers", "mtime", "params", "input", "code",
+        "--max-checksum-file-size", str(50_000_000),
+        "--quiet", "rules", "host",
+        "--config",
+        f"rank_by={rank_by}", f"rank_year={rank_year}", f"seed={seed}",
+        f"repetitions={repetitions}", f"engine={engine}",
+    ]  # fmt: skip
+    if force:
+        cmd += ["--forcerun", "notebook"]
+    if dry_run:
+        cmd += ["--dry-run"]
+    return cmd
+
+
+def run_workflow(*, workers: int | None = None, between=None, **options) -> int:
+    """Run the Snakemake workflow in two invocations: the data rule first, then everything
+    else (the notebooks whose inputs changed, then stage + render when a chapter changed).
+
+    Two, because the notebooks declare the tidy tables as ``ancient`` inputs (order only; their
+    content is in each job's dependency key): within one invocation Snakemake does not look at
+    a job again once an upstream job it depends on is scheduled, so after a data rerun it would
+    skip them. Returns 2 when the data step failed, else Snakemake's exit status."""
+    import subprocess
+
+    data = snakemake_command(cores=workers, **options, targets=["data"])
+    if subprocess.run(data, cwd=config.ROOT, check=False).returncode != 0:
+        return 2
+    if between is not None:
+        between()  # e.g. the ranking check, on the fresh data, before any notebook runs
+    cmd = snakemake_command(cores=workers, **options)
+    return subprocess.run(cmd, cwd=config.ROOT, check=False).returncode
 
 
 class _Parser(argparse.ArgumentParser):
@@ -424,9 +541,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers",
         type=int,
-        default=2,
+        default=None,
         metavar="N",
-        help="notebooks executed at the same time (default 2)",
+        help="notebooks executed at the same time: Snakemake's --cores (default: every core "
+        "of the machine)",
+    )
+    p.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the notebooks from this process (a pool of --workers) instead of through "
+        "the Snakemake workflow (workflow/Snakefile)",
     )
     p.add_argument(
         "--data-only",
@@ -437,6 +561,57 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _snakemake_build(args: argparse.Namespace) -> int:
+    """``make report``: data checked here (one-line errors), then the Snakemake workflow."""
+    import time
+
+    from helpers import workflow
+
+    if workflow.is_sensitivity(args.rank_by, args.rank_year):
+        # beside the report, not over it: own build folder and output folder
+        where = workflow.sensitivity_folder(args.rank_by, args.rank_year)
+        os.environ["OSLOHELSA_BUILD"] = str(config.build_dir() / where)
+        os.environ["OSLOHELSA_OUTPUT"] = str(config.output_dir() / where)
+        print(f"Sensitivitetsanalyse: rapporten skrives til {config.output_dir()}")
+    start = time.monotonic()
+    os.environ.setdefault("OSLOHELSA_STARTED", workflow._now())  # the manifest's start
+    folders = config.build_notebooks_dir()
+    before = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
+    status = run_workflow(
+        engine=args.engine,
+        force=args.force,
+        rank_by=args.rank_by,
+        rank_year=args.rank_year,
+        seed=args.seed,
+        repetitions=args.repetitions,
+        workers=args.workers,
+        between=lambda: check_ranking(config.build_data_dir(), args.rank_by, args.rank_year),
+    )
+    seconds = time.monotonic() - start
+    if status == 2:
+        print("Feil i inndata (se over), rapporten er ikke bygget.", file=sys.stderr)
+        return 2
+    if status != 0:
+        print(
+            f"Rapporten er ikke bygget (etter {seconds:.0f} s); den publiserte rapporten i "
+            f"{config.output_dir()} er urørt.",
+            file=sys.stderr,
+        )
+        return 1
+    jobs_now = [job_folder(j) for j in jobs(rank_by=args.rank_by, rank_year=args.rank_year)]
+    after = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
+    executed = sum(1 for j in jobs_now if before.get(j) != after.get(j))
+    print(
+        f"Ferdig på {seconds:.0f} s: {executed} notatbøker kjørt, "
+        f"{len(jobs_now) - executed} uendret."
+    )
+    out = config.output_dir()
+    print(f"  HTML:     {out / 'index.html'}")
+    print(f"  PDF:      {out / 'oslohelsa.pdf'}")
+    print(f"  Manifest: {out / 'manifest.json'}")
+    return 0
+
+
 def check_options(args: argparse.Namespace) -> None:
     """Every option checked before any work (no data read): ``ParameterError`` if one is wrong."""
     from helpers import params
@@ -445,7 +620,8 @@ def check_options(args: argparse.Namespace) -> None:
     params.check_int("--rank-year", args.rank_year, minimum=1900)
     params.check_int("--seed", args.seed, minimum=0)
     params.check_int("--repetitions", args.repetitions, minimum=1000)
-    params.check_int("--workers", args.workers, minimum=1)
+    if args.workers is not None:
+        params.check_int("--workers", args.workers, minimum=1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -463,15 +639,18 @@ def main(argv: list[str] | None = None) -> int:
             data_dir = prepare_data()
             print(f"Data er bygget: {data_dir}")
             return 0
-        result = build(
-            engine=args.engine,
-            force=args.force,
-            rank_by=args.rank_by,
-            rank_year=args.rank_year,
-            seed=args.seed,
-            repetitions=args.repetitions,
-            workers=args.workers,
-        )
+        if args.in_process:
+            result = build(
+                engine=args.engine,
+                force=args.force,
+                rank_by=args.rank_by,
+                rank_year=args.rank_year,
+                seed=args.seed,
+                repetitions=args.repetitions,
+                workers=args.workers or 2,
+            )
+        else:
+            return _snakemake_build(args)
     except ParameterError as exc:
         print(f"{p.prog}: {exc}", file=sys.stderr)
         return 2

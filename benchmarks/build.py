@@ -1,0 +1,131 @@
+"""Build benchmark (issue 11): naive baseline vs the Snakemake build, clean, no-op, one area.
+
+In one process, on a copy of the project's inputs (``OSLOHELSA_ROOT``) with private build and
+output folders:
+
+1. baseline: the data step, then papermill on every notebook of ``helpers.build.jobs()`` one
+   after another, then stage + render (embedded renderer);
+2. clean: ``python -m helpers.build`` from an empty build folder (Snakemake, every core);
+3. no-op: the same command again, nothing changed;
+4. one area changed: one area's catalogue entry edited (the name of ``valgdeltakelse``), then
+   the same command (the data rule, that area, the overview and the sources chapter run).
+
+Prints each time and the ratios; exits 1 when a goal is missed (2 cores): clean ≤ 0,5 ×
+baseline, no-op ≤ 3 % of clean, one area ≤ 35 % of clean. ``--repetitions`` sets the Monte Carlo
+draws (default the report's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
+GOALS = {"clean": 0.5, "noop": 0.03, "one_area": 0.35}
+
+
+def _copy_project(dest: Path) -> None:
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("_scratch", "_output"))
+        else:
+            shutil.copy2(src, dest / name)
+    fixtures = Path("tests") / "fixtures" / "jsonstat"
+    shutil.copytree(ROOT / fixtures, dest / fixtures)
+
+
+def _env(root: Path, name: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        OSLOHELSA_ROOT=str(root),
+        OSLOHELSA_BUILD=str(root / f"build-{name}"),
+        OSLOHELSA_OUTPUT=str(root / f"out-{name}"),
+    )
+    return env
+
+
+BASELINE = """
+import sys
+from pathlib import Path
+import papermill as pm
+from helpers import build, config, render, sources
+reps = int(sys.argv[1])
+build.prepare_data()
+nb = config.build_notebooks_dir()
+for job in build.jobs(repetitions=reps):
+    folder = nb / build.job_folder(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    pm.execute_notebook(str(config.NOTEBOOKS / job.template), str(folder / job.output),
+        parameters={**job.parameters, "figures_dir": "figures"}, cwd=str(folder),
+        kernel_name="python3", progress_bar=False)
+    build._normalise_notebook(folder / job.output, job.title)
+build.stage_chapters(nb, titles={j.output: j.title for j in build.jobs()})
+render.render(engine="embedded", date=sources.data_date())
+"""
+
+
+def _timed(cmd: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, cwd=env["OSLOHELSA_ROOT"], stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repetitions", type=int, default=100_000)
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory(prefix="oslohelsa-bench-") as tmp:
+        root = Path(tmp)
+        _copy_project(root)
+        env_base, env = _env(root, "baseline"), _env(root, "snakemake")
+        front = [sys.executable, "-m", "helpers.build", "--engine", "embedded"]
+        front += ["--repetitions", str(args.repetitions)]
+        times = {
+            "baseline": _timed([sys.executable, "-c", BASELINE, str(args.repetitions)], env_base),
+            "clean": _timed(front, env),
+            "noop": _timed(front, env),
+        }
+        import yaml
+
+        catalogue = root / "data" / "indicators.yml"
+        doc = yaml.safe_load(catalogue.read_text(encoding="utf-8"))
+        entry = next(i for i in doc["indicators"] if i["id"] == "valgdeltakelse")
+        entry["name_nb"] += " (endret)"
+        catalogue.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
+        times["one_area"] = _timed(front, env)
+    base, clean = times["baseline"], times["clean"]
+    ratios = {
+        "clean": clean / base,
+        "noop": times["noop"] / clean,
+        "one_area": times["one_area"] / clean,
+    }
+    print(f"repetitions: {args.repetitions}, cores: {os.cpu_count()}")
+    rows = [
+        ("baseline (sequential papermill + render)", base, ""),
+        ("clean build", clean, f"{ratios['clean']:.2f} × baseline"),
+        ("no-op rebuild", times["noop"], f"{ratios['noop']:.1%} of clean"),
+        (
+            "one area's catalogue entry changed",
+            times["one_area"],
+            f"{ratios['one_area']:.1%} of clean",
+        ),
+    ]
+    for label, seconds, ratio in rows:
+        print(f"{label:42} {seconds:7.1f} s  {ratio}")
+    missed = [k for k, goal in GOALS.items() if ratios[k] > goal]
+    if missed:
+        print("missed goals: " + ", ".join(f"{k} (goal {GOALS[k]:g})" for k in missed))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

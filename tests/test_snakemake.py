@@ -1,0 +1,227 @@
+"""The Snakemake workflow (workflow/Snakefile): which jobs run, decided by Snakemake itself.
+
+Each test works on a copy of the project's inputs (``OSLOHELSA_ROOT``: data/, shapes/,
+notebooks/, the book files, src/helpers as the code the dependency keys hash) and a private
+build folder. Nothing is executed: outputs are marked up to date with ``snakemake --touch`` and
+the plan is read from ``--dry-run``, so each test takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import build, config, workflow
+
+COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy of the project inputs with an up-to-date (touched) build of every job."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in COPIED:
+        src = config.ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("_scratch", "_output"))
+        else:
+            shutil.copy2(src, root / name)
+    fixtures = Path("tests") / "fixtures" / "jsonstat"  # listed in data/sources.yml
+    shutil.copytree(config.ROOT / fixtures, root / fixtures)
+    monkeypatch.setenv("OSLOHELSA_ROOT", str(root))
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(root / "build"))
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(root / "out"))
+    data = root / "build" / "data"
+    data.mkdir(parents=True)
+    for name in workflow.DATA_FILES:
+        (data / name).write_text("placeholder (not Oslo's data)")
+    for job in build.jobs():
+        (root / "build" / "notebooks" / build.job_folder(job)).mkdir(parents=True)
+    (root / "build" / "published.json").write_text("{}")
+    _snakemake(root, "--touch")
+    return root
+
+
+def _snakemake(root: Path, *args: str, config_args: tuple[str, ...] = ()) -> str:
+    """Run Snakemake on the project's Snakefile against ``root``; return its output."""
+    cmd = [
+        sys.executable, "-m", "snakemake", *args,
+        "--snakefile", str(config.ROOT / "workflow" / "Snakefile"),
+        "--directory", str(root / "build"), "--cores", "1",
+        "--rerun-triggers", "mtime", "params", "input", "code",
+    ]  # fmt: skip
+    if config_args:
+        cmd += ["--config", *config_args]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def _planned(root: Path, *config_args: str) -> set[str]:
+    """The jobs a dry run would execute: notebook job ids, plus "data" and "publish"."""
+    out = _snakemake(root, "--dry-run", config_args=config_args)
+    planned = set(re.findall(r"wildcards: job=(\w+)", out))
+    for rule in ("data", "publish"):
+        if re.search(rf"^\s*(local)?rule {rule}:", out, flags=re.M):
+            planned.add(rule)
+    return planned
+
+
+def test_unchanged_inputs_run_nothing(project):
+    assert _planned(project) == set()
+
+
+def test_one_areas_raw_data_changed_runs_only_its_readers(project):
+    """The voting table (val001) feeds one area: after the data rule, only that area, the
+    overview and the sources chapter (which read everything) are executed, then publish."""
+    from helpers import catalogue, data
+
+    raw = project / "data" / "raw" / data.RAW_TABLES["val001"].filename
+    raw.write_bytes(raw.read_bytes() + b"\n")
+    assert "data" in _planned(project)
+    _snakemake(project, "--touch", "data")  # the front door runs the data rule first
+    cat = catalogue.load_catalogue()
+    areas = {cat.indicator(i).area for i, k in data.INDICATOR_TABLES.items() if k == "val001"}
+    assert len(areas) == 1
+    assert _planned(project) == {*areas, "oversikt", "kilder", "publish"}
+
+
+def test_one_areas_catalogue_entry_changed_runs_only_that_area(project):
+    import yaml
+
+    path = project / "data" / "indicators.yml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(i for i in doc["indicators"] if i["id"] == "valgdeltakelse")
+    entry["name_nb"] = entry["name_nb"] + " (endret)"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    _snakemake(project, "--touch", "data")
+    assert _planned(project) == {entry["area"], "oversikt", "kilder", "publish"}
+
+
+def test_helper_code_changed_runs_every_notebook(project):
+    helper = project / "src" / "helpers" / "plots.py"
+    helper.write_text(helper.read_text() + "\n# changed\n")
+    _snakemake(project, "--touch", "data")
+    assert _planned(project) == {*(build.job_folder(j) for j in build.jobs()), "publish"}
+
+
+def test_other_parameters_run_every_analysis_but_not_the_sources_chapter(project):
+    """A parameter is a rule param: another seed re-executes the notebooks that take it."""
+    planned = _planned(project, "seed=7")
+    takes_seed = {build.job_folder(j) for j in build.jobs() if "seed" in j.parameters}
+    assert planned == {*takes_seed, "publish"} and "kilder" not in planned
+
+
+def test_dependency_keys_rewritten_only_when_content_changes(project):
+    keys = project / "build" / "keys"
+    before = {p.name: p.stat().st_mtime_ns for p in keys.glob("*.json")}
+    assert before
+    _planned(project)
+    assert {p.name: p.stat().st_mtime_ns for p in keys.glob("*.json")} == before
+    key = json.loads((keys / "levekar.json").read_text())
+    assert key["raw"] and all(len(v) == 64 for v in key["raw"].values())
+
+
+def test_manifest_checksums_parameters_and_versions(tmp_path):
+    """manifest.json: the sha256 of every raw file and geometry, recomputed here with hashlib
+    and compared with data/sources.yml; every notebook's parameters; git and versions."""
+    import hashlib
+
+    from helpers import sources
+
+    params = workflow.build_params({"seed": 7})
+    content = workflow.manifest(params, started="2026-01-01T00:00:00+00:00", ended="x")
+    path = workflow.write_manifest(tmp_path, content)
+    back = json.loads(path.read_text(encoding="utf-8"))
+    listed = {e["path"]: e for e in sources.load_sources()["files"] if e["role"] != "test_fixture"}
+    assert {i["path"] for i in back["inputs"]} == set(listed)
+    assert any(i["role"] == "geometry" for i in back["inputs"])
+    for item in back["inputs"]:
+        digest = hashlib.sha256((config.ROOT / item["path"]).read_bytes()).hexdigest()
+        assert item["sha256"] == digest == listed[item["path"]]["sha256"], item["path"]
+    assert back["notebooks"]["levekar.ipynb"]["parameters"]["seed"] == 7
+    assert set(back["notebooks"]) == {j.output for j in build.jobs()}
+    assert back["packages"]["snakemake"] and back["python"].startswith("3.")
+    assert re.fullmatch(r"[0-9a-f]{40}", back["git"]["commit"] or "0" * 40)
+    assert back["started"].startswith("2026-01-01") and not list(tmp_path.glob("*.tmp"))
+
+
+def test_another_ranking_is_built_beside_the_report(tmp_path, monkeypatch, capsys):
+    """``--rank-by``/``--rank-year`` other than the report's: the workflow runs with its own
+    build and output folders under sensitivitet/<rank_by>-<year>/; the main report is left."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "index.html").write_text("the published report")
+    seen = {}
+
+    def run_workflow(**options):
+        seen.update(options, build=config.build_dir(), out=config.output_dir())
+        return 0
+
+    monkeypatch.setattr(build, "run_workflow", run_workflow)
+    argv = ["--rank-by", "lavinntekt_husholdninger", "--rank-year", "2023"]
+    assert build.main(argv) == 0
+    where = Path("sensitivitet") / "lavinntekt_husholdninger-2023"
+    assert seen["build"] == tmp_path / "build" / where
+    assert seen["out"] == tmp_path / "out" / where
+    assert seen["rank_by"] == "lavinntekt_husholdninger" and seen["rank_year"] == 2023
+    assert (tmp_path / "out" / "index.html").read_text() == "the published report"
+    assert str(tmp_path / "out" / where) in capsys.readouterr().out
+
+
+def test_sensitivity_banner_names_both_rankings():
+    from helpers import catalogue
+
+    cat = catalogue.load_catalogue()
+    assert workflow.sensitivity_banner(cat, config.DEFAULT_RANK_BY, config.DEFAULT_RANK_YEAR) == ""
+    banner = workflow.sensitivity_banner(cat, "lavinntekt_husholdninger", 2023)
+    assert banner.startswith("> **Sensitivitetsanalyse.**")
+    assert cat.ranking("lavinntekt_husholdninger").name_nb.lower() in banner and "2023" in banner
+    assert cat.ranking(config.DEFAULT_RANK_BY).name_nb.lower() in banner
+
+
+def test_dag_for_357_regions_dry_run(tmp_path, monkeypatch):
+    """The national edition's DAG (docs/scale.md): 357 synthetic region codes (SYN0001 …, not
+    real kommuner) × the five areas, beside the report's own jobs, one data rule and one
+    publish; every region-area job has its dependency key."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    regions = tmp_path / "regions_SYNTHETIC.txt"
+    codes = [f"SYN{i:04d}" for i in range(1, 358)]
+    regions.write_text("\n".join(codes) + "\n")
+    out = _snakemake(tmp_path, "--dry-run", "--quiet", "rules", config_args=(f"regions={regions}",))
+    stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
+    expected = 357 * len(config.AREAS) + len(build.jobs())
+    assert stats == {
+        "data": "1", "notebook": str(expected), "publish": "1", "all": "1",
+        "total": str(expected + 3),
+    }  # fmt: skip
+    keys = {p.stem for p in (tmp_path / "build" / "keys").glob("*.json")}
+    assert {f"{c}-{a}" for c in codes for a in config.AREAS} <= keys
+    assert len(keys) == expected
+
+
+@pytest.mark.e2e
+def test_failing_notebook_names_cell_and_error_and_keeps_it(tmp_path, monkeypatch):
+    """A notebook that fails (a wrong area, caught in its checking cell): the error names the
+    notebook, the cell and the error, the executed notebook is kept in build/failed/, and the
+    job's output folder is not created (Snakemake sees the job as failed)."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    job = build.NotebookJob("innsatsomrade.ipynb", "levekar.ipynb", {"area": "ingen"})
+    out = tmp_path / "build" / "notebooks" / "levekar"
+    with pytest.raises(workflow.NotebookFailed) as info:
+        workflow.run_notebook(job, out)
+    message = str(info.value)
+    assert "innsatsomrade.ipynb (levekar.ipynb)" in message and "celle" in message
+    assert "ParameterError" in message and "ingen" in message
+    kept = tmp_path / "build" / "failed" / "levekar.ipynb"
+    assert kept.is_file() and str(kept) in message
+    assert not out.exists() and list(out.parent.iterdir()) == []
