@@ -19,6 +19,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,7 +63,10 @@ class SharedBuild:
 def pytest_configure(config):
     root = Path(tempfile.mkdtemp(prefix="oslohelsa-tests-"))
     _SESSION["root"] = root
-    _SESSION["saved_env"] = {k: os.environ.get(k) for k in ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT")}  # type: ignore[assignment]
+    keys = ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT", "SOURCE_DATE_EPOCH")
+    _SESSION["saved_env"] = {k: os.environ.get(k) for k in keys}  # type: ignore[assignment]
+    # one report date for every build of the session, also across midnight (reproducible builds)
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
     os.environ["OSLOHELSA_BUILD"] = str(root / "default" / "build")
     os.environ["OSLOHELSA_OUTPUT"] = str(root / "default" / "out")
     from hypothesis.configuration import set_hypothesis_home_dir

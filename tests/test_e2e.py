@@ -179,7 +179,7 @@ def test_two_clean_builds_are_identical(built, small_count_build, tmp_path, monk
         tmp_path / "again",
         engine="embedded",
         notebooks_dir=first / "build" / "kapitler",
-        date=sources.data_date(),
+        data_date=sources.data_date(),  # as the build calls it (report date: today)
     )
     assert again.html.read_bytes() == built[0].html.read_bytes()
     assert again.pdf.read_bytes() == built[0].pdf.read_bytes()
