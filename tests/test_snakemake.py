@@ -68,7 +68,7 @@ def _snakemake(root: Path, *args: str, config_args: tuple[str, ...] = ()) -> str
 def _planned(root: Path, *config_args: str) -> set[str]:
     """The jobs a dry run would execute: notebook job ids, plus "data" and "publish"."""
     out = _snakemake(root, "--dry-run", config_args=config_args)
-    planned = set(re.findall(r"wildcards: job=(\w+)", out))
+    planned = set(re.findall(r"wildcards: job=([\w-]+)", out))
     for rule in ("data", "publish"):
         if re.search(rf"^\s*(local)?rule {rule}:", out, flags=re.M):
             planned.add(rule)
@@ -79,9 +79,16 @@ def test_unchanged_inputs_run_nothing(project):
     assert _planned(project) == set()
 
 
+def _reading_everything() -> set[str]:
+    """Jobs that read every indicator: the overview, the sources chapter and the bydel profiles
+    (each profile's barometer shows every indicator and the bydel's rank among all 15)."""
+    return {build.job_folder(j) for j in build.jobs() if "area" not in j.parameters}
+
+
 def test_one_areas_raw_data_changed_runs_only_its_readers(project):
-    """The voting table (val001) feeds one area: after the data rule, only that area, the
-    overview and the sources chapter (which read everything) are executed, then publish."""
+    """The voting table (val001) feeds one area: after the data rule, only that area and the
+    notebooks that read every indicator (overview, sources, profiles) are executed, then
+    publish; the other four areas are not."""
     from helpers import catalogue, data
 
     raw = project / "data" / "raw" / data.RAW_TABLES["val001"].filename
@@ -91,7 +98,7 @@ def test_one_areas_raw_data_changed_runs_only_its_readers(project):
     cat = catalogue.load_catalogue()
     areas = {cat.indicator(i).area for i, k in data.INDICATOR_TABLES.items() if k == "val001"}
     assert len(areas) == 1
-    assert _planned(project) == {*areas, "oversikt", "kilder", "publish"}
+    assert _planned(project) == {*areas, *_reading_everything(), "publish"}
 
 
 def test_one_areas_catalogue_entry_changed_runs_only_that_area(project):
@@ -103,7 +110,7 @@ def test_one_areas_catalogue_entry_changed_runs_only_that_area(project):
     entry["name_nb"] = entry["name_nb"] + " (endret)"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     _snakemake(project, "--touch", "data")
-    assert _planned(project) == {entry["area"], "oversikt", "kilder", "publish"}
+    assert _planned(project) == {entry["area"], *_reading_everything(), "publish"}
 
 
 def test_helper_code_changed_runs_every_notebook(project):

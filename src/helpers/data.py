@@ -23,7 +23,6 @@ import csv
 import difflib
 import io
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -38,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import publish
 from helpers.config import (
     BYDELER,
     DATA_RAW,
@@ -1117,31 +1117,11 @@ def write_build_data(
         population.to_parquet(tmp / "population.parquet", index=False)
         bydeler.to_parquet(tmp / "bydeler.parquet", index=False)
         out.mkdir(parents=True, exist_ok=True)
-        _replace_all(tmp, out, ("indicators.parquet", "population.parquet", "bydeler.parquet"))
+        names = ("indicators.parquet", "population.parquet", "bydeler.parquet")
+        publish.replace_files(tmp, out, names)
         return out
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _replace_all(tmp: Path, out: Path, names: tuple[str, ...]) -> None:
-    """Move ``names`` from ``tmp`` into ``out``; if one move fails, put back the files already
-    replaced (kept in ``tmp/previous``), so ``out`` holds all old or all new files."""
-    previous = tmp / "previous"
-    previous.mkdir()
-    moved: list[str] = []
-    try:
-        for name in names:
-            if (out / name).exists():
-                os.replace(out / name, previous / name)
-            moved.append(name)
-            os.replace(tmp / name, out / name)
-    except BaseException:
-        for name in reversed(moved):
-            if (previous / name).exists():
-                os.replace(previous / name, out / name)
-            else:
-                (out / name).unlink(missing_ok=True)
-        raise
 
 
 # What build/data is made from besides data/raw, the catalogue, the manifest and the shapes:

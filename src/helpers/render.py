@@ -37,7 +37,7 @@ from typing import Any
 
 import yaml
 
-from helpers import config
+from helpers import config, publish
 from helpers.errors import DataError
 
 ENGINES = ("auto", "embedded", "quarto")
@@ -970,22 +970,6 @@ def _find_html(site: Path) -> Path:
     return found[0]
 
 
-def _swap_in(new: Path, out_dir: Path) -> None:
-    """Publish ``new`` as ``out_dir``; the old ``out_dir`` stays until the new one is in place."""
-    backup: Path | None = None
-    if out_dir.exists():
-        backup = new.parent / (new.name + ".old")
-        os.replace(out_dir, backup)
-    try:
-        os.replace(new, out_dir)
-    except OSError:
-        if backup is not None:
-            os.replace(backup, out_dir)
-        raise
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
-
-
 def render(
     out_dir: Path | str | None = None,
     *,
@@ -1048,7 +1032,7 @@ def render(
             raise RuntimeError(f"the render made no {PDF_NAME}")
         for extra in extras:
             extra(site)
-        _swap_in(site, out)
+        publish.swap_in(site, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return RenderResult(html=out / html_rel, pdf=out / PDF_NAME, engine=chosen)
