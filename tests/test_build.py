@@ -1,4 +1,4 @@
-"""helpers.build: the job list matches the chapter list, caching keys, and failing safely."""
+"""helpers.build: the job list follows the chapter list of _quarto.yml, and failing safely."""
 
 import pytest
 
@@ -14,22 +14,45 @@ def test_jobs_cover_every_notebook_chapter_once():
     assert areas == list(config.AREAS)
 
 
-def test_fingerprint_depends_on_parameters_and_inputs():
-    a, b = build.jobs(seed=1)[1], build.jobs(seed=2)[1]
-    assert a.fingerprint("x") != b.fingerprint("x")
-    assert a.fingerprint("x") != a.fingerprint("y")
-    assert a.fingerprint("x") == build.jobs(seed=1)[1].fingerprint("x")
+def test_job_order_comes_from_quarto_yml_alone(tmp_path):
+    """Reordering the chapters in _quarto.yml reorders the jobs (no second list); a notebook
+    chapter the build cannot make stops it with the file and key named."""
+    import yaml
+
+    from helpers.errors import DataError
+
+    doc = yaml.safe_load(config.QUARTO_FILE.read_text(encoding="utf-8"))
+    chapters = doc["book"]["chapters"]
+    chapters[1], chapters[2] = chapters[2], chapters[1]  # levekar before oversikt
+    moved = tmp_path / "_quarto.yml"
+    moved.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for rel in ("index.qmd", *(c for c in chapters if isinstance(c, str))):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).touch()
+    for part in (c for c in chapters if isinstance(c, dict)):
+        for rel in part["chapters"]:
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).touch()
+    outputs = [job.output for job in build.jobs(quarto_file=moved)]
+    assert outputs == [p.name for p in render.chapters(moved) if p.suffix == ".ipynb"]
+    assert outputs[:2] == ["levekar.ipynb", "oversikt.ipynb"]
+    chapters.append("kapitler/ukjent.ipynb")
+    (tmp_path / "kapitler" / "ukjent.ipynb").touch()
+    moved.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError, match="ukjent.ipynb"):
+        build.jobs(quarto_file=moved)
 
 
-def test_swap_in_replaces_folder(tmp_path):
-    final, staging = tmp_path / "notebooks", tmp_path / "staging"
-    final.mkdir()
-    (final / "old.txt").write_text("old")
-    staging.mkdir()
-    (staging / "new.txt").write_text("new")
-    build._swap_in(staging, final)
-    assert [p.name for p in final.iterdir()] == ["new.txt"]
-    assert not staging.exists() and not (tmp_path / "notebooks.old").exists()
+def test_profile_jobs_named_as_helpers_profile_names_them():
+    """The job list names profiles without importing helpers.profile (the Snakefile builds it
+    on every run); its names and titles must be the profile module's."""
+    from helpers import profile
+
+    made = {j.parameters["bydel"]: j for j in build.jobs() if j.template == "bydel.ipynb"}
+    assert set(made) == set(config.BYDELER)
+    for code, job in made.items():
+        assert job.output == f"{profile.output_name(code)}.ipynb"
+        assert job.title == profile.title(code)
 
 
 @pytest.fixture
@@ -68,7 +91,7 @@ def test_main_reports_data_errors_in_bokmal(monkeypatch, capsys):
     def fail(**_kwargs):
         raise DataError("data/raw/x.csv", "unknown bydel", row=3, column="bydel_navn")
 
-    monkeypatch.setattr(build, "build", fail)
-    assert build.main(["--in-process"]) == 2
+    monkeypatch.setattr(build, "run_workflow", fail)
+    assert build.main([]) == 2
     err = capsys.readouterr().err
     assert "rapporten er ikke bygget" in err and 'row 3, column "bydel_navn"' in err

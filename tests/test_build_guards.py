@@ -46,7 +46,7 @@ def test_tampered_raw_file_stops_the_build(placeholders, tmp_path, monkeypatch, 
 
     monkeypatch.setattr(data, "_build", no_loading)
     before = snapshot(placeholders)
-    assert build.main(["--in-process"]) == 2
+    assert build.main(["--data-only"]) == 2
     err = capsys.readouterr().err
     assert "rapporten er ikke bygget" in err
     assert "oslo_val001_valgdeltakelse" in err and "sha256" in err
@@ -64,7 +64,7 @@ def test_catalogue_data_mismatch_stops_the_build(
     real = catalogue.load_catalogue
     monkeypatch.setattr(catalogue, "load_catalogue", lambda path=None: real(edited))
     before = snapshot(placeholders)
-    assert build.main(["--in-process"]) == 2
+    assert build.main(["--data-only"]) == 2
     err = capsys.readouterr().err
     assert "valgdeltakelse are in the data but not in" in err and "indicators_SYNTHETIC.yml" in err
     assert snapshot(placeholders) == before

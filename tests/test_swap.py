@@ -1,6 +1,7 @@
-"""The two folder swaps that publish (``build._swap_in`` for build/notebooks, ``render._swap_in``
-for the report), as units with failures injected into ``os.replace``; fast and in-process, so
-mutation testing sees them (tests/test_publish.py does the same through whole builds)."""
+"""The one atomic publish (``helpers.publish``: ``swap_in`` for a folder such as the staged
+chapters or the report, ``replace_files`` for the tidy tables), as units with failures injected
+into ``os.replace``; fast and in-process, so mutation testing sees them (tests/test_publish.py
+does the same through whole builds)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 
 import pytest
 
-from helpers import build, render
+from helpers import publish
 
 REAL_REPLACE = os.replace
 
@@ -41,7 +42,7 @@ def test_build_swap_replaces_and_clears_a_stale_backup(tmp_path):
     final = _folder(tmp_path / "notebooks", **{"a.ipynb": "old"})
     _folder(tmp_path / "notebooks.old", **{"junk.ipynb": "left by a killed build"})
     staging = _folder(tmp_path / ".notebooks-x", **{"b.ipynb": "new"})
-    build._swap_in(staging, final)
+    publish.swap_in(staging, final)
     assert _content(final) == {"b.ipynb": "new"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"]
 
@@ -51,7 +52,7 @@ def test_build_swap_failure_restores_published_folder(tmp_path, monkeypatch):
     staging = _folder(tmp_path / ".notebooks-x", **{"b.ipynb": "new"})
     _fail_when_src_is(monkeypatch, staging)
     with pytest.raises(Injected):
-        build._swap_in(staging, final)
+        publish.swap_in(staging, final)
     assert _content(final) == {"a.ipynb": "old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notebooks"]
 
@@ -60,23 +61,38 @@ def test_build_swap_failure_on_first_publish_leaves_nothing(tmp_path, monkeypatc
     staging = _folder(tmp_path / ".notebooks-x", **{"b.ipynb": "new"})
     _fail_when_src_is(monkeypatch, staging)
     with pytest.raises(Injected):
-        build._swap_in(staging, tmp_path / "notebooks")
+        publish.swap_in(staging, tmp_path / "notebooks")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_render_swap_replaces_whole_folder(tmp_path):
+def test_report_swap_replaces_whole_folder(tmp_path):
     out = _folder(tmp_path / "_output", **{"index.html": "old", "stale.html": "old chapter"})
     site = _folder(tmp_path / "work" / "site", **{"index.html": "new"})
-    render._swap_in(site, out)
+    publish.swap_in(site, out)
     assert _content(out) == {"index.html": "new"}
     assert not site.exists() and list((tmp_path / "work").iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_output", "work"]
 
 
-def test_render_swap_failure_restores_published_report(tmp_path, monkeypatch):
+def test_report_swap_failure_restores_published_report(tmp_path, monkeypatch):
     out = _folder(tmp_path / "_output", **{"index.html": "old"})
     site = _folder(tmp_path / "work" / "site", **{"index.html": "new"})
     _fail_when_src_is(monkeypatch, site)
     with pytest.raises(Injected):
-        render._swap_in(site, out)
+        publish.swap_in(site, out)
     assert _content(out) == {"index.html": "old"}
-    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_output", "work"]
+
+
+def test_replace_files_all_or_nothing(tmp_path, monkeypatch):
+    """The second of three files fails to move in: the first is put back, the third untouched."""
+    out = _folder(tmp_path / "data", **{"a": "old a", "b": "old b"})
+    tmp = _folder(tmp_path / ".data-tmp", **{"a": "new a", "b": "new b", "c": "new c"})
+    _fail_when_src_is(monkeypatch, tmp / "b")
+    with pytest.raises(Injected):
+        publish.replace_files(tmp, out, ("a", "b", "c"))
+    assert _content(out) == {"a": "old a", "b": "old b"}
+    monkeypatch.setattr(os, "replace", REAL_REPLACE)
+    tmp2 = _folder(tmp_path / ".data-tmp2", **{"a": "new a", "b": "new b", "c": "new c"})
+    publish.replace_files(tmp2, out, ("a", "b", "c"))
+    assert _content(out) == {"a": "new a", "b": "new b", "c": "new c"}

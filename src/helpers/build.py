@@ -4,14 +4,11 @@ Steps (each stops the build with a clear error before anything already published
 1. verify the sha256 of every raw file against ``data/sources.yml``;
 2. load, validate and tidy the raw tables, suppress small numbers, check them against the
    catalogue, and write ``build/data/`` (atomically);
-3. execute ``notebooks/oversikt.ipynb``, ``notebooks/innsatsomrade.ipynb`` once per area and
-   ``notebooks/kilder.ipynb`` with papermill, two at a time, into a fresh folder that replaces
-   ``build/notebooks/`` only when every notebook succeeded; each execution owns a folder
-   ``build/notebooks/<job>/`` (notebook, figures); a notebook whose inputs (template,
-   parameters, helpers code, build data) hash as before and whose folder is intact is reused,
-   not re-executed; each executed
-   notebook gets its chapter title as a first raw cell of YAML front matter (Quarto reads a
-   notebook chapter's title there; the notebooks print no title heading of their own);
+3. execute every notebook chapter of ``_quarto.yml`` with papermill (:func:`jobs`, in the
+   order ``_quarto.yml`` lists them), each into its own folder ``build/notebooks/<job>/``
+   (notebook, figures), renamed into place only when it succeeded; each executed notebook gets
+   its chapter title as a first raw cell of YAML front matter (Quarto reads a notebook
+   chapter's title there; the notebooks print no title heading of their own);
 4. stage the executed chapters where ``_quarto.yml`` lists them (``kapitler/``, swapped in whole),
    so that Quarto's pages are ``kapitler/levekar.html``, never ``build/...``;
 5. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
@@ -19,26 +16,22 @@ Steps (each stops the build with a clear error before anything already published
 Run as ``python -m helpers.build`` (``make report``): options are checked here (one-line
 errors), then the Snakemake workflow ``workflow/Snakefile`` runs steps 1-5 on every core, each
 notebook of :func:`jobs` as one rule job with its own output folder, re-running only what
-changed (``helpers.workflow``; ``docs/scale.md``). ``build()`` (and ``--in-process``) runs the
-same steps from this process with a pool of workers and the content-hash cache described in
-step 3; the tests use it to inject failures.
+changed (``helpers.workflow``; ``docs/scale.md``). Snakemake is the one engine: :func:`build`
+(the tests' entry) runs steps 1-2 in this process, so that bad input raises here, then the same
+workflow for steps 3-5.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers import config
+from helpers import config, publish
 from helpers.errors import DataError
 
 # Chapter titles of the executed notebooks (areas: their bokmål name from helpers.config.AREAS).
@@ -56,15 +49,6 @@ class NotebookJob:
     parameters: dict
     title: str = ""
 
-    def fingerprint(self, inputs_digest: str) -> str:
-        from helpers.sources import sha256_of
-
-        payload = json.dumps(
-            {"template": sha256_of(config.NOTEBOOKS / self.template), "params": self.parameters},
-            sort_keys=True,
-        )
-        return hashlib.sha256((payload + inputs_digest).encode()).hexdigest()
-
 
 def jobs(
     *,
@@ -72,58 +56,72 @@ def jobs(
     rank_year: int = config.DEFAULT_RANK_YEAR,
     seed: int = config.DEFAULT_SEED,
     repetitions: int = config.DEFAULT_REPETITIONS,
+    quarto_file: Path | None = None,
 ) -> list[NotebookJob]:
-    """The notebooks of the report, in chapter order."""
+    """The notebook executions of the report, one per notebook chapter of ``_quarto.yml`` and in
+    its order (``_quarto.yml`` is the one chapter list): the overview, one chapter per area, the
+    sources chapter and one profile per bydel are the notebooks the build knows how to make; a
+    chapter it cannot make stops the build naming it."""
+    from helpers import render
+
+    qfile = Path(quarto_file) if quarto_file is not None else config.QUARTO_FILE
     common = {"rank_by": rank_by, "rank_year": rank_year, "seed": seed}
-    area_jobs = [
-        NotebookJob(
-            "innsatsomrade.ipynb",
-            f"{area}.ipynb",
-            {**common, "area": area, "repetitions": repetitions},
-            title=config.AREAS[area].title_nb,
-        )
-        for area in config.AREAS
-    ]
-    return [
+    known = [
         NotebookJob(
             "oversikt.ipynb",
             "oversikt.ipynb",
             {**common, "repetitions": repetitions},
             title=OVERVIEW_TITLE,
         ),
-        *area_jobs,
+        *(
+            NotebookJob(
+                "innsatsomrade.ipynb",
+                f"{area}.ipynb",
+                {**common, "area": area, "repetitions": repetitions},
+                title=config.AREAS[area].title_nb,
+            )
+            for area in config.AREAS
+        ),
         NotebookJob("kilder.ipynb", "kilder.ipynb", {}, title=SOURCES_TITLE),
         *_profile_jobs(rank_by, rank_year),
     ]
+    by_output = {job.output: job for job in known}
+    listed = [p.name for p in render.chapters(qfile) if p.suffix == ".ipynb"]
+    unknown = [name for name in listed if name not in by_output]
+    if unknown:
+        raise DataError(
+            qfile,
+            f"chapter(s) {', '.join(unknown)} listed, but no notebook of the build makes them "
+            f"(it makes {', '.join(by_output)})",
+            column="book.chapters",
+        )
+    return [by_output[name] for name in listed]
+
+
+# helpers.profile.TITLE_PREFIX and .output_name, without importing the plotting modules (the
+# Snakefile builds the job list on every run); tests/test_build.py checks they agree.
+_PROFILE_TITLE_PREFIX = "Bydel"
+_SLUG = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ü": "u", "é": "e"})
+
+
+def _profile_output(code: str) -> str:
+    import re
+
+    name = config.BYDELER[code].lower().translate(_SLUG)
+    return "bydel-" + re.sub(r"[^a-z0-9]+", "-", name).strip("-")
 
 
 def _profile_jobs(rank_by: str, rank_year: int) -> list[NotebookJob]:
     """One profile per bydel (``notebooks/bydel.ipynb``), listed in ``_quarto.yml``."""
-    from helpers import profile
-
     return [
         NotebookJob(
             "bydel.ipynb",
-            f"{profile.output_name(code)}.ipynb",
+            f"{_profile_output(code)}.ipynb",
             {"bydel": code, "rank_by": rank_by, "rank_year": rank_year},
-            title=profile.title(code),
+            title=f"{_PROFILE_TITLE_PREFIX} {config.BYDELER[code]}",
         )
         for code in config.BYDELER
     ]
-
-
-def _inputs_digest(data_dir: Path) -> str:
-    """Hash of everything a notebook reads besides its template: helpers code and build data."""
-    from helpers.sources import sha256_of
-
-    h = hashlib.sha256()
-    files = sorted((config.ROOT / "src" / "helpers").glob("*.py")) + sorted(data_dir.glob("*"))
-    files.append(config.CATALOGUE_FILE)
-    for path in files:
-        if path.is_file():
-            h.update(path.name.encode())
-            h.update(sha256_of(path).encode())
-    return h.hexdigest()
 
 
 def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None = None) -> Path:
@@ -147,82 +145,9 @@ def check_ranking(data_dir: Path, rank_by: str, rank_year: int) -> None:
     gradient.rank_bydeler(tidy, catalogue.load_catalogue(), rank_by, rank_year)
 
 
-def execute_notebooks(
-    notebook_jobs: list[NotebookJob], *, data_dir: Path, workers: int = 2, force: bool = False
-) -> Path:
-    """Step 3: run papermill for every job into a fresh folder, then swap it in atomically.
-
-    Every execution owns one folder, ``build/notebooks/<job>/``: the executed notebook and
-    everything it wrote (figures, tables), with the kernel's working directory there. Nothing
-    else writes into it (a notebook run by hand writes to the scratch folder), and a notebook is
-    reused only when its fingerprint matches *and* every file of its folder is as recorded.
-
-    Each notebook runs in its own worker *process*: papermill changes the working directory
-    while it starts a kernel, and the working directory is per process, not per thread.
-    """
-    from tqdm.auto import tqdm
-
-    final = config.build_notebooks_dir()
-    final.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".notebooks-", dir=final.parent))
-    digest = _inputs_digest(data_dir)
-    cache = _read_cache(final)
-    todo, done = [], {}
-    for job in notebook_jobs:
-        fingerprint = job.fingerprint(digest)
-        folder = job_folder(job)
-        entry = cache.get(job.output)
-        entry = entry if isinstance(entry, dict) else {}  # an older build's cache: execute
-        if not force and entry.get("fingerprint") == fingerprint and _intact(final / folder, entry):
-            shutil.copytree(final / folder, staging / folder)
-            done[job.output] = entry
-        else:
-            todo.append((job, fingerprint))
-    try:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = []
-            for job, _ in todo:
-                (staging / job_folder(job)).mkdir()
-                futures.append(pool.submit(_execute, job, staging / job_folder(job)))
-            for future in tqdm(
-                futures, desc="Notatbøker", disable=not sys.stderr.isatty() or not futures
-            ):
-                future.result()
-        for job, fingerprint in todo:
-            _normalise_notebook(staging / job_folder(job) / job.output, job.title)
-            done[job.output] = {
-                "fingerprint": fingerprint,
-                "files": _file_digests(staging / job_folder(job)),
-            }
-        (staging / ".cache.json").write_text(json.dumps(done, indent=1, sort_keys=True))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap_in(staging, final)
-    return final
-
-
 def job_folder(job: NotebookJob) -> str:
     """The folder under ``build/notebooks`` that one execution owns (its output's stem)."""
     return Path(job.output).stem
-
-
-def _file_digests(folder: Path) -> dict[str, str]:
-    from helpers.sources import sha256_of
-
-    return {
-        p.relative_to(folder).as_posix(): sha256_of(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
-def _intact(folder: Path, entry: dict) -> bool:
-    """The folder holds exactly the files recorded when the notebook was executed, unchanged
-    (a figure overwritten or deleted since means the notebook is executed again)."""
-    recorded = entry.get("files")
-    return bool(recorded) and folder.is_dir() and _file_digests(folder) == recorded
 
 
 def _execute(job: NotebookJob, folder: Path) -> None:
@@ -363,7 +288,7 @@ def stage_chapters(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap_in(staging, dest)
+    publish.swap_in(staging, dest)
     return dest
 
 
@@ -373,27 +298,8 @@ def _executed(notebooks: Path, name: str) -> Path:
     return own if own.is_file() else notebooks / name
 
 
-def _read_cache(final: Path) -> dict[str, dict]:
-    try:
-        return json.loads((final / ".cache.json").read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def _swap_in(staging: Path, final: Path) -> None:
-    """Replace ``final`` by ``staging``; the old folder is removed only after the rename."""
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        os.replace(final, old)
-    try:
-        os.replace(staging, final)
-    except BaseException:
-        if old.exists():
-            os.replace(old, final)  # put the published folder back
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+class BuildFailed(RuntimeError):
+    """The workflow stopped (a notebook failed, or the render): what Snakemake said."""
 
 
 def build(
@@ -404,26 +310,29 @@ def build(
     rank_year: int = config.DEFAULT_RANK_YEAR,
     seed: int = config.DEFAULT_SEED,
     repetitions: int = config.DEFAULT_REPETITIONS,
-    workers: int = 2,
+    workers: int | None = None,
     paths: dict[str, Path] | None = None,
 ):
-    """The whole pipeline; returns ``helpers.render.RenderResult``."""
-    from helpers import render, sources
+    """The whole pipeline; returns ``helpers.render.RenderResult``.
+
+    Steps 1-2 run here (bad input raises ``DataError`` before anything is published; ``paths``
+    replaces raw tables for tests), then the Snakemake workflow executes the notebooks whose
+    inputs changed and publishes (``BuildFailed`` with Snakemake's account if it stops)."""
+    from helpers import render
 
     data_dir = prepare_data(paths=paths)
     check_ranking(data_dir, rank_by, rank_year)
-    job_list = jobs(rank_by=rank_by, rank_year=rank_year, seed=seed, repetitions=repetitions)
-    notebooks = execute_notebooks(job_list, data_dir=data_dir, workers=workers, force=force)
-    stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
-    from helpers import downloads, profile
+    options = dict(engine=engine, force=force, rank_by=rank_by, rank_year=rank_year, seed=seed)
+    cmd = snakemake_command(cores=workers, repetitions=repetitions, data_ready=True, **options)
+    import subprocess
 
-    # Written into the new site before it is swapped in: published together or not at all.
-    extras = (
-        downloads.for_site(data_dir, date=sources.data_date()),
-        profile.pdfs_for_site(config.chapters_dir(), date=sources.data_date()),
-    )
-    # The cover shows the report's own date (SOURCE_DATE_EPOCH, else today) and the data date.
-    return render.render(engine=engine, extras=extras, data_date=sources.data_date())
+    done = subprocess.run(cmd, cwd=config.ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BuildFailed((done.stdout + done.stderr).strip()[-4000:])
+    import json
+
+    stamp = json.loads((config.build_dir() / "published.json").read_text())
+    return render.RenderResult(Path(stamp["html"]), Path(stamp["pdf"]), stamp["engine"])
 
 
 def snakemake_command(
@@ -437,11 +346,14 @@ def snakemake_command(
     cores: int | None = None,
     dry_run: bool = False,
     targets: list[str] | None = None,
+    data_ready: bool = False,
 ) -> list[str]:
     """The Snakemake command line of a build (``workflow/Snakefile``, run in ``build/``).
 
     Rerun triggers: modification time (with Snakemake's checksum check for small files, so a
     file rewritten with the same content does not count), params, input set and rule code.
+    ``data_ready``: ``build/data`` was just written (by the previous invocation or in this
+    process), so the notebooks do not wait for the data rule.
     """
     from helpers import workflow
 
@@ -456,6 +368,7 @@ def snakemake_command(
         "--config",
         f"rank_by={rank_by}", f"rank_year={rank_year}", f"seed={seed}",
         f"repetitions={repetitions}", f"engine={engine}",
+        f"stage={'data' if targets == ['data'] else ('ready' if data_ready else 'all')}",
     ]  # fmt: skip
     if force:
         cmd += ["--forcerun", "notebook"]
@@ -468,10 +381,9 @@ def run_workflow(*, workers: int | None = None, between=None, **options) -> int:
     """Run the Snakemake workflow in two invocations: the data rule first, then everything
     else (the notebooks whose inputs changed, then stage + render when a chapter changed).
 
-    Two, because the notebooks declare the tidy tables as ``ancient`` inputs (order only; their
-    content is in each job's dependency key): within one invocation Snakemake does not look at
-    a job again once an upstream job it depends on is scheduled, so after a data rerun it would
-    skip them. Returns 2 when the data step failed, else Snakemake's exit status."""
+    Two, because within one invocation Snakemake re-executes every job downstream of a job it
+    schedules: after a data rerun it would re-execute every notebook, whatever its dependency
+    key says. Returns 2 when the data step failed, else Snakemake's exit status."""
     import subprocess
 
     data = snakemake_command(cores=workers, **options, targets=["data"])
@@ -479,7 +391,7 @@ def run_workflow(*, workers: int | None = None, between=None, **options) -> int:
         return 2
     if between is not None:
         between()  # e.g. the ranking check, on the fresh data, before any notebook runs
-    cmd = snakemake_command(cores=workers, **options)
+    cmd = snakemake_command(cores=workers, data_ready=True, **options)
     return subprocess.run(cmd, cwd=config.ROOT, check=False).returncode
 
 
@@ -547,18 +459,32 @@ def parser() -> argparse.ArgumentParser:
         "of the machine)",
     )
     p.add_argument(
-        "--in-process",
-        action="store_true",
-        help="run the notebooks from this process (a pool of --workers) instead of through "
-        "the Snakemake workflow (workflow/Snakefile)",
-    )
-    p.add_argument(
         "--data-only",
         action="store_true",
         help="only steps 1-2: check the raw files and rebuild build/data (what a notebook "
         "reads), then stop",
     )
     return p
+
+
+def _check_ranking_once(rank_by: str, rank_year: int) -> None:
+    """:func:`check_ranking`, skipped when it passed for the same ranking on the same tidy
+    tables (a no-op rebuild then loads no data in this process)."""
+    import json
+
+    data = config.build_data_dir()
+    seen = {
+        "ranking": [rank_by, int(rank_year)],
+        "data": {p.name: p.stat().st_mtime_ns for p in sorted(data.glob("*.parquet"))},
+    }
+    record = config.build_dir() / "ranking-checked.json"
+    try:
+        if json.loads(record.read_text()) == seen:
+            return
+    except (OSError, ValueError):
+        pass
+    check_ranking(data, rank_by, rank_year)
+    record.write_text(json.dumps(seen))
 
 
 def _snakemake_build(args: argparse.Namespace) -> int:
@@ -585,7 +511,7 @@ def _snakemake_build(args: argparse.Namespace) -> int:
         seed=args.seed,
         repetitions=args.repetitions,
         workers=args.workers,
-        between=lambda: check_ranking(config.build_data_dir(), args.rank_by, args.rank_year),
+        between=lambda: _check_ranking_once(args.rank_by, args.rank_year),
     )
     seconds = time.monotonic() - start
     if status == 2:
@@ -639,28 +565,13 @@ def main(argv: list[str] | None = None) -> int:
             data_dir = prepare_data()
             print(f"Data er bygget: {data_dir}")
             return 0
-        if args.in_process:
-            result = build(
-                engine=args.engine,
-                force=args.force,
-                rank_by=args.rank_by,
-                rank_year=args.rank_year,
-                seed=args.seed,
-                repetitions=args.repetitions,
-                workers=args.workers or 2,
-            )
-        else:
-            return _snakemake_build(args)
+        return _snakemake_build(args)
     except ParameterError as exc:
         print(f"{p.prog}: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:
         print(f"Feil i inndata, rapporten er ikke bygget: {exc}", file=sys.stderr)
         return 2
-    print(f"Rapporten er bygget ({result.engine}):")
-    print(f"  HTML: {result.html}")
-    print(f"  PDF:  {result.pdf}")
-    return 0
 
 
 if __name__ == "__main__":

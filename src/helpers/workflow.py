@@ -86,9 +86,17 @@ def _sha(path: Path) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _sha_cached(path: str, size: int, mtime_ns: int) -> str:
-    from helpers.sources import sha256_of
+    import hashlib
 
-    return sha256_of(path)
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _yaml(path: Path):
+    """A YAML file read with libyaml when available (the Snakefile reads the catalogue and the
+    sources manifest on every run; validating them is the data rule's job)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
 
 
 def _code_digest() -> dict[str, str]:
@@ -157,10 +165,8 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
 def write_keys(jobs: dict, params: dict, folder: Path) -> dict[str, Path]:
     """Write ``folder/<job>.json`` for every job, rewriting a file only when its content changed
     (Snakemake compares modification times: an unchanged key keeps its notebook up to date)."""
-    from helpers import sources as src
-
-    catalogue_doc = yaml.safe_load(config.CATALOGUE_FILE.read_text(encoding="utf-8"))
-    sources = src.load_sources()
+    catalogue_doc = _yaml(config.CATALOGUE_FILE)
+    sources = _yaml(config.SOURCES_FILE)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for job_id, job in jobs.items():
@@ -178,9 +184,7 @@ def write_keys(jobs: dict, params: dict, folder: Path) -> dict[str, Path]:
 
 def data_inputs() -> list[str]:
     """Everything the data rule reads: raw files, geometry, catalogue, manifest, helpers code."""
-    from helpers import sources as src
-
-    files = [config.ROOT / e["path"] for e in src.load_sources()["files"]]
+    files = [config.ROOT / e["path"] for e in _yaml(config.SOURCES_FILE)["files"]]
     files += [config.CATALOGUE_FILE, config.SOURCES_FILE]
     files += sorted((config.ROOT / "src" / "helpers").rglob("*.py"))
     return [str(p) for p in files if p.is_file()]
@@ -354,11 +358,17 @@ def _now() -> str:
 
 def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
     """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
-    from helpers import build, render, sources
+    from helpers import build, downloads, profile, render, sources
 
     job_list = list(jobs_by_id(params).values())
     notebooks = config.build_notebooks_dir()
     build.stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
+    # written into the new site before it is swapped in: published together or not at all
+    data_date = sources.data_date()
+    extras = (
+        downloads.for_site(config.build_data_dir(), date=data_date),
+        profile.pdfs_for_site(config.chapters_dir(), date=data_date),
+    )
     started = os.environ.get("OSLOHELSA_STARTED") or _now()
     # the report's render swaps report/_output in whole: keep the sensitivity analyses in it
     kept = config.output_dir() / SENSITIVITY
@@ -367,7 +377,8 @@ def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) ->
         shutil.rmtree(aside, ignore_errors=True)
         shutil.copytree(kept, aside)
     try:
-        result = render.render(engine=engine, date=sources.data_date())
+        # the cover shows the report's own date (SOURCE_DATE_EPOCH, else today) and the data's
+        result = render.render(engine=engine, extras=extras, data_date=data_date)
         if aside.is_dir():
             target = Path(result.html).parent / SENSITIVITY
             if not target.exists():
