@@ -1,15 +1,16 @@
 """Parameters end to end: what papermill receives from the CLI and from ``make report``.
 
-The build runs in-process with papermill replaced by a recorder (the notebooks themselves are
-not executed here; the shared build and nbval do that), so the test sees exactly the arguments
-of every ``papermill.execute_notebook`` call. Expected values come from the notebooks'
+The build's front door runs as for ``make report``, but the Snakemake workflow is replaced by
+its rule body run in-process for every job (from the ``--config`` the front door gives
+Snakemake), with papermill replaced by a recorder (the notebooks themselves are not executed
+here; the shared build and nbval do that), so the test sees exactly the arguments of every
+``papermill.execute_notebook`` call. Expected values come from the notebooks'
 parameters cells, ``_quarto.yml`` and ``helpers.config``, not from the build's own job list.
 """
 
 from __future__ import annotations
 
 import ast
-import concurrent.futures
 import os
 import shlex
 import shutil
@@ -19,28 +20,21 @@ import nbformat
 import papermill
 import pytest
 
-from helpers import build, config, render
+from helpers import build, config, render, workflow
 
 
-class InProcess:
-    """Stands in for ProcessPoolExecutor: runs each job at once in this process."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def submit(self, fn, *args, **kwargs):
-        future = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller like a real pool
-            future.set_exception(exc)
-        return future
+def _workflow_in_process(*, workers=None, between=None, **options) -> int:
+    """Stands in for ``build.run_workflow``: every notebook job of the Snakefile, from the
+    ``--config`` values of the front door's Snakemake command, run by the rule's own function."""
+    cmd = build.snakemake_command(**options)
+    after = cmd[cmd.index("--config") + 1 :]
+    values = dict(arg.split("=", 1) for arg in after[: next(
+        (i for i, arg in enumerate(after) if arg.startswith("--")), len(after)
+    )])  # fmt: skip
+    params = workflow.build_params(values)
+    for job_id, job in workflow.jobs_by_id(params).items():
+        workflow.run_notebook(job, config.build_notebooks_dir() / job_id)
+    return 0
 
 
 @pytest.fixture
@@ -60,6 +54,7 @@ def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
         shutil.copyfile(input_path, output_path)
 
     monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # _execute prepends to PATH
+    monkeypatch.setenv(config.RENDERING_ENV, "1")  # _execute sets it
     monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
     monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
     data_dir = tmp_path / "build" / "data"
@@ -67,7 +62,7 @@ def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
     (data_dir / "indicators.parquet").write_text("placeholder")
     monkeypatch.setattr(build, "prepare_data", lambda **_: data_dir)
     monkeypatch.setattr(build, "check_ranking", lambda *_: None)  # reads no placeholder data
-    monkeypatch.setattr(build, "ProcessPoolExecutor", InProcess)
+    monkeypatch.setattr(build, "run_workflow", _workflow_in_process)
     monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
     monkeypatch.setattr(
         render,
@@ -126,7 +121,7 @@ def test_cli_options_reach_papermill(papermill_calls):
         "1500",
         "--force",
     ]
-    assert build.main([*argv, "--in-process"]) == 0
+    assert build.main(argv) == 0
     values = {"rank_by": "lavinntekt_husholdninger", "rank_year": 2023, "seed": 7}
     _assert_calls(papermill_calls, {**values, "repetitions": 1500})
     # the sensitivity parameters reach the area chapters and the overview alike
@@ -144,7 +139,7 @@ def test_make_report_passes_the_notebook_defaults(papermill_calls):
     ).stdout
     (command,) = [line for line in dry.splitlines() if "-m helpers.build" in line]
     argv = shlex.split(command.split("-m helpers.build", 1)[1])
-    assert build.main([*argv, "--in-process"]) == 0
+    assert build.main(argv) == 0
     defaults = {**_defaults("innsatsomrade.ipynb"), **_defaults("oversikt.ipynb")}
     values = {k: defaults[k] for k in ("rank_by", "rank_year", "seed", "repetitions")}
     assert values == {
@@ -158,15 +153,15 @@ def test_make_report_passes_the_notebook_defaults(papermill_calls):
 
 def test_kernel_runs_in_the_executions_own_folder(papermill_calls):
     """Figures are written next to the executed notebook, in a folder that execution owns:
-    papermill's cwd is ``<staging>/<job>/``, the staging folder becomes build/notebooks."""
-    assert build.main(["--force", "--in-process"]) == 0
+    papermill's cwd is a fresh ``build/notebooks/.<job>-…/``, renamed to ``<job>/``."""
+    assert build.main(["--force"]) == 0
     cwds = [c["cwd"] for c in papermill_calls]
     assert len(set(cwds)) == len(cwds) == len(_expected_chapters())
     for call in papermill_calls:
-        assert os.path.basename(call["cwd"]) == call["output"].removesuffix(".ipynb")
-    (staging,) = {os.path.dirname(cwd) for cwd in cwds}
-    assert os.path.dirname(staging) == str(config.build_dir())
-    assert not os.path.exists(staging)  # swapped in: the staging folder is gone
+        job = call["output"].removesuffix(".ipynb")
+        assert os.path.basename(call["cwd"]).startswith(f".{job}-")
+        assert os.path.dirname(call["cwd"]) == str(config.build_notebooks_dir())
+        assert not os.path.exists(call["cwd"])  # renamed into place
     assert sorted(os.listdir(config.build_notebooks_dir())) == sorted(
-        [".cache.json", *(name.removesuffix(".ipynb") for name in _expected_chapters())]
+        name.removesuffix(".ipynb") for name in _expected_chapters()
     )

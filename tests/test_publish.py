@@ -2,10 +2,10 @@
 byte-identical, and leaves no staging folder behind.
 
 Failures are injected where the build publishes: ``DataFrame.to_parquet`` and ``os.replace``
-while the data are written, one notebook job that fails, ``os.replace`` while the executed
-notebooks or the rendered report are swapped in. The published state is either placeholders
-(cheap; the data stage never gets as far as the notebooks) or a copy of the session's shared
-build (tests/conftest.py), whose unchanged notebooks the content-hash cache reuses.
+while the data are written, notebooks that fail in the Snakemake workflow, ``os.replace`` while
+the rendered report is swapped in (the publish step, in-process). The published state is either
+placeholders (cheap; the data stage never gets as far as the notebooks) or a copy of the
+session's shared build (tests/conftest.py), whose unchanged notebooks Snakemake does not re-run.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from conftest import snapshot  # noqa: E402  (a helper, not a fixture)
 
-from helpers import build, config
+from helpers import build, config, workflow
 
 REAL_REPLACE = os.replace
 
@@ -80,56 +80,40 @@ def no_data_stage(monkeypatch):
     monkeypatch.setattr(build, "prepare_data", lambda **_: config.build_data_dir())
 
 
-@pytest.mark.e2e
-def test_one_failing_notebook_publishes_nothing(
-    copy_of_shared_build, shared_build, no_data_stage, monkeypatch
-):
-    """One job in the middle of the list fails (a rank year without data): the notebooks that
-    succeeded are not swapped in and the report is not rendered."""
-    real_jobs = build.jobs
-
-    def jobs(**kwargs):
-        job_list = real_jobs(**kwargs)
-        middle = len(job_list) // 2
-        bad = job_list[middle]
-        job_list[middle] = build.NotebookJob(
-            bad.template, bad.output, {**bad.parameters, "rank_year": 1800}
-        )
-        return job_list
-
-    monkeypatch.setattr(build, "jobs", jobs)
-    before = snapshot(copy_of_shared_build)
-    with pytest.raises(Exception, match="1800"):
-        build.build(engine="embedded", repetitions=shared_build.repetitions)
-    assert snapshot(copy_of_shared_build) == before
+def _published(root: Path) -> dict:
+    """The report, the staged chapters, the executed notebooks and the data of a build (not
+    Snakemake's own records, nor build/failed where a failing notebook is kept)."""
+    return {
+        name: snapshot(root / name)
+        for name in ("out", "build/kapitler", "build/notebooks", "build/data")
+    }
 
 
 @pytest.mark.e2e
-def test_os_replace_failing_while_swapping_notebooks(
+def test_failing_notebooks_publish_nothing(
     copy_of_shared_build, shared_build, no_data_stage, monkeypatch
 ):
-    """Every notebook is reused from the cache; the swap of the new folder fails."""
-    before = snapshot(copy_of_shared_build)
-    calls = fail_replace_when(
-        monkeypatch, lambda src, dst: dst == config.build_notebooks_dir() and "old" not in src.name
-    )
-    with pytest.raises(Injected):
-        build.build(engine="embedded", repetitions=shared_build.repetitions)
-    assert "failed" in calls
-    assert snapshot(copy_of_shared_build) == before
+    """The notebooks fail (a rank year without data, past the front door's ranking check): the
+    workflow stops with the error, no execution folder, staged chapter or report is replaced."""
+    monkeypatch.setattr(build, "check_ranking", lambda *_: None)
+    before = _published(copy_of_shared_build)
+    with pytest.raises(build.BuildFailed, match="1800"):
+        build.build(engine="embedded", rank_year=1800, repetitions=shared_build.repetitions)
+    assert _published(copy_of_shared_build) == before
+    assert list((copy_of_shared_build / "build" / "failed").glob("*.ipynb"))
 
 
 @pytest.mark.e2e
-def test_os_replace_failing_while_swapping_report(
-    copy_of_shared_build, shared_build, no_data_stage, monkeypatch
-):
-    """The rendered report is complete, but moving it into place fails."""
+def test_os_replace_failing_while_swapping_report(copy_of_shared_build, shared_build, monkeypatch):
+    """The publish step (in-process): the rendered report is complete, but moving it into
+    place fails."""
     before = snapshot(copy_of_shared_build)
     calls = fail_replace_when(
         monkeypatch, lambda src, dst: dst == config.output_dir() and src.name == "site"
     )
+    params = workflow.build_params({"repetitions": shared_build.repetitions})
     with pytest.raises(Injected):
-        build.build(engine="embedded", repetitions=shared_build.repetitions)
+        workflow.publish(params, engine="embedded")
     assert "failed" in calls
     assert snapshot(copy_of_shared_build) == before
 
@@ -139,11 +123,14 @@ def test_successful_rebuild_replaces_the_report_folder(
     copy_of_shared_build, shared_build, no_data_stage
 ):
     """A new report replaces the published folder as a whole: nothing stale survives, and the
-    report equals the shared build's byte for byte."""
+    report equals the shared build's byte for byte (publish re-runs: its stamp is removed)."""
     stale = copy_of_shared_build / "out" / "gammelt-kapittel.html"
     stale.write_text("stale chapter from an older build")
     (copy_of_shared_build / "out" / "oslohelsa.pdf").write_bytes(b"%PDF stale")
+    (copy_of_shared_build / "build" / "published.json").unlink()
     build.build(engine="embedded", repetitions=shared_build.repetitions)
     assert not stale.exists()
     assert snapshot(copy_of_shared_build / "out") == snapshot(shared_build.out)
-    assert snapshot(copy_of_shared_build / "build") == snapshot(shared_build.build)
+    for name in ("kapitler", "notebooks", "data"):
+        copy, shared = copy_of_shared_build / "build" / name, shared_build.build / name
+        assert snapshot(copy) == snapshot(shared), name

@@ -318,10 +318,11 @@ def build(
     Steps 1-2 run here (bad input raises ``DataError`` before anything is published; ``paths``
     replaces raw tables for tests), then the Snakemake workflow executes the notebooks whose
     inputs changed and publishes (``BuildFailed`` with Snakemake's account if it stops)."""
-    from helpers import render
+    from helpers import render, workflow
 
     data_dir = prepare_data(paths=paths)
     check_ranking(data_dir, rank_by, rank_year)
+    workflow.remove_changed_outputs(config.build_notebooks_dir())
     options = dict(engine=engine, force=force, rank_by=rank_by, rank_year=rank_year, seed=seed)
     cmd = snakemake_command(cores=workers, repetitions=repetitions, data_ready=True, **options)
     import subprocess
@@ -502,6 +503,8 @@ def _snakemake_build(args: argparse.Namespace) -> int:
     start = time.monotonic()
     os.environ.setdefault("OSLOHELSA_STARTED", workflow._now())  # the manifest's start
     folders = config.build_notebooks_dir()
+    for job in workflow.remove_changed_outputs(folders):
+        print(f"Endret siden kjøringen, kjøres på nytt: {job}")
     before = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
     status = run_workflow(
         engine=args.engine,

@@ -228,10 +228,44 @@ def run_notebook(job, out: Path) -> Path:
         shutil.rmtree(work, ignore_errors=True)
         raise
     build._normalise_notebook(work / job.output, job.title)
-    if out.exists():
-        shutil.rmtree(out)
-    os.replace(work, out)
+    record_files(work)
+    from helpers import publish
+
+    publish.swap_in(work, out)
     return out
+
+
+FILES_RECORD = ".files.json"
+
+
+def _file_digests(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): _sha_cached.__wrapped__(str(p), 0, 0)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != FILES_RECORD
+    }
+
+
+def record_files(folder: Path) -> None:
+    """Write ``folder/.files.json``: the sha256 of every file an execution wrote."""
+    (Path(folder) / FILES_RECORD).write_text(json.dumps(_file_digests(Path(folder)), indent=1))
+
+
+def remove_changed_outputs(notebooks: Path) -> list[str]:
+    """Remove every execution folder in ``notebooks`` whose files are no longer the ones its
+    execution wrote (a figure overwritten or deleted since), so that Snakemake, which judges a
+    job by its output's existence and age, executes it again. Returns the jobs removed."""
+    removed = []
+    for record in sorted(Path(notebooks).glob(f"*/{FILES_RECORD}")):
+        folder = record.parent
+        try:
+            recorded = json.loads(record.read_text())
+        except (OSError, ValueError):
+            recorded = None
+        if recorded != _file_digests(folder):
+            shutil.rmtree(folder)
+            removed.append(folder.name)
+    return removed
 
 
 MANIFEST_PACKAGES = (
