@@ -232,3 +232,38 @@ def test_failing_notebook_names_cell_and_error_and_keeps_it(tmp_path, monkeypatc
     kept = tmp_path / "build" / "failed" / "levekar.ipynb"
     assert kept.is_file() and str(kept) in message
     assert not out.exists() and list(out.parent.iterdir()) == []
+
+
+def test_ranking_text_follows_the_parameters(tmp_path, monkeypatch):
+    """The front page and the methods chapter say which ranking the build uses: the report's
+    own paragraphs for the default ranking, the sensitivity analysis's variable, year, source
+    and the report's ranking otherwise; both reach the chapters through their includes."""
+    from helpers import catalogue, ranking_text, render
+
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    cat = catalogue.load_catalogue()
+    chapters = config.chapters_dir()
+    front = chapters / "figures" / "oversikt" / "_forside.md"  # the overview's, not tested here
+    front.parent.mkdir(parents=True)
+    front.write_text("")
+    ranking_text.write(chapters, config.DEFAULT_RANK_BY, config.DEFAULT_RANK_YEAR, cat)
+    index = render.expand_includes(
+        (config.ROOT / "index.qmd").read_text(encoding="utf-8"), config.ROOT / "index.qmd"
+    )
+    assert "høyere utdanning,\nfra den mest ressurssvake" in index
+    methods_path = config.REPORT / "metode.qmd"
+    methods = render.expand_includes(methods_path.read_text(encoding="utf-8"), methods_path)
+    assert "(UTD027). Året er fast, 2024" in methods and "sensitivitetsanalyse" not in methods
+    ranking_text.write(chapters, "lavinntekt_husholdninger", 2023, cat)
+    index = render.expand_includes(
+        (config.ROOT / "index.qmd").read_text(encoding="utf-8"), config.ROOT / "index.qmd"
+    )
+    methods = render.expand_includes(methods_path.read_text(encoding="utf-8"), methods_path)
+    chosen = cat.ranking("lavinntekt_husholdninger")
+    default = cat.ranking(config.DEFAULT_RANK_BY).name_nb.lower()
+    for text in (index, methods):
+        assert "sensitivitetsanalyse" in text
+        assert f"{chosen.name_nb.lower()} i 2023" in text
+        assert f"{default} i {config.DEFAULT_RANK_YEAR}" in text
+    assert "Bydelen med høyest verdi regnes som den mest ressurssvake" in methods
+    assert f"({chosen.source.table_id})" in methods

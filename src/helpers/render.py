@@ -207,8 +207,9 @@ def expand_includes(body: str, path: Path) -> str:
     def include(match: re.Match[str]) -> str:
         rel = Path(match.group(1))
         target = path.parent / rel
-        if rel.parts and rel.parts[0] == config.CHAPTERS.name and path.parent == config.ROOT:
-            target = config.chapters_dir().joinpath(*rel.parts[1:])
+        staged = Path(os.path.relpath(target, config.ROOT)).parts  # kapitler/… from any chapter
+        if staged and staged[0] == config.CHAPTERS.name:
+            target = config.chapters_dir().joinpath(*staged[1:])
         if not target.is_file():
             raise DataError(path, f"included file {rel} not found (looked for {target})")
         return target.read_text(encoding="utf-8")

@@ -191,8 +191,10 @@ def data_inputs() -> list[str]:
 
 
 def publish_inputs() -> list[str]:
-    """The book's own files besides the notebooks: _quarto.yml, index.qmd, report/*.qmd."""
+    """The book's own files besides the notebooks: _quarto.yml, index.qmd, report/*.qmd, and
+    the catalogue (the ranking paragraphs, ``helpers.ranking_text``)."""
     files = [config.QUARTO_FILE, config.ROOT / "index.qmd", *sorted(config.REPORT.glob("*.qmd"))]
+    files.append(config.CATALOGUE_FILE)  # the ranking's name and source in the text
     return [str(p) for p in files if p.is_file()]
 
 
@@ -392,11 +394,12 @@ def _now() -> str:
 
 def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
     """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
-    from helpers import build, downloads, profile, render, sources
+    from helpers import build, downloads, profile, ranking_text, render, sources
 
     job_list = list(jobs_by_id(params).values())
     notebooks = config.build_notebooks_dir()
     build.stage_chapters(notebooks, titles={job.output: job.title for job in job_list})
+    ranking_text.write(config.chapters_dir(), params["rank_by"], params["rank_year"])
     # written into the new site before it is swapped in: published together or not at all
     data_date = sources.data_date()
     extras = (
