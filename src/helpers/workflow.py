@@ -99,7 +99,9 @@ def _yaml(path: Path):
     return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
 
 
+@functools.lru_cache(maxsize=1)
 def _code_digest() -> dict[str, str]:
+    """sha256 of every helpers module (once per process: the Snakefile's parse)."""
     return {p.name: _sha(p) for p in sorted((config.ROOT / "src" / "helpers").rglob("*.py"))}
 
 
@@ -115,8 +117,6 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
     """What one notebook execution reads, as content: catalogue entries, raw file checksums and
     helpers code. An area chapter reads its area's indicators and the ranking variable; any
     other notebook (overview, sources, profiles) reads everything."""
-    from helpers import data
-
     by_role = _raw_files(sources)
     area = job.parameters.get("area")
     everything = [p for role, paths in by_role.items() if role != "test_fixture" for p in paths]
@@ -131,7 +131,12 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
         # the files data/sources.yml lists as used for these indicators, and the maps
         files_for = {i: [e["path"] for e in sources["files"] if i in (e.get("used_for") or [])]
                      for i in ids}  # fmt: skip
-        unplaced = [i for i, f in files_for.items() if not f and i in data.INDICATOR_TABLES]
+        planned = {e["id"] for e in indicators + ranking if e.get("status") == "planned"}
+        unplaced = [i for i, f in files_for.items() if not f and i not in planned]
+        if unplaced:  # only then load the raw-table registry (helpers.data imports pandas)
+            from helpers import data
+
+            unplaced = [i for i in unplaced if i in data.INDICATOR_TABLES]
         if unplaced:  # read from a file sources.yml does not name (e.g. `make data`): all
             files = everything
         else:
