@@ -102,7 +102,8 @@ def _yaml(path: Path):
 @functools.lru_cache(maxsize=1)
 def _code_digest() -> dict[str, str]:
     """sha256 of every helpers module (once per process: the Snakefile's parse)."""
-    return {p.name: _sha(p) for p in sorted((config.ROOT / "src" / "helpers").rglob("*.py"))}
+    code = config.ROOT / "src" / "helpers"
+    return {p.relative_to(code).as_posix(): _sha(p) for p in sorted(code.rglob("*.py"))}
 
 
 def _raw_files(sources: dict) -> dict[str, list[str]]:
@@ -461,7 +462,11 @@ def main(argv: list[str] | None = None) -> int:
             run_notebook(jobs_by_id(params)[args.job], Path(args.out))
             print(f"Kjørt: {args.job} ({time.monotonic() - start:.0f} s)", file=sys.stderr)
         else:
+            import time
+
+            start = time.monotonic()
             publish(params, engine=args.engine, stamp=Path(args.stamp) if args.stamp else None)
+            print(f"Publisert: rapporten ({time.monotonic() - start:.0f} s)", file=sys.stderr)
     except NotebookFailed as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1
