@@ -57,7 +57,7 @@ lab: $(STAMP)
 	$(PYTHON) -m jupyter lab $(LAB_ARGS) notebooks/innsatsomrade.ipynb
 
 # Mutation testing (not part of `make test`): [tool.mutmut] in pyproject.toml lists the modules;
-# MUTANTS filters mutant names, e.g. make mutate MUTANTS="helpers.suppress* helpers.build.x__swap_in*"
+# MUTANTS filters mutant names, e.g. make mutate MUTANTS="helpers.suppress* helpers.publish.x_swap_in*"
 MUTANTS ?=
 mutate: $(STAMP)
 	$(PYTHON) -m mutmut run $(MUTANTS); status=$$?; $(PYTHON) -m mutmut results; exit $$status
