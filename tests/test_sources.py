@@ -1,4 +1,4 @@
-"""Tests for data/sources.yml and helpers.sources.
+"""Tests for data/sources.yml and helpers.catalogue.sources.
 
 Checksums are recomputed from the shipped bytes; the expected values in sources.yml were taken
 from the project's PROVENANCE.md ("Checksums (sha256)"), so this also proves the copies are
@@ -12,7 +12,7 @@ import shutil
 import pytest
 import yaml
 
-from helpers import sources
+from helpers.catalogue import sources
 from helpers.config import DATA_RAW, ROOT, SHAPES, SOURCES_FILE
 from helpers.errors import DataError
 

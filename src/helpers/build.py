@@ -57,7 +57,7 @@ class NotebookJob:
     title: str = ""
 
     def fingerprint(self, inputs_digest: str) -> str:
-        from helpers.sources import sha256_of
+        from helpers.catalogue.sources import sha256_of
 
         payload = json.dumps(
             {"template": sha256_of(config.NOTEBOOKS / self.template), "params": self.parameters},
@@ -114,10 +114,10 @@ def _profile_jobs(rank_by: str, rank_year: int) -> list[NotebookJob]:
 
 def _inputs_digest(data_dir: Path) -> str:
     """Hash of everything a notebook reads besides its template: helpers code and build data."""
-    from helpers.sources import sha256_of
+    from helpers.catalogue.sources import sha256_of
 
     h = hashlib.sha256()
-    files = sorted((config.ROOT / "src" / "helpers").glob("*.py")) + sorted(data_dir.glob("*"))
+    files = sorted((config.ROOT / "src" / "helpers").rglob("*.py")) + sorted(data_dir.glob("*"))
     files.append(config.CATALOGUE_FILE)
     for path in files:
         if path.is_file():
@@ -131,7 +131,8 @@ def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None 
 
     ``paths`` replaces raw tables by key (``val001`` …), for tests that build from fixtures.
     """
-    from helpers import catalogue, data, sources
+    from helpers import catalogue, data
+    from helpers.catalogue import sources
 
     sources.verify_checksums()
     cat = catalogue.load_catalogue()
@@ -209,7 +210,7 @@ def job_folder(job: NotebookJob) -> str:
 
 
 def _file_digests(folder: Path) -> dict[str, str]:
-    from helpers.sources import sha256_of
+    from helpers.catalogue.sources import sha256_of
 
     return {
         p.relative_to(folder).as_posix(): sha256_of(p)
@@ -408,7 +409,8 @@ def build(
     paths: dict[str, Path] | None = None,
 ):
     """The whole pipeline; returns ``helpers.render.RenderResult``."""
-    from helpers import render, sources
+    from helpers import render
+    from helpers.catalogue import sources
 
     data_dir = prepare_data(paths=paths)
     check_ranking(data_dir, rank_by, rank_year)

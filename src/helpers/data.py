@@ -1,9 +1,9 @@
 """Load the raw tables in ``data/raw``, validate them and turn them into the tidy indicator table.
 
 One direction only (DESIGN.md, "Data flow"): raw CSV / json-stat2 -> validated raw table (pandera,
-:mod:`helpers.schemas`) -> bydel names mapped to SSB codes -> one tidy long table per indicator
-(``config.TIDY_COLUMNS``) -> ``build/data/indicators.parquet``. Every problem with the input is a
-:class:`helpers.errors.DataError` naming the file, the 1-based data row and the column.
+:mod:`helpers.catalogue.schemas`) -> bydel names mapped to SSB codes -> one tidy long table per
+indicator (``config.TIDY_COLUMNS``) -> ``build/data/indicators.parquet``. Every problem with the
+input is a :class:`helpers.errors.DataError` naming the file, the 1-based data row and the column.
 
 Conventions followed here:
 - Bydeler are identified by *name* (``*_navn`` columns), never by PxWeb ``*_kode`` columns, which
@@ -38,6 +38,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers.catalogue.raw_tables import RAW_TABLES, RawTable
+from helpers.catalogue.schemas import (
+    EMPTY_CELL_FLAG,
+    SSB_SYMBOLS,
+    TIDY_SCHEMA,
+    raw_schema,
+    validate,
+)
 from helpers.config import (
     BYDELER,
     DATA_RAW,
@@ -48,15 +56,6 @@ from helpers.config import (
     build_data_dir,
 )
 from helpers.errors import DataError
-from helpers.schemas import (
-    EMPTY_CELL_FLAG,
-    RAW_TABLES,
-    SSB_SYMBOLS,
-    TIDY_SCHEMA,
-    RawTable,
-    raw_schema,
-    validate,
-)
 
 # --------------------------------------------------------------------------------------------
 # Bydel names
@@ -360,7 +359,8 @@ def raw_path(key: str, path: str | Path | None = None) -> Path:
 
 
 def read_table(key: str, path: str | Path | None = None) -> pd.DataFrame:
-    """Read raw table ``key`` (see :data:`helpers.schemas.RAW_TABLES`) and validate it with pandera.
+    """Read raw table ``key`` (see :data:`helpers.catalogue.raw_tables.RAW_TABLES`) and validate
+    it with pandera.
 
     ``.json`` files are read as json-stat2, anything else as a CSV export. Returns all columns
     (labels as str, numbers as float plus ``<column>_flag``), indexed by 1-based data row.
@@ -1160,6 +1160,7 @@ def data_inputs() -> list[Path]:
     code = [
         p for p in sorted((ROOT / "src" / "helpers").glob("*.py")) if p.stem not in _NOT_DATA_CODE
     ]
+    code += sorted((ROOT / "src" / "helpers" / "catalogue").glob("*.py"))
     raw = sorted(p for folder in (DATA_RAW, SHAPES) for p in folder.rglob("*") if p.is_file())
     return [*raw, CATALOGUE_FILE, SOURCES_FILE, *code]
 

@@ -86,7 +86,7 @@ def _sha(path: Path) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _sha_cached(path: str, size: int, mtime_ns: int) -> str:
-    from helpers.sources import sha256_of
+    from helpers.catalogue.sources import sha256_of
 
     return sha256_of(path)
 
@@ -157,7 +157,7 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
 def write_keys(jobs: dict, params: dict, folder: Path) -> dict[str, Path]:
     """Write ``folder/<job>.json`` for every job, rewriting a file only when its content changed
     (Snakemake compares modification times: an unchanged key keeps its notebook up to date)."""
-    from helpers import sources as src
+    from helpers.catalogue import sources as src
 
     catalogue_doc = yaml.safe_load(config.CATALOGUE_FILE.read_text(encoding="utf-8"))
     sources = src.load_sources()
@@ -178,7 +178,7 @@ def write_keys(jobs: dict, params: dict, folder: Path) -> dict[str, Path]:
 
 def data_inputs() -> list[str]:
     """Everything the data rule reads: raw files, geometry, catalogue, manifest, helpers code."""
-    from helpers import sources as src
+    from helpers.catalogue import sources as src
 
     files = [config.ROOT / e["path"] for e in src.load_sources()["files"]]
     files += [config.CATALOGUE_FILE, config.SOURCES_FILE]
@@ -254,7 +254,7 @@ def manifest(params: dict, *, started: str, ended: str) -> dict:
     import platform
     from importlib import metadata
 
-    from helpers import sources as src
+    from helpers.catalogue import sources as src
 
     versions = {}
     for name in MANIFEST_PACKAGES:
@@ -354,7 +354,8 @@ def _now() -> str:
 
 def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
     """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
-    from helpers import build, render, sources
+    from helpers import build, render
+    from helpers.catalogue import sources
 
     job_list = list(jobs_by_id(params).values())
     notebooks = config.build_notebooks_dir()
