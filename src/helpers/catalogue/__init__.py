@@ -38,8 +38,6 @@ from helpers.catalogue.load import load_catalogue
 from helpers.catalogue.vocab import (
     CONFIRMATION_NB,
     CONFIRMATIONS,
-    DEFAULT_MIN_DENOMINATOR,
-    DEFAULT_MIN_NUMERATOR,
     DISADVANTAGED,
     POLARITIES,
     STATUSES,
@@ -52,8 +50,6 @@ from helpers.catalogue.vocab import (
 __all__ = [
     "CONFIRMATIONS",
     "CONFIRMATION_NB",
-    "DEFAULT_MIN_DENOMINATOR",
-    "DEFAULT_MIN_NUMERATOR",
     "DISADVANTAGED",
     "POLARITIES",
     "STATUSES",

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 from helpers.catalogue.vocab import (
     _MAL_RE,
     CONFIRMATION_NB,
-    DEFAULT_MIN_DENOMINATOR,
-    DEFAULT_MIN_NUMERATOR,
     STATUSES,
 )
 
@@ -147,11 +145,13 @@ class Indicator:
     status: str
     source: Source | None = None
     planned_source: Source | None = None
-    min_numerator: int = DEFAULT_MIN_NUMERATOR
-    min_denominator: int = DEFAULT_MIN_DENOMINATOR
+    # suppression thresholds: the entry's own, else the catalogue file's `defaults`
+    min_numerator: int = field(kw_only=True)
+    min_denominator: int = field(kw_only=True)
     note_nb: str | None = None
     series_breaks: tuple[SeriesBreak, ...] = ()
     fetch: Mapping[str, Any] | None = field(default=None, compare=False)  # make data
+    compute: Any = field(default=None, compare=False)  # helpers.catalogue.compute
 
     @property
     def latest_break(self) -> SeriesBreak | None:
@@ -243,8 +243,8 @@ class Catalogue:
     areas: tuple[AreaEntry, ...]
     indicators: tuple[Indicator, ...]
     ranking_variables: tuple[RankingVariable, ...]
-    min_numerator: int = DEFAULT_MIN_NUMERATOR
-    min_denominator: int = DEFAULT_MIN_DENOMINATOR
+    min_numerator: int  # the file's `defaults`: the one definition of the thresholds
+    min_denominator: int
     _by_id: dict[str, Indicator] = field(init=False, repr=False, compare=False)
     _areas: dict[str, AreaEntry] = field(init=False, repr=False, compare=False)
     _ranking: dict[str, RankingVariable] = field(init=False, repr=False, compare=False)

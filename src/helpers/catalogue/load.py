@@ -1,27 +1,23 @@
-"""Indicator catalogue: read, validate and query ``data/indicators.yml``.
+"""Read ``data/indicators.yml``, validate it and build the :class:`Catalogue`.
 
-The catalogue is the strategy's indicator set (Folkehelsestrategi for Oslo 2023–2030): its two
-hovedmål, the five innsatsområder with their numbered mål, the socioeconomic ranking variables
-and every indicator (available ones with data, planned ones with the public table that would
-supply them). It follows the structure of the project's researched draft (shared
-``catalogue/indicators.yml`` and ``NOTES.md``); the field meanings are documented in the header
-of ``data/indicators.yml``.
-
-Validation is a plain schema written out in code (not pandera), so that every problem becomes a
-:class:`helpers.errors.DataError` naming the catalogue file, the entry
+Two steps: the pydantic models of :mod:`helpers.catalogue.models` check the shape of every entry
+and field (types, allowed values, unknown fields); then :class:`_Rules` checks what links fields
+and entries (a mål of the indicator's own area, sources against the status, references between
+ranking variables and indicators, ...) and builds the frozen entries. Every problem, from either
+step, is a :class:`helpers.errors.DataError` naming the catalogue file, the entry
 (``indicator "uforetrygd"``, ``area "levekar"``, ``ranking "..."``) and the field.
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
 from helpers import config
+from helpers.catalogue.compute import check_compute
 from helpers.catalogue.entries import (
     AreaEntry,
     Catalogue,
@@ -33,35 +29,17 @@ from helpers.catalogue.entries import (
     Source,
     _unknown,
 )
-from helpers.catalogue.vocab import (
-    _AREA_KEYS,
-    _GAP_KEYS,
-    _HOVEDMAL_KEYS,
-    _ID_RE,
-    _INDICATOR_KEYS,
-    _INDICATOR_REQUIRED,
-    _MAL_KEYS,
-    _MAL_RE,
-    _RANKING_KEYS,
-    _SERIES_BREAK_KEYS,
-    _SOURCE_KEYS,
-    _TOP_KEYS,
-    CONFIRMATIONS,
-    DEFAULT_MIN_DENOMINATOR,
-    DEFAULT_MIN_NUMERATOR,
-    DISADVANTAGED,
-    POLARITIES,
-    STATUSES,
-    TYPES,
-    UNIT_MULTIPLIERS,
-    VALUE_TYPE_UNITS,
-    VALUE_TYPES,
+from helpers.catalogue.messages import data_error
+from helpers.catalogue.models import (
+    AreaModel,
+    CatalogueModel,
+    IndicatorModel,
+    RankingModel,
+    SourceModel,
 )
+from helpers.catalogue.vocab import _MAL_RE, CONFIRMATIONS, UNIT_MULTIPLIERS, VALUE_TYPE_UNITS
 from helpers.errors import DataError
 
-# ----------------------------------------------------------------------------------------------
-# Loading and validation
-# ----------------------------------------------------------------------------------------------
 _CACHE: dict[Path, tuple[tuple[int, int], Catalogue]] = {}
 
 
@@ -80,106 +58,53 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
     cached = _CACHE.get(p.resolve())
     if cached is not None and cached[0] == key:
         return cached[1]
-    catalogue = _Parser(p).parse()
+    catalogue = parse(p)
     _CACHE[p.resolve()] = (key, catalogue)
     return catalogue
 
 
-class _Parser:
-    """Turns the YAML into dataclasses; every problem is a DataError naming entry and field."""
+def parse(path: Path) -> Catalogue:
+    """Read and validate one catalogue file (no cache)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = f"line {mark.line + 1}" if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DataError(path, f"not valid YAML: {problem}", row=row) from None
+    except UnicodeDecodeError as exc:
+        raise DataError(path, f"not UTF-8 text: {exc}") from None
+    if not isinstance(raw, Mapping):
+        raise DataError(path, f"expected a mapping (key: value), got {type(raw).__name__}")
+    try:
+        model = CatalogueModel.model_validate(raw)
+    except ValidationError as exc:
+        raise data_error(path, raw, exc) from None
+    return _Rules(path).build(model)
+
+
+# ----------------------------------------------------------------------------------------------
+# Rules between fields and entries; the frozen entries
+# ----------------------------------------------------------------------------------------------
+class _Rules:
+    """Checks what the models cannot see (fields and entries together) and builds the entries."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    # -- error helpers --------------------------------------------------------------------
     def error(self, message: str, row: str | None = None, column: str | None = None) -> DataError:
         return DataError(self.path, message, row=row, column=column)
 
-    def check_keys(self, data: Mapping[str, Any], allowed: set[str], row: str | None) -> None:
-        for key in data:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
-                raise self.error(
-                    f"unknown field{hint}; allowed fields: {', '.join(sorted(allowed))}",
-                    row=row,
-                    column=str(key),
-                )
-
-    def text(self, data: Mapping[str, Any], key: str, row: str, required: bool = True) -> Any:
-        value = data.get(key)
-        if value is None:
-            if required:
-                raise self.error("missing required field (expected non-empty text)", row, key)
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(f"expected non-empty text, got {value!r}", row, key)
-        return value.strip()
-
-    def choice(self, data: Mapping[str, Any], key: str, allowed: Iterable[str], row: str) -> str:
-        allowed = tuple(allowed)
-        value = data.get(key)
-        if value is None:
-            raise self.error(
-                f"missing required field (expected one of {', '.join(allowed)})", row, key
-            )
-        if value not in allowed:
-            raise self.error(
-                f"{value!r} is not allowed; expected one of {', '.join(allowed)}", row, key
-            )
-        return value
-
-    def positive_int(self, data: Mapping[str, Any], key: str, default: int, row: str | None) -> int:
-        value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise self.error(f"expected a positive whole number, got {value!r}", row, key)
-        return value
-
-    def mapping(self, value: Any, row: str | None, column: str | None) -> Mapping[str, Any]:
-        if not isinstance(value, Mapping):
-            raise self.error(
-                f"expected a mapping (key: value), got {type(value).__name__}", row, column
-            )
-        return value
-
-    def sequence(self, value: Any, row: str | None, column: str) -> list[Any]:
-        if not isinstance(value, list):
-            raise self.error(f"expected a list, got {type(value).__name__}", row, column)
-        return value
-
-    # -- top level ------------------------------------------------------------------------
-    def parse(self) -> Catalogue:
-        try:
-            raw = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            row = f"line {mark.line + 1}" if mark is not None else None
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise self.error(f"not valid YAML: {problem}", row=row) from None
-        except UnicodeDecodeError as exc:
-            raise self.error(f"not UTF-8 text: {exc}") from None
-        data = self.mapping(raw, None, None)
-        self.check_keys(data, _TOP_KEYS, None)
-        for key in ("hovedmal", "areas", "ranking", "indicators"):
-            if key not in data:
-                raise self.error("missing required section", column=key)
-
-        defaults = self.mapping(data.get("defaults") or {}, "defaults", None)
-        self.check_keys(defaults, {"min_numerator", "min_denominator"}, "defaults")
-        min_num = self.positive_int(defaults, "min_numerator", DEFAULT_MIN_NUMERATOR, "defaults")
-        min_den = self.positive_int(
-            defaults, "min_denominator", DEFAULT_MIN_DENOMINATOR, "defaults"
-        )
-
-        hovedmal = self.parse_hovedmal(self.sequence(data["hovedmal"], None, "hovedmal"))
-        areas = self.parse_areas(self.sequence(data["areas"], None, "areas"))
-        indicators = self.parse_indicators(
-            self.sequence(data["indicators"], None, "indicators"), areas, min_num, min_den
-        )
-        ranking = self.parse_ranking(self.sequence(data["ranking"], None, "ranking"), indicators)
+    def build(self, model: CatalogueModel) -> Catalogue:
+        min_num = model.defaults.min_numerator
+        min_den = model.defaults.min_denominator
+        hovedmal = self.hovedmal(model)
+        areas = self.areas(model.areas)
+        indicators = self.indicators(model.indicators, areas, min_num, min_den)
+        ranking = self.ranking(model.ranking, indicators)
         return Catalogue(
             path=self.path,
-            version=str(data.get("version", "")),
+            version=str(model.version if model.version is not None else ""),
             hovedmal=hovedmal,
             areas=tuple(areas.values()),
             indicators=tuple(indicators.values()),
@@ -188,23 +113,16 @@ class _Parser:
             min_denominator=min_den,
         )
 
-    def parse_hovedmal(self, items: list[Any]) -> tuple[Goal, ...]:
+    def hovedmal(self, model: CatalogueModel) -> tuple[Goal, ...]:
         goals: dict[int, Goal] = {}
-        for pos, item in enumerate(items, start=1):
-            row = f"hovedmål nr. {pos} in the list"
-            entry = self.mapping(item, row, None)
-            nr = entry.get("nr")
-            if nr not in (1, 2) or isinstance(nr, bool):
-                raise self.error(f"expected 1 or 2, got {nr!r}", row, "nr")
-            row = f"hovedmål {nr}"
-            self.check_keys(entry, _HOVEDMAL_KEYS, row)
-            if nr in goals:
-                raise self.error("hovedmål listed twice", row, "nr")
-            goals[nr] = Goal(
-                nr=str(nr),
-                text_nb=self.text(entry, "text_nb", row),
-                text_en=self.text(entry, "text_en", row),
-                measured_by_nb=self.text(entry, "measured_by_nb", row, required=False),
+        for entry in model.hovedmal:
+            if entry.nr in goals:
+                raise self.error("hovedmål listed twice", f"hovedmål {entry.nr}", "nr")
+            goals[entry.nr] = Goal(
+                nr=str(entry.nr),
+                text_nb=entry.text_nb,
+                text_en=entry.text_en,
+                measured_by_nb=entry.measured_by_nb,
             )
         for nr in (1, 2):
             if nr not in goals:
@@ -213,62 +131,55 @@ class _Parser:
                 )
         return (goals[1], goals[2])
 
-    def parse_areas(self, items: list[Any]) -> dict[str, AreaEntry]:
+    def areas(self, entries: list[AreaModel]) -> dict[str, AreaEntry]:
         areas: dict[str, AreaEntry] = {}
-        for pos, item in enumerate(items, start=1):
-            entry = self.mapping(item, f"area nr. {pos} in the list", None)
-            area_id = entry.get("id")
-            if area_id not in config.AREAS:
-                raise self.error(
-                    f"unknown area {area_id!r}; expected one of {', '.join(config.AREAS)}",
-                    f"area nr. {pos} in the list",
-                    "id",
-                )
-            row = f'area "{area_id}"'
-            if area_id in areas:
+        for entry in entries:
+            row = f'area "{entry.id}"'
+            if entry.id in areas:
                 raise self.error("area listed twice", row, "id")
-            self.check_keys(entry, _AREA_KEYS, row)
-            ref = config.AREAS[area_id]
-            number = entry.get("number")
-            if number != ref.number or isinstance(number, bool):
+            ref = config.AREAS[entry.id]
+            if entry.number != ref.number:
                 raise self.error(
-                    f"expected {ref.number} (as in helpers.config.AREAS), got {number!r}",
+                    f"expected {ref.number} (as in helpers.config.AREAS), got {entry.number!r}",
                     row,
                     "number",
                 )
-            title = self.text(entry, "title_nb", row)
-            if title != ref.title_nb:
+            if entry.title_nb != ref.title_nb:
                 raise self.error(
-                    f'"{title}" differs from helpers.config.AREAS ("{ref.title_nb}")',
+                    f'"{entry.title_nb}" differs from helpers.config.AREAS ("{ref.title_nb}")',
                     row,
                     "title_nb",
                 )
-            title_en = self.text(entry, "title_en", row, required=False) or ref.title_en
-            goals = self.parse_mal(
-                self.sequence(entry.get("mal"), row, "mal"), ref.number, area_id, row
-            )
-            numbers = {g.nr for g in goals}
-            gaps = []
-            for gap_item in self.sequence(entry.get("gaps") or [], row, "gaps"):
-                gap = self.mapping(gap_item, row, "gaps")
-                self.check_keys(gap, _GAP_KEYS, row)
-                nr = _mal_str(gap.get("mal"))
-                if nr not in numbers:
+            goals: list[Goal] = []
+            for mal in entry.mal:
+                m = _MAL_RE.match(mal.nr)
+                if m is None or int(m.group(1)) != ref.number:
                     raise self.error(
-                        f'gap for mål "{nr}", which is not one of this area\'s mål '
+                        f'mål number "{mal.nr}" must look like "{ref.number}.1" (area number, '
+                        "dot, mål number)",
+                        row,
+                        "mal",
+                    )
+                if any(g.nr == mal.nr for g in goals):
+                    raise self.error(f'mål "{mal.nr}" listed twice', row, "mal")
+                goals.append(Goal(mal.nr, mal.text_nb, mal.text_en, mal.short_nb, area=entry.id))
+            numbers = {g.nr for g in goals}
+            for gap in entry.gaps:
+                if gap.mal not in numbers:
+                    raise self.error(
+                        f'gap for mål "{gap.mal}", which is not one of this area\'s mål '
                         f"({', '.join(sorted(numbers))})",
                         row,
                         "gaps",
                     )
-                gaps.append(Gap(mal=nr, note_nb=self.text(gap, "note_nb", row)))
-            areas[area_id] = AreaEntry(
-                id=area_id,
+            areas[entry.id] = AreaEntry(
+                id=entry.id,
                 number=ref.number,
-                title_nb=title,
-                title_en=title_en,
-                vision_nb=self.text(entry, "vision_nb", row),
-                mal=goals,
-                gaps=tuple(gaps),
+                title_nb=entry.title_nb,
+                title_en=entry.title_en or ref.title_en,
+                vision_nb=entry.vision_nb,
+                mal=tuple(goals),
+                gaps=tuple(Gap(mal=g.mal, note_nb=g.note_nb) for g in entry.gaps),
             )
         for area_id in config.AREAS:
             if area_id not in areas:
@@ -279,144 +190,82 @@ class _Parser:
         # keep the strategy's order regardless of the order in the file
         return {a: areas[a] for a in sorted(areas, key=lambda a: areas[a].number)}
 
-    def parse_mal(self, items: list[Any], number: int, area_id: str, row: str) -> tuple[Goal, ...]:
-        if not items:
-            raise self.error("an area needs at least one mål", row, "mal")
-        goals: list[Goal] = []
-        for item in items:
-            entry = self.mapping(item, row, "mal")
-            self.check_keys(entry, _MAL_KEYS, row)
-            nr = _mal_str(entry.get("nr"))
-            m = _MAL_RE.match(nr)
-            if m is None or int(m.group(1)) != number:
-                raise self.error(
-                    f'mål number "{nr}" must look like "{number}.1" (area number, dot, mål number)',
-                    row,
-                    "mal",
-                )
-            if any(g.nr == nr for g in goals):
-                raise self.error(f'mål "{nr}" listed twice', row, "mal")
-            goals.append(
-                Goal(
-                    nr=nr,
-                    text_nb=self.text(entry, "text_nb", f"{row}, mål {nr}"),
-                    text_en=self.text(entry, "text_en", f"{row}, mål {nr}", required=False),
-                    short_nb=self.text(entry, "short_nb", f"{row}, mål {nr}", required=False),
-                    area=area_id,
-                )
-            )
-        return tuple(goals)
-
-    def parse_source(self, value: Any, row: str, column: str, planned: bool) -> Source:
-        entry = self.mapping(value, row, column)
-        for key in entry:
-            if key not in _SOURCE_KEYS:
-                close = difflib.get_close_matches(str(key), sorted(_SOURCE_KEYS), n=1)
-                hint = f' (did you mean "{close[0]}"?)' if close else ""
-                raise self.error(
-                    f"unknown field {key!r}{hint}; allowed: {', '.join(sorted(_SOURCE_KEYS))}",
-                    row,
-                    column,
-                )
-        if not isinstance(entry.get("publisher"), str) or not entry["publisher"].strip():
-            raise self.error("needs a publisher (non-empty text)", row, f"{column}.publisher")
-        if not entry.get("table") and not entry.get("table_id"):
+    def source(self, value: SourceModel, row: str, column: str, planned: bool) -> Source:
+        if value.table is None and value.table_id is None:
             raise self.error("needs a table or a table_id", row, column)
-        conf = entry.get("confirmation")
-        if conf is None and planned:
+        if value.confirmation is None and planned:
             raise self.error(
                 f"a planned source needs a confirmation level ({', '.join(CONFIRMATIONS)})",
                 row,
                 f"{column}.confirmation",
             )
-        if conf is not None and conf not in CONFIRMATIONS:
-            raise self.error(
-                f"{conf!r} is not allowed; expected one of {', '.join(CONFIRMATIONS)}",
-                row,
-                f"{column}.confirmation",
-            )
-        for key in _SOURCE_KEYS - {"publisher"}:
-            if entry.get(key) is not None and not isinstance(entry[key], str):
-                raise self.error(f"expected text, got {entry[key]!r}", row, f"{column}.{key}")
-        return Source(**{k: (v.strip() if isinstance(v, str) else v) for k, v in entry.items()})
+        return Source(**value.model_dump(exclude_none=True))
 
     def source_pair(
-        self, entry: Mapping[str, Any], status: str, row: str
+        self, entry: IndicatorModel | RankingModel, row: str
     ) -> tuple[Source | None, Source | None]:
         """(source, planned_source), checked against the status."""
-        if status == "available":
-            if entry.get("source") is None:
+        if entry.status == "available":
+            if entry.source is None:
                 raise self.error(
                     "an available entry needs a source (publisher, table_id/table)", row, "source"
                 )
-            if entry.get("planned_source") is not None:
+            if entry.planned_source is not None:
                 raise self.error(
                     "an available entry has no planned_source; its table goes under source",
                     row,
                     "planned_source",
                 )
-            return self.parse_source(entry["source"], row, "source", planned=False), None
-        if entry.get("planned_source") is None:
+            return self.source(entry.source, row, "source", planned=False), None
+        if entry.planned_source is None:
             raise self.error(
                 "a planned entry needs planned_source (the public table that would supply it)",
                 row,
                 "planned_source",
             )
-        if entry.get("source") is not None:
+        if entry.source is not None:
             raise self.error(
                 "a planned entry has no source; describe its table under planned_source "
                 "(or set status: available once the data are in place)",
                 row,
                 "source",
             )
-        return None, self.parse_source(entry["planned_source"], row, "planned_source", planned=True)
+        return None, self.source(entry.planned_source, row, "planned_source", planned=True)
 
     # -- indicators -----------------------------------------------------------------------
-    def parse_indicators(
-        self, items: list[Any], areas: Mapping[str, AreaEntry], min_num: int, min_den: int
+    def indicators(
+        self,
+        entries: list[IndicatorModel],
+        areas: Mapping[str, AreaEntry],
+        min_num: int,
+        min_den: int,
     ) -> dict[str, Indicator]:
         out: dict[str, Indicator] = {}
         positions: dict[str, int] = {}
-        for pos, item in enumerate(items, start=1):
-            entry = self.mapping(item, f"indicator nr. {pos} in the list", None)
-            ind_id = entry.get("id")
-            if ind_id is None:
-                raise self.error("missing required field", f"indicator nr. {pos} in the list", "id")
-            if not isinstance(ind_id, str) or not _ID_RE.match(ind_id):
+        for pos, entry in enumerate(entries, start=1):
+            row = f'indicator "{entry.id}"'
+            if entry.id in out:
                 raise self.error(
-                    f"{ind_id!r} is not a valid id (lower-case ASCII letters, digits and _, "
-                    "starting with a letter)",
-                    f"indicator nr. {pos} in the list",
-                    "id",
-                )
-            row = f'indicator "{ind_id}"'
-            if ind_id in out:
-                raise self.error(
-                    f"duplicate id: entries nr. {positions[ind_id]} and {pos} in the list "
+                    f"duplicate id: entries nr. {positions[entry.id]} and {pos} in the list "
                     "both use it",
                     row,
                     "id",
                 )
-            positions[ind_id] = pos
-            out[ind_id] = self.parse_indicator(entry, row, areas, min_num, min_den)
+            positions[entry.id] = pos
+            out[entry.id] = self.indicator(entry, row, areas, min_num, min_den)
         if not out:
             raise self.error("the catalogue has no indicators", column="indicators")
         return out
 
-    def parse_indicator(
+    def indicator(
         self,
-        entry: Mapping[str, Any],
+        entry: IndicatorModel,
         row: str,
         areas: Mapping[str, AreaEntry],
         min_num: int,
         min_den: int,
     ) -> Indicator:
-        self.check_keys(entry, _INDICATOR_KEYS, row)
-        for key in _INDICATOR_REQUIRED:
-            if key not in entry:
-                raise self.error("missing required field", row, key)
-
-        area_id = entry["area"]
+        area_id, mal = entry.area, tuple(entry.mal)
         if area_id is not None and area_id not in areas:
             raise self.error(
                 f"unknown area {area_id!r}; expected one of {', '.join(areas)} "
@@ -424,7 +273,6 @@ class _Parser:
                 row,
                 "area",
             )
-        mal = tuple(_mal_str(m) for m in self.sequence(entry["mal"], row, "mal"))
         if area_id is None:
             if mal:
                 raise self.error(
@@ -443,13 +291,7 @@ class _Parser:
                     )
             if len(set(mal)) != len(mal):
                 raise self.error("a mål is listed twice", row, "mal")
-
-        hovedmal = entry["hovedmal"]
-        if hovedmal not in (1, 2) or isinstance(hovedmal, bool):
-            raise self.error(f"expected 1 or 2, got {hovedmal!r}", row, "hovedmal")
-
-        unit = self.choice(entry, "unit", UNIT_MULTIPLIERS, row)
-        value_type = self.choice(entry, "value_type", VALUE_TYPES, row)
+        unit, value_type = entry.unit, entry.value_type
         if unit not in VALUE_TYPE_UNITS[value_type]:
             raise self.error(
                 f"unit {unit!r} does not fit value_type {value_type!r} "
@@ -457,103 +299,75 @@ class _Parser:
                 row,
                 "unit",
             )
-        multiplier = entry.get("multiplier", UNIT_MULTIPLIERS[unit])
-        if isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
-            raise self.error(f"expected a number, got {multiplier!r}", row, "multiplier")
+        multiplier = entry.multiplier if entry.multiplier is not None else UNIT_MULTIPLIERS[unit]
         if multiplier != UNIT_MULTIPLIERS[unit]:
             raise self.error(
                 f"{multiplier!r} does not match unit {unit!r} (expected {UNIT_MULTIPLIERS[unit]})",
                 row,
                 "multiplier",
             )
-        status = self.choice(entry, "status", STATUSES, row)
-        source, planned_source = self.source_pair(entry, status, row)
-        fetch = entry.get("fetch")
+        status = entry.status
+        source, planned_source = self.source_pair(entry, row)
+        fetch = entry.fetch
         if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher") == "fhi":
             from helpers.ingest.paths import fetched_path  # available once make data fetched it
 
-            if fetched_path(entry["id"], dict(entry["fetch"])).is_file():
+            if fetched_path(entry.id, dict(fetch)).is_file():
                 status, source, planned_source = "available", planned_source, None
-        min_numerator = self.positive_int(entry, "min_numerator", min_num, row)
-        min_denominator = self.positive_int(entry, "min_denominator", min_den, row)
+        if entry.compute is not None:
+            check_compute(self.path, entry.compute, row, status)
+        years = [b.year for b in entry.series_breaks]
+        if len(set(years)) != len(years):
+            raise self.error("a year is listed twice", row, "series_breaks")
         return Indicator(
-            id=entry["id"],
-            name_nb=self.text(entry, "name_nb", row),
-            name_en=self.text(entry, "name_en", row),
+            id=entry.id,
+            name_nb=entry.name_nb,
+            name_en=entry.name_en,
             area=area_id,
             mal=mal,
-            hovedmal=hovedmal,
-            type=self.choice(entry, "type", TYPES, row),
+            hovedmal=entry.hovedmal,
+            type=entry.type,
             unit=unit,
-            unit_nb=self.text(entry, "unit_nb", row),
+            unit_nb=entry.unit_nb,
             value_type=value_type,
             multiplier=multiplier,
-            polarity=self.choice(entry, "polarity", POLARITIES, row),
-            denominator=self.text(entry, "denominator", row),
-            period=self.text(entry, "period", row),
+            polarity=entry.polarity,
+            denominator=entry.denominator,
+            period=entry.period,
             status=status,
             source=source,
             planned_source=planned_source,
-            min_numerator=min_numerator,
-            min_denominator=min_denominator,
-            note_nb=self.text(entry, "note_nb", row, required=False),
-            series_breaks=self.series_breaks(entry, row),
-            fetch=self.mapping(entry["fetch"], row, "fetch") if entry.get("fetch") else None,
+            min_numerator=entry.min_numerator or min_num,
+            min_denominator=entry.min_denominator or min_den,
+            note_nb=entry.note_nb,
+            series_breaks=tuple(
+                SeriesBreak(b.year, b.reason_nb)
+                for b in sorted(entry.series_breaks, key=lambda b: b.year)
+            ),
+            fetch=dict(fetch) if fetch else None,
+            compute=entry.compute,
         )
 
-    def series_breaks(self, entry: Mapping[str, Any], row: str) -> tuple[SeriesBreak, ...]:
-        """``series_breaks: [{year: 2015, reason_nb: "..."}]`` (optional), sorted by year."""
-        out = []
-        for item in self.sequence(entry.get("series_breaks") or [], row, "series_breaks"):
-            item = self.mapping(item, row, "series_breaks")
-            self.check_keys(item, _SERIES_BREAK_KEYS, row)
-            year = item.get("year")
-            if isinstance(year, bool) or not isinstance(year, int) or not 1900 < year < 2100:
-                raise self.error(
-                    f"expected a year such as 2015, got {year!r}", row, "series_breaks"
-                )
-            out.append(SeriesBreak(year, self.text(item, "reason_nb", row)))
-        if len({b.year for b in out}) != len(out):
-            raise self.error("a year is listed twice", row, "series_breaks")
-        return tuple(sorted(out, key=lambda b: b.year))
-
-    def inherit(self, entry: Mapping[str, Any], ind: Indicator | None, key: str, row: str) -> str:
-        """A ranking variable's field, taken from its indicator when the entry leaves it out."""
-        if entry.get(key) is None and ind is not None:
-            return getattr(ind, key)
-        return self.text(entry, key, row)
-
     # -- ranking --------------------------------------------------------------------------
-    def parse_ranking(
-        self, items: list[Any], indicators: Mapping[str, Indicator]
+    def ranking(
+        self, entries: list[RankingModel], indicators: Mapping[str, Indicator]
     ) -> tuple[RankingVariable, ...]:
         out: dict[str, RankingVariable] = {}
-        for pos, item in enumerate(items, start=1):
-            entry = self.mapping(item, f"ranking nr. {pos} in the list", None)
-            rid = entry.get("id")
-            if not isinstance(rid, str) or not _ID_RE.match(rid):
-                raise self.error(
-                    f"missing or invalid id {rid!r}", f"ranking nr. {pos} in the list", "id"
-                )
+        for entry in entries:
+            rid = entry.id
             row = f'ranking "{rid}"'
             if rid in out:
                 raise self.error("duplicate id in ranking", row, "id")
-            self.check_keys(entry, _RANKING_KEYS, row)
-            status = self.choice(entry, "status", STATUSES, row)
-            disadvantaged = self.choice(entry, "disadvantaged", DISADVANTAGED, row)
-            default = entry.get("default", False)
-            if not isinstance(default, bool):
-                raise self.error(f"expected true or false, got {default!r}", row, "default")
-
-            ind_id = entry.get("indicator")
             ind: Indicator | None = None
-            if ind_id is not None:
-                if ind_id not in indicators:
-                    raise self.error(_unknown("indicator", ind_id, indicators), row, "indicator")
-                ind = indicators[ind_id]
-                if status == "available" and not ind.is_available:
+            if entry.indicator is not None:
+                if entry.indicator not in indicators:
                     raise self.error(
-                        f'indicator "{ind_id}" is planned, so this ranking cannot be available',
+                        _unknown("indicator", entry.indicator, indicators), row, "indicator"
+                    )
+                ind = indicators[entry.indicator]
+                if entry.status == "available" and not ind.is_available:
+                    raise self.error(
+                        f'indicator "{ind.id}" is planned, so this ranking cannot be available',
                         row,
                         "status",
                     )
@@ -564,43 +378,35 @@ class _Parser:
                     row,
                     "id",
                 )
-
-            if ind is not None and "source" not in entry and "planned_source" not in entry:
+            if ind is not None and entry.source is None and entry.planned_source is None:
                 source, planned_source = ind.source, ind.planned_source
             else:
-                source, planned_source = self.source_pair(entry, status, row)
-
-            unit = self.inherit(entry, ind, "unit", row)
-            if unit not in UNIT_MULTIPLIERS:
-                raise self.error(
-                    f"{unit!r} is not allowed; expected one of {', '.join(UNIT_MULTIPLIERS)}",
-                    row,
-                    "unit",
-                )
-            year = entry.get("year")
-            if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-                raise self.error(f"expected a year (whole number), got {year!r}", row, "year")
-            if status == "available" and year is None:
+                source, planned_source = self.source_pair(entry, row)
+            inherited = {}
+            for key in ("name_nb", "name_en", "unit", "unit_nb"):
+                value = getattr(entry, key)
+                if value is None and ind is not None:
+                    value = getattr(ind, key)
+                if value is None:
+                    raise self.error("missing required field (expected non-empty text)", row, key)
+                inherited[key] = value
+            if entry.status == "available" and entry.year is None:
                 raise self.error("an available ranking variable needs a fixed year", row, "year")
-            avoid = tuple(self.sequence(entry.get("avoid_for") or [], row, "avoid_for"))
-            for a in avoid:
+            for a in entry.avoid_for:
                 if a not in indicators:
                     raise self.error(_unknown("indicator", a, indicators), row, "avoid_for")
             out[rid] = RankingVariable(
                 id=rid,
-                name_nb=self.inherit(entry, ind, "name_nb", row),
-                name_en=self.inherit(entry, ind, "name_en", row),
-                unit=unit,
-                unit_nb=self.inherit(entry, ind, "unit_nb", row),
-                disadvantaged=disadvantaged,
-                status=status,
-                default=default,
-                year=year,
-                indicator=ind_id,
-                definition_nb=self.text(entry, "definition_nb", row, required=False),
-                why_nb=self.text(entry, "why_nb", row, required=False),
-                note_nb=self.text(entry, "note_nb", row, required=False),
-                avoid_for=avoid,
+                **inherited,
+                disadvantaged=entry.disadvantaged,
+                status=entry.status,
+                default=entry.default,
+                year=entry.year,
+                indicator=entry.indicator,
+                definition_nb=entry.definition_nb,
+                why_nb=entry.why_nb,
+                note_nb=entry.note_nb,
+                avoid_for=tuple(entry.avoid_for),
                 source=source,
                 planned_source=planned_source,
             )
@@ -618,10 +424,3 @@ class _Parser:
                 "default",
             )
         return tuple(out.values())
-
-
-def _mal_str(value: Any) -> str:
-    """Mål numbers as text: "1.1" (a YAML float 1.1 is accepted and turned into "1.1")."""
-    if isinstance(value, float):
-        return repr(value)
-    return str(value).strip()

@@ -59,6 +59,13 @@ BEF_AGES_COMMON = (
 
 _LEVELS_WIDE = ("oslo", "bydel", "delbydel", "uten_adresse")
 
+#: Population age groups a count rate's denominator can sum (BEF004/BEF005 bands without " år";
+#: 90 and over as one band), as ``helpers.data`` labels them.
+POPULATION_AGES: tuple[str, ...] = (
+    *(a.removesuffix(" år") for a in BEF_AGES_COMMON if a != "Alder i alt"),
+    "90+",
+)
+
 RAW_TABLES: dict[str, RawTable] = {
     t.key: t
     for t in (

@@ -1,7 +1,8 @@
-"""The catalogue's vocabulary: allowed values, units and their multipliers, default thresholds.
+"""The catalogue's vocabulary: allowed values, units and their multipliers.
 
-Shared by the catalogue's entries (:mod:`helpers.catalogue.entries`) and its validation
-(:mod:`helpers.catalogue.load`).
+Shared by the catalogue's entries (:mod:`helpers.catalogue.entries`) and its models
+(:mod:`helpers.catalogue.models`). The suppression thresholds are not here: the catalogue file's
+``defaults`` section is their one definition.
 """
 
 from __future__ import annotations
@@ -44,71 +45,4 @@ VALUE_TYPE_UNITS: dict[str, frozenset[str]] = {
     "ratio": frozenset({"ratio"}),
 }
 
-DEFAULT_MIN_NUMERATOR = 5
-DEFAULT_MIN_DENOMINATOR = 30
-
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _MAL_RE = re.compile(r"^(\d+)\.(\d+)$")
-
-_TOP_KEYS = {"version", "strategy", "defaults", "hovedmal", "areas", "ranking", "indicators"}
-_HOVEDMAL_KEYS = {"nr", "text_nb", "text_en", "measured_by_nb"}
-_AREA_KEYS = {"id", "number", "title_nb", "title_en", "vision_nb", "mal", "gaps"}
-_MAL_KEYS = {"nr", "text_nb", "short_nb", "text_en"}
-_GAP_KEYS = {"mal", "note_nb"}
-_SOURCE_KEYS = {
-    "publisher",
-    "product",
-    "table",
-    "table_id",
-    "url",
-    "confirmation",
-    "denominator_table",
-    "alternative",
-    "note",
-}
-_INDICATOR_REQUIRED = (
-    "id",
-    "name_nb",
-    "name_en",
-    "area",
-    "mal",
-    "hovedmal",
-    "type",
-    "unit",
-    "unit_nb",
-    "value_type",
-    "polarity",
-    "denominator",
-    "period",
-    "status",
-)
-_INDICATOR_OPTIONAL = (
-    "multiplier",
-    "source",
-    "planned_source",
-    "min_numerator",
-    "min_denominator",
-    "note_nb",
-    "series_breaks",
-    "fetch",  # make data: where to fetch the raw file (validated by helpers.ingest.fetch)
-)
-_SERIES_BREAK_KEYS = {"year", "reason_nb"}
-_INDICATOR_KEYS = set(_INDICATOR_REQUIRED) | set(_INDICATOR_OPTIONAL)
-_RANKING_KEYS = {
-    "id",
-    "default",
-    "status",
-    "indicator",
-    "name_nb",
-    "name_en",
-    "unit",
-    "unit_nb",
-    "disadvantaged",
-    "year",
-    "definition_nb",
-    "why_nb",
-    "note_nb",
-    "avoid_for",
-    "source",
-    "planned_source",
-}
