@@ -946,6 +946,17 @@ def _registry() -> dict[str, Callable[..., pd.DataFrame]]:
     return loaders
 
 
+# Count rates and shares declared in data/indicators.yml (a `compute:` block): no code needed.
+from helpers.catalogue.compute import computed as _computed  # noqa: E402
+
+for _ind, (_kind, _kwargs) in _computed().items():
+    if _ind in COUNT_RATES or _ind in SHARES:
+        raise DataError(None, f"{_ind} has a compute block and a spec in helpers.data; keep one")
+    if _kind == "count_rate":
+        COUNT_RATES[_ind] = CountRate(**_kwargs)
+    else:
+        SHARES[_ind] = Share(**_kwargs)
+
 # indicator id -> loader(path=None, population=None) -> tidy table
 INDICATOR_LOADERS: dict[str, Callable[..., pd.DataFrame]] = _registry()
 # indicator id -> raw table key (the file ``path=`` replaces)

@@ -68,3 +68,31 @@ def check_compute(path: Path, compute: ComputeModel, row: str, status: str) -> N
                     f"{', '.join(numeric)}",
                     field,
                 )
+
+
+def computed(catalogue=None) -> dict[str, tuple[str, dict]]:
+    """``{indicator id: (kind, keyword arguments)}`` for every available indicator with a
+    ``compute`` block, in catalogue order: ``helpers.data`` builds its ``CountRate``/``Share``
+    from the arguments (``table``, ``select``, ``age_group``, ``note`` and ``ages``, or
+    ``numerator`` and ``denominator``)."""
+    from helpers.catalogue.load import load_catalogue
+
+    cat = catalogue if catalogue is not None else load_catalogue()
+    out: dict[str, tuple[str, dict]] = {}
+    for ind in cat.available():
+        c: ComputeModel | None = ind.compute
+        if c is None:
+            continue
+        kwargs: dict = {
+            "table": c.table,
+            "select": {k: tuple(v) for k, v in c.select.items()},
+            "age_group": c.age_group,
+            "note": c.note,
+        }
+        if c.kind == "count_rate":
+            kwargs["ages"] = tuple(c.ages or ())
+        else:
+            kwargs["numerator"] = tuple(c.numerator or ())
+            kwargs["denominator"] = c.denominator
+        out[ind.id] = (c.kind, kwargs)
+    return out
