@@ -109,6 +109,8 @@ def test_recipe_in_a_copy_of_the_project(tmp_path: Path) -> None:
         )
     for name in ("_quarto.yml", "README.md"):
         shutil.copy(config.ROOT / name, root / name)
+    fixtures = Path("tests") / "fixtures" / "jsonstat"  # listed in data/sources.yml
+    shutil.copytree(config.ROOT / fixtures, root / fixtures)
     add_to_catalogue(root / "data" / "indicators.yml", recipe_entry())
     env = {
         **os.environ,

@@ -1,7 +1,7 @@
 """Tests for data/sources.yml and helpers.catalogue.sources.
 
 Checksums are recomputed from the shipped bytes; the expected values in sources.yml were taken
-from the project's PROVENANCE.md ("Checksums (sha256)"), so this also proves the copies are
+from the collected files' provenance notes (checksums), so this also proves the copies are
 byte-identical to the collected files.
 """
 
@@ -56,13 +56,13 @@ def test_every_checksum_matches():
 
 
 def test_known_checksum_from_provenance():
-    """PROVENANCE.md lists 8e5329a2… for oslo_bef004_folkemengde_bydel_alder_2008_2019.csv."""
+    """The collected copy of oslo_bef004_folkemengde_bydel_alder_2008_2019.csv had 8e5329a2…."""
     got = sources.sha256_of(DATA_RAW / "oslo_bef004_folkemengde_bydel_alder_2008_2019.csv")
     assert got == "8e5329a266efd71162414b01966d42b46ca49aef1654d846294dc30bf6d477b0"
 
 
 def test_manifest_fields():
-    """Publishers and licences as PROVENANCE.md states; every available indicator has a source."""
+    """Publishers and licences as recorded at collection; every indicator's raw table is listed."""
     doc = sources.load_sources()
     for entry in doc["files"]:
         assert entry["retrieved"] <= doc["retrieved"]  # the manifest's date is the latest

@@ -1,13 +1,13 @@
 """Load the raw tables in ``data/raw``, validate them and turn them into the tidy indicator table.
 
-One direction only (DESIGN.md, "Data flow"): raw CSV / json-stat2 -> validated raw table (pandera,
+One direction only (docs/architecture.md): raw CSV / json-stat2 -> validated raw table (pandera,
 :mod:`helpers.catalogue.schemas`) -> bydel names mapped to SSB codes -> one tidy long table per
 indicator (``config.TIDY_COLUMNS``) -> ``build/data/indicators.parquet``. Every problem with the
 input is a :class:`helpers.errors.DataError` naming the file, the 1-based data row and the column.
 
 Conventions followed here:
 - Bydeler are identified by *name* (``*_navn`` columns), never by PxWeb ``*_kode`` columns, which
-  are positional indices (PROVENANCE.md, "District codes used by the sources differ").
+  are positional indices that differ between sources (caveats in data/sources.yml).
 - SSB symbols ``.`` ``..`` ``:`` ``-`` are kept as flags and never read as 0
   (https://www.ssb.no/en/help/symbols).
 - Shares are percent (proportion x 100) with 95 % Wilson score intervals (Wilson 1927; Brown, Cai &
@@ -486,7 +486,7 @@ def read_population_table(key: str = "bef005", path: str | Path | None = None) -
     population (int). 90-94 and 95+ (BEF005) are summed to 90+ so both tables share age groups.
 
     Checks: every value a whole number (an SSB symbol is an error here), the total > 0, the age
-    bands sum to the total, and the 15 bydeler sum to Oslo (true for both tables, PROVENANCE.md).
+    bands sum to the total, and the 15 bydeler sum to Oslo (true for both tables, data/sources.yml).
     """
     if key not in ("bef004", "bef005"):
         raise ValueError(f"key must be 'bef004' or 'bef005', got {key!r}")

@@ -4,7 +4,7 @@ Each raw table is described once in :data:`helpers.catalogue.raw_tables.RAW_TABL
 column -> kind, allowed categories); the pandera schema is built from that description, so names
 and types are stated in one place. :func:`validate` runs a schema lazily and re-raises the first
 failure as :class:`helpers.errors.DataError` naming the file, the 1-based data row, the column and
-what was expected. The tidy schema follows the contract in DESIGN.md ("Tidy indicator table").
+what was expected. The tidy schema follows docs/architecture.md ("Tidy indicator table").
 
 References: pandera ``DataFrameSchema`` (https://pandera.readthedocs.io); SSB's table symbols
 ("." not applicable, ".." not available, ":" suppressed, "-" nil), https://www.ssb.no/en/help/symbols.

@@ -8,7 +8,7 @@ value. :func:`read_khs_export` turns such a sheet into a long table and checks i
 every problem is a :class:`helpers.errors.DataError` naming the file, the Excel row and the
 column (letter and header).
 
-Childhood vaccination coverage (PROVENANCE.md entry 32) is published as a percentage only: no
+Childhood vaccination coverage (its entry in data/sources.yml) is published as a percentage only: no
 numerator and no denominator. The tidy rows therefore carry ``numerator``, ``denominator``,
 ``ci_low`` and ``ci_high`` as missing; no interval is invented (``helpers.gradient`` then
 computes the rank-based SII/RII as point estimates only).
