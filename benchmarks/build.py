@@ -56,7 +56,8 @@ BASELINE = """
 import sys
 from pathlib import Path
 import papermill as pm
-from helpers import build, config, render, sources
+from helpers import build, config, render
+from helpers.catalogue import sources
 reps = int(sys.argv[1])
 build.prepare_data()
 nb = config.build_notebooks_dir()

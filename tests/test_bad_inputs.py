@@ -23,9 +23,9 @@ import pandas as pd
 import pytest
 
 from helpers import data, geo
+from helpers.catalogue.raw_tables import RAW_TABLES
 from helpers.config import DATA_RAW
 from helpers.errors import DataError
-from helpers.schemas import RAW_TABLES
 
 Rows = list[list[str]]
 Mutation = Callable[[Rows], tuple[Rows, list[str]]]

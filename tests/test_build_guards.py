@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from conftest import snapshot
 
-from helpers import build, catalogue, config, data, sources, suppress
+from helpers import build, catalogue, config, data, suppress
+from helpers.catalogue import sources
 
 
 def _copy_manifest_and_files(tmp_path):

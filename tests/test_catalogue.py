@@ -20,20 +20,22 @@ from helpers.errors import DataError
 
 
 def _indicators_with_data() -> set[str]:
-    """Indicator ids the shipped data support, from data/sources.yml (files with role indicator),
-    without the pure ranking variables (ranking-only ids are not catalogue indicators)."""
-    doc = yaml.safe_load(config.SOURCES_FILE.read_text(encoding="utf-8"))
-    used = {i for f in doc["files"] if f["role"] == "indicator" for i in f["used_for"]}
+    """Indicator ids the data build has a loader for (helpers.data: its specs, the catalogue's
+    `compute:` blocks, the FHI files), without the ranking-only variables (those are not
+    catalogue indicators). Nothing is listed by hand: an indicator added to the catalogue with
+    its data is in this set, and one marked available without data is not."""
+    from helpers import data
+
     cat = yaml.safe_load(config.CATALOGUE_FILE.read_text(encoding="utf-8"))
     indicator_ids = {entry["id"] for entry in cat["indicators"]}
-    return {i for i in used if i in indicator_ids} | (used - _ranking_ids(cat))
+    return set(data.INDICATOR_LOADERS) - (_ranking_ids(cat) - indicator_ids)
 
 
 def _ranking_ids(cat: dict) -> set[str]:
     return {entry["id"] for entry in cat.get("ranking", [])}
 
 
-# Derived, not copied: the manifest's indicator files decide which indicators have data.
+# Derived, not copied: the data code's loaders decide which indicators have data.
 AVAILABLE_IDS = _indicators_with_data()
 
 
@@ -200,7 +202,7 @@ def test_shipped_each_area_has_three_or_more_indicators(shipped: Catalogue) -> N
 
 
 def test_shipped_available_set_is_the_brief_table(shipped: Catalogue) -> None:
-    """Brief's table of available indicators: exactly these eight ids are status available."""
+    """The catalogue's available indicators are exactly those the data build has a loader for."""
     assert set(shipped.ids("available")) == AVAILABLE_IDS
     assert {i.id for i in shipped.available()} == AVAILABLE_IDS
     for ind in shipped.available():
@@ -212,11 +214,9 @@ def test_shipped_areas_without_data_are_planned_only(shipped: Catalogue) -> None
     """klima_miljo has no shipped data; levevaner_helsetjenester has the vaccination series."""
     assert shipped.available("klima_miljo") == ()
     assert len(shipped.planned("klima_miljo")) >= 3
-    assert {i.id for i in shipped.available("levevaner_helsetjenester")} == {
-        "vaksinert_meslinger_2_ar",
-        "vaksinert_meslinger_16_ar",
-        "vaksinert_hpv_jenter_16_ar",
-    }
+    from helpers.ingest import fhi
+
+    assert {i.id for i in shipped.available("levevaner_helsetjenester")} == set(fhi.VACCINATIONS)
     assert len(shipped.planned("levevaner_helsetjenester")) >= 3
 
 
@@ -573,7 +573,7 @@ def test_check_needs_indicator_id_column(small: Catalogue) -> None:
 
 
 def test_check_shipped_catalogue_against_synthetic_complete_table(shipped: Catalogue) -> None:
-    """Synthetic rows for exactly the eight available ids + the default ranking pass."""
+    """Synthetic rows for exactly the available ids + the default ranking pass."""
     check_against_data(shipped, synthetic_tidy([*sorted(AVAILABLE_IDS), config.DEFAULT_RANK_BY]))
     with pytest.raises(DataError, match="forventet_levealder_bydel"):
         check_against_data(
@@ -590,3 +590,22 @@ def test_text_for_the_report(shipped: Catalogue) -> None:
     life = shipped.indicator("forventet_levealder_bydel")
     assert life.planned_source_text().endswith("tabellen er bekreftet")
     assert shipped.area("klima_miljo").goals == shipped.area("klima_miljo").mal
+
+
+def test_thresholds_have_one_definition(tmp_path: Path) -> None:
+    """The catalogue file's `defaults` are the thresholds: required there, and what
+    helpers.suppress uses when called without thresholds (SYNTHETIC counts)."""
+    from helpers import suppress
+
+    path, err = broken(tmp_path, lambda d: d.pop("defaults"))
+    assert_names(err, path, None, "defaults")
+    shipped = load_catalogue()
+    low = shipped.min_numerator - 1
+    tidy = synthetic_tidy(["syn"])
+    tidy["numerator"] = [float(low), float(shipped.min_numerator)]
+    tidy["denominator"] = float(shipped.min_denominator)
+    tidy["value"] = 100 * tidy["numerator"] / tidy["denominator"]
+    out = suppress.suppress(tidy)
+    assert list(out["flag"]) == ["prikket", ""]
+    tidy["denominator"] = float(shipped.min_denominator - 1)
+    assert (suppress.suppress(tidy)["flag"] == "prikket").all()

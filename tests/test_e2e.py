@@ -153,7 +153,8 @@ def test_two_clean_builds_are_identical(built, small_count_build, tmp_path, monk
     notebook and figure that does not read that table is byte-identical to the shared build's;
     the untouched data tables are too, and rendering the shared notebooks again gives the same
     HTML and PDF bytes."""
-    from helpers import render, sources
+    from helpers import render
+    from helpers.catalogue import sources
 
     first, second = built[1], small_count_build
     notebooks, areas = _untouched_by("val001")

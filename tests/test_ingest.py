@@ -15,7 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from helpers import config, data, sources
+from helpers import config, data
+from helpers.catalogue import sources
 from helpers.ingest import fetch, fhi
 from helpers.ingest.http import Client, FetchError
 

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from helpers import catalogue, data, report, sources
+from helpers import catalogue, data, report
+from helpers.catalogue import sources
 
 ENGLISH = re.compile(r"\b(the|copy|checked|working|not|and|from|summed|confidence)\b", re.I)
 

@@ -142,7 +142,7 @@ def test_manifest_checksums_parameters_and_versions(tmp_path):
     and compared with data/sources.yml; every notebook's parameters; git and versions."""
     import hashlib
 
-    from helpers import sources
+    from helpers.catalogue import sources
 
     params = workflow.build_params({"seed": 7})
     content = workflow.manifest(params, started="2026-01-01T00:00:00+00:00", ended="x")

@@ -129,7 +129,8 @@ def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None 
 
     ``paths`` replaces raw tables by key (``val001`` …), for tests that build from fixtures.
     """
-    from helpers import catalogue, data, sources
+    from helpers import catalogue, data
+    from helpers.catalogue import sources
 
     sources.verify_checksums()
     cat = catalogue.load_catalogue()

@@ -132,7 +132,7 @@ BYDELER: dict[str, str] = {
 }
 OTHER_AREAS: dict[str, str] = {"030116": "Sentrum", "030117": "Marka"}
 
-# Tidy indicator table: one row per value (see DESIGN.md).
+# Tidy indicator table: one row per value (see docs/architecture.md).
 TIDY_COLUMNS: tuple[str, ...] = (
     "indicator_id",
     "geo_code",

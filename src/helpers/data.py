@@ -1,13 +1,13 @@
 """Load the raw tables in ``data/raw``, validate them and turn them into the tidy indicator table.
 
-One direction only (DESIGN.md, "Data flow"): raw CSV / json-stat2 -> validated raw table (pandera,
-:mod:`helpers.schemas`) -> bydel names mapped to SSB codes -> one tidy long table per indicator
-(``config.TIDY_COLUMNS``) -> ``build/data/indicators.parquet``. Every problem with the input is a
-:class:`helpers.errors.DataError` naming the file, the 1-based data row and the column.
+One direction only (docs/architecture.md): raw CSV / json-stat2 -> validated raw table (pandera,
+:mod:`helpers.catalogue.schemas`) -> bydel names mapped to SSB codes -> one tidy long table per
+indicator (``config.TIDY_COLUMNS``) -> ``build/data/indicators.parquet``. Every problem with the
+input is a :class:`helpers.errors.DataError` naming the file, the 1-based data row and the column.
 
 Conventions followed here:
 - Bydeler are identified by *name* (``*_navn`` columns), never by PxWeb ``*_kode`` columns, which
-  are positional indices (PROVENANCE.md, "District codes used by the sources differ").
+  are positional indices that differ between sources (caveats in data/sources.yml).
 - SSB symbols ``.`` ``..`` ``:`` ``-`` are kept as flags and never read as 0
   (https://www.ssb.no/en/help/symbols).
 - Shares are percent (proportion x 100) with 95 % Wilson score intervals (Wilson 1927; Brown, Cai &
@@ -38,6 +38,14 @@ import numpy as np
 import pandas as pd
 
 from helpers import publish
+from helpers.catalogue.raw_tables import RAW_TABLES, RawTable
+from helpers.catalogue.schemas import (
+    EMPTY_CELL_FLAG,
+    SSB_SYMBOLS,
+    TIDY_SCHEMA,
+    raw_schema,
+    validate,
+)
 from helpers.config import (
     BYDELER,
     DATA_RAW,
@@ -48,15 +56,6 @@ from helpers.config import (
     build_data_dir,
 )
 from helpers.errors import DataError
-from helpers.schemas import (
-    EMPTY_CELL_FLAG,
-    RAW_TABLES,
-    SSB_SYMBOLS,
-    TIDY_SCHEMA,
-    RawTable,
-    raw_schema,
-    validate,
-)
 
 # --------------------------------------------------------------------------------------------
 # Bydel names
@@ -360,7 +359,8 @@ def raw_path(key: str, path: str | Path | None = None) -> Path:
 
 
 def read_table(key: str, path: str | Path | None = None) -> pd.DataFrame:
-    """Read raw table ``key`` (see :data:`helpers.schemas.RAW_TABLES`) and validate it with pandera.
+    """Read raw table ``key`` (see :data:`helpers.catalogue.raw_tables.RAW_TABLES`) and validate
+    it with pandera.
 
     ``.json`` files are read as json-stat2, anything else as a CSV export. Returns all columns
     (labels as str, numbers as float plus ``<column>_flag``), indexed by 1-based data row.
@@ -486,7 +486,7 @@ def read_population_table(key: str = "bef005", path: str | Path | None = None) -
     population (int). 90-94 and 95+ (BEF005) are summed to 90+ so both tables share age groups.
 
     Checks: every value a whole number (an SSB symbol is an error here), the total > 0, the age
-    bands sum to the total, and the 15 bydeler sum to Oslo (true for both tables, PROVENANCE.md).
+    bands sum to the total, and the 15 bydeler sum to Oslo (true for both tables, data/sources.yml).
     """
     if key not in ("bef004", "bef005"):
         raise ValueError(f"key must be 'bef004' or 'bef005', got {key!r}")
@@ -946,6 +946,17 @@ def _registry() -> dict[str, Callable[..., pd.DataFrame]]:
     return loaders
 
 
+# Count rates and shares declared in data/indicators.yml (a `compute:` block): no code needed.
+from helpers.catalogue.compute import computed as _computed  # noqa: E402
+
+for _ind, (_kind, _kwargs) in _computed().items():
+    if _ind in COUNT_RATES or _ind in SHARES:
+        raise DataError(None, f"{_ind} has a compute block and a spec in helpers.data; keep one")
+    if _kind == "count_rate":
+        COUNT_RATES[_ind] = CountRate(**_kwargs)
+    else:
+        SHARES[_ind] = Share(**_kwargs)
+
 # indicator id -> loader(path=None, population=None) -> tidy table
 INDICATOR_LOADERS: dict[str, Callable[..., pd.DataFrame]] = _registry()
 # indicator id -> raw table key (the file ``path=`` replaces)
@@ -1140,6 +1151,7 @@ def data_inputs() -> list[Path]:
     code = [
         p for p in sorted((ROOT / "src" / "helpers").glob("*.py")) if p.stem not in _NOT_DATA_CODE
     ]
+    code += sorted((ROOT / "src" / "helpers" / "catalogue").glob("*.py"))
     raw = sorted(p for folder in (DATA_RAW, SHAPES) for p in folder.rglob("*") if p.is_file())
     return [*raw, CATALOGUE_FILE, SOURCES_FILE, *code]
 

@@ -4,7 +4,7 @@ The primary geometry is SSB/Geonorge's 2020 bydel division (``oslo_bydeler_2020_
 EPSG:4326, 17 features incl. Sentrum and Marka); Oslo kommune PBE's shapefile
 (``oslo_bydeler_pbe_2020/Bydeler.shp``, EPSG:25832, no Sentrum) is a cross-check. Areas and
 distances are computed in EPSG:25833 (ETRS89 / UTM 33N, Norway's national projection for
-statistics); web maps use EPSG:4326. See PROVENANCE.md, files 1 and 2.
+statistics); web maps use EPSG:4326. See the shapes/ entries of data/sources.yml.
 Every problem is a :class:`helpers.errors.DataError` naming the file, the feature and the column.
 """
 

@@ -86,10 +86,19 @@ def _check_min(value: object, name: str) -> int:
 def _minimums(
     tidy: pd.DataFrame,
     thresholds: Thresholds | None,
-    default_min_numerator: int,
-    default_min_denominator: int,
+    default_min_numerator: int | None,
+    default_min_denominator: int | None,
 ) -> tuple[pd.Series, pd.Series]:
-    """Per-row minimum numerator and denominator (indicator thresholds over the defaults)."""
+    """Per-row minimum numerator and denominator (indicator thresholds over the defaults;
+    a default left as None is the catalogue's, ``defaults`` in data/indicators.yml)."""
+    if default_min_numerator is None or default_min_denominator is None:
+        from helpers.catalogue import load_catalogue
+
+        cat = load_catalogue()
+        if default_min_numerator is None:
+            default_min_numerator = cat.min_numerator
+        if default_min_denominator is None:
+            default_min_denominator = cat.min_denominator
     d_num = _check_min(default_min_numerator, "default_min_numerator")
     d_den = _check_min(default_min_denominator, "default_min_denominator")
     thresholds = thresholds or {}
@@ -161,8 +170,8 @@ def suppress(
     tidy: pd.DataFrame,
     thresholds: Thresholds | None = None,
     *,
-    default_min_numerator: int = 5,
-    default_min_denominator: int = 30,
+    default_min_numerator: int | None = None,
+    default_min_denominator: int | None = None,
 ) -> pd.DataFrame:
     """A copy of ``tidy`` with primary and secondary small-number suppression applied.
 
@@ -246,8 +255,8 @@ def assert_no_small_counts(
     tidy: pd.DataFrame,
     thresholds: Thresholds | None = None,
     *,
-    default_min_numerator: int = 5,
-    default_min_denominator: int = 30,
+    default_min_numerator: int | None = None,
+    default_min_denominator: int | None = None,
     check_secondary: bool = True,
 ) -> None:
     """Guard before output: ValueError if a published row breaks the suppression rules.

@@ -300,7 +300,7 @@ def manifest(params: dict, *, started: str, ended: str) -> dict:
     import platform
     from importlib import metadata
 
-    from helpers import sources as src
+    from helpers.catalogue import sources as src
 
     versions = {}
     for name in MANIFEST_PACKAGES:
@@ -400,7 +400,8 @@ def _now() -> str:
 
 def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
     """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
-    from helpers import build, downloads, profile, ranking_text, render, sources
+    from helpers import build, downloads, profile, ranking_text, render
+    from helpers.catalogue import sources
 
     job_list = list(jobs_by_id(params).values())
     notebooks = config.build_notebooks_dir()

@@ -8,7 +8,7 @@ value. :func:`read_khs_export` turns such a sheet into a long table and checks i
 every problem is a :class:`helpers.errors.DataError` naming the file, the Excel row and the
 column (letter and header).
 
-Childhood vaccination coverage (PROVENANCE.md entry 32) is published as a percentage only: no
+Childhood vaccination coverage (its entry in data/sources.yml) is published as a percentage only: no
 numerator and no denominator. The tidy rows therefore carry ``numerator``, ``denominator``,
 ``ci_low`` and ``ci_high`` as missing; no interval is invented (``helpers.gradient`` then
 computes the rank-based SII/RII as point estimates only).
@@ -268,8 +268,8 @@ def load_vaccination(indicator_id: str, path: str | Path | None = None) -> pd.Da
     percentage; ``numerator``, ``denominator``, ``ci_low`` and ``ci_high`` stay missing (the
     source gives no counts). ``period`` is the 5-year label, ``year_end`` its last year.
     """
+    from helpers.catalogue.schemas import TIDY_SCHEMA, validate
     from helpers.data import _check_complete, _check_unique, _tidy
-    from helpers.schemas import TIDY_SCHEMA, validate
 
     spec = VACCINATIONS[indicator_id]
     file = Path(path) if path is not None else DATA_RAW / VACCINATION_FILE
@@ -523,8 +523,8 @@ def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFram
     with ``spec["value"]`` (e.g. ``{MEASURE_TYPE: RATE, KJONN: "0"}``). Values only: counts and
     intervals stay missing (``helpers.no_counts``); FHI's flags are kept as they are.
     """
+    from helpers.catalogue.schemas import TIDY_SCHEMA, validate
     from helpers.data import _check_complete, _check_unique, _tidy
-    from helpers.schemas import TIDY_SCHEMA, validate
 
     file = Path(path)
     df = read_api_jsonstat(file)
