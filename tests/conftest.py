@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import ast
+import concurrent.futures
 import hashlib
 import os
 import shutil
@@ -200,3 +202,229 @@ def reuse_raw_tables(_raw_tables, monkeypatch):
         return tidy.copy(), population.copy()
 
     monkeypatch.setattr(data, "_build", cached)
+
+
+# --------------------------------------------------------------------------------------------
+# Set-ups shared by several test modules (one definition each)
+# --------------------------------------------------------------------------------------------
+class InProcessPool:
+    """Stands in for ``build.ProcessPoolExecutor``: runs each job at once, in this process (so
+    monkeypatches and recorders see it)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def submit(self, fn, *args, **kwargs):
+        future = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller like a real pool
+            future.set_exception(exc)
+        return future
+
+
+class NoExecutionPool(InProcessPool):
+    """Stands in for ``build.ProcessPoolExecutor`` where no notebook may be executed."""
+
+    def submit(self, *args, **kwargs):
+        raise AssertionError("a notebook was executed although nothing changed")
+
+
+def notebook_defaults(template: str) -> dict:
+    """The parameters cell of ``notebooks/<template>``: name → literal default."""
+    import nbformat
+
+    from helpers import config
+
+    nb = nbformat.read(config.NOTEBOOKS / template, as_version=4)
+    cell = nb.cells[0]
+    assert "parameters" in cell.metadata.get("tags", []), template
+    return {
+        node.target.id: ast.literal_eval(node.value)
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.AnnAssign)
+    }
+
+
+def run_template(template: str, out: Path, parameters: dict, cwd: Path):
+    """Run ``notebooks/<template>`` under papermill with ``parameters`` (kernel ``python3``, no
+    progress bar) into ``out``; returns the executed notebook (nbformat v4)."""
+    import nbformat
+    import papermill
+
+    from helpers import config
+
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS / template),
+        str(out),
+        parameters=parameters,
+        cwd=str(cwd),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def code_outputs(nb) -> list[dict]:
+    """Every output of every code cell, in order."""
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def markdown_outputs(nb) -> str:
+    """The Markdown a notebook displayed (what the report shows), joined by newlines."""
+    return "\n".join(o.get("data", {}).get("text/markdown", "") for o in code_outputs(nb))
+
+
+# Synthetic small counts (labelled so): the real VAL001 file with Vestre Aker's "Alder i alt,
+# Begge kjønn" row replaced by 22 votes of 23 eligible voters, far below the thresholds.
+SMALL_VOTES, SMALL_ELIGIBLE = 22, 23
+
+
+def write_small_counts_csv(folder: Path) -> Path:
+    """Writes ``folder/val001_small_counts_SYNTHETIC.csv`` (see ``SMALL_VOTES``) and returns it."""
+    import pandas as pd
+
+    from helpers import config
+
+    raw = config.DATA_RAW / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
+    df = pd.read_csv(raw, dtype=str, keep_default_na=False)
+    row = (
+        (df["niva"] == "bydel")
+        & (df["bydel_navn"] == "Vestre Aker")
+        & (df["alder"] == "Alder i alt")
+        & (df["kjonn"] == "Begge kjønn")
+    )
+    assert row.sum() == 1
+    df.loc[row, "antall_stemmer"] = str(SMALL_VOTES)
+    df.loc[row, "antall_stemmeberettigede"] = str(SMALL_ELIGIBLE)
+    df.loc[row, "valgdeltakelse_prosent"] = f"{100 * SMALL_VOTES / SMALL_ELIGIBLE:.1f}"
+    path = folder / "val001_small_counts_SYNTHETIC.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
+    """Record every papermill call of a build (``build.main`` / ``build.build`` in-process); no
+    notebook is executed and nothing is rendered. Each call: template, output, parameters, cwd."""
+    import papermill
+
+    from helpers import build, render
+
+    calls: list[dict] = []
+
+    def execute_notebook(input_path, output_path, parameters=None, **kwargs):
+        calls.append(
+            {
+                "template": os.path.basename(input_path),
+                "output": os.path.basename(output_path),
+                "parameters": dict(parameters or {}),
+                "cwd": kwargs.get("cwd"),
+            }
+        )
+        shutil.copyfile(input_path, output_path)
+
+    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # _execute prepends to PATH
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
+    data_dir = tmp_path / "build" / "data"
+    data_dir.mkdir(parents=True)
+    (data_dir / "indicators.parquet").write_text("placeholder")
+    monkeypatch.setattr(build, "prepare_data", lambda **_: data_dir)
+    monkeypatch.setattr(build, "check_ranking", lambda *_: None)  # reads no placeholder data
+    monkeypatch.setattr(build, "ProcessPoolExecutor", InProcessPool)
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    monkeypatch.setattr(
+        render,
+        "render",
+        lambda **_: render.RenderResult(tmp_path / "i.html", tmp_path / "o.pdf", "embedded"),
+    )
+    return calls
+
+
+# --------------------------------------------------------------------------------------------
+# The printed SII/RII/RCI, pinned against independent computations (tests/test_pinned.py on the
+# shared build, tests/test_report_numbers.py in-process on synthetic tables)
+# --------------------------------------------------------------------------------------------
+VALUE_TYPE_CODES = {"proportion": 2, "rate": 1}  # phe_sii codes; anything else: 0 (natural scale)
+
+
+def printed_line(block: str, start: str) -> str:
+    """The one line of ``block`` that starts with ``start``."""
+    found = [line for line in block.splitlines() if line.startswith(start)]
+    assert len(found) == 1, (start, block)
+    return found[0]
+
+
+def printed_point(line: str) -> str:
+    """The first number after the label's colon: the point estimate."""
+    return line.split(": ", 1)[1].split(" ")[0].rstrip(";")
+
+
+def report_transform() -> bool:
+    """phe_sii's ``transform`` as the report uses it (the gradient module's default if it has
+    one, else the library's)."""
+    import inspect
+
+    from helpers import gradient, inequality
+
+    default = inspect.signature(inequality.sii).parameters["transform"].default
+    return bool(getattr(gradient, "DEFAULT_SII_TRANSFORM", default))
+
+
+def independent_sii(used, ind, repetitions):
+    """``inequality.sii(..., multiplier=-100)`` on the rows the report uses (``used``: one per
+    bydel, in socioeconomic order), with the report's seed, confidence and transform."""
+    import numpy as np
+
+    from helpers import config, inequality
+
+    scale = ind.multiplier or 1
+    assert scale == 100, "the report's SII unit is percentage points (or per 100)"
+    value = used["value"].to_numpy(float) / scale
+    lower = used["ci_low"].to_numpy(float) / scale
+    upper = used["ci_high"].to_numpy(float) / scale
+    value_type = VALUE_TYPE_CODES.get(ind.value_type, 0)
+    inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
+    if not inside:
+        value_type = 0
+    return inequality.sii(
+        value,
+        used["denominator"].to_numpy(float),
+        value_type=value_type,
+        lower_cl=lower,
+        upper_cl=upper,
+        multiplier=-100,
+        transform=report_transform() and value_type != 0,
+        confidence=config.DEFAULT_CONFIDENCE,
+        repetitions=repetitions,
+        seed=config.DEFAULT_SEED,
+    )
+
+
+def assert_measures_printed(block: str, used, ind, s) -> None:
+    """``block`` (an indicator's summary) prints the SII and RII of ``s`` (an independent
+    ``inequality.sii``) and the RCI of ``inequality.rci`` on ``used``, formatted as the report
+    formats them."""
+    from helpers import config, inequality, text
+
+    sii_line, rii_line = printed_line(block, "- SII"), printed_line(block, "- RII")
+    assert printed_point(sii_line) == text.number(s.sii), (ind.id, sii_line)
+    assert text.interval(s.sii_lower, s.sii_upper) in sii_line, (ind.id, sii_line)
+    assert printed_point(rii_line) == text.number(s.rii, 2), (ind.id, rii_line)
+    assert text.interval(s.rii_lower, s.rii_upper, 2) in rii_line, (ind.id, rii_line)
+    r = inequality.rci(
+        used["value"].to_numpy(float),
+        used["denominator"].to_numpy(float),
+        subgroup_order=used["order"].to_numpy(int),
+        favourable_indicator=ind.polarity == "higher_is_better",
+        conf_level=config.DEFAULT_CONFIDENCE,
+    )
+    rci_line = printed_line(block, "- Relativ konsentrasjonsindeks (RCI)")
+    assert rci_line.endswith(text.estimate(r.estimate, r.lowerci, r.upperci, 3)), (ind.id, rci_line)

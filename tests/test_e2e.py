@@ -13,6 +13,7 @@ import re
 
 import nbformat
 import pytest
+from conftest import SMALL_ELIGIBLE, SMALL_VOTES, NoExecutionPool, write_small_counts_csv
 from pypdf import PdfReader
 
 from helpers import config
@@ -186,30 +187,13 @@ def test_two_clean_builds_are_identical(built, small_count_build, tmp_path, monk
 
 
 # --- small-number suppression, end to end ------------------------------------------------------
-# Synthetic fixture (labelled so): the real VAL001 file with Vestre Aker's "Alder i alt, Begge
-# kjønn" row replaced by 22 votes of 23 eligible voters, far below the suppression thresholds.
-SMALL_VOTES, SMALL_ELIGIBLE = 22, 23
+# Synthetic fixture (labelled so): ``write_small_counts_csv`` in tests/conftest.py.
 
 
 @pytest.fixture(scope="session")
 def small_count_build(tmp_path_factory, build_into, shared_build):
-    import pandas as pd
-
     tmp = tmp_path_factory.mktemp("suppressed")
-    raw = config.DATA_RAW / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
-    df = pd.read_csv(raw, dtype=str, keep_default_na=False)
-    row = (
-        (df["niva"] == "bydel")
-        & (df["bydel_navn"] == "Vestre Aker")
-        & (df["alder"] == "Alder i alt")
-        & (df["kjonn"] == "Begge kjønn")
-    )
-    assert row.sum() == 1
-    df.loc[row, "antall_stemmer"] = str(SMALL_VOTES)
-    df.loc[row, "antall_stemmeberettigede"] = str(SMALL_ELIGIBLE)
-    df.loc[row, "valgdeltakelse_prosent"] = f"{100 * SMALL_VOTES / SMALL_ELIGIBLE:.1f}"
-    fixture = tmp / "val001_small_counts_SYNTHETIC.csv"
-    df.to_csv(fixture, index=False)
+    fixture = write_small_counts_csv(tmp)
     build_into(tmp, paths={"val001": fixture}, repetitions=shared_build.repetitions)
     return tmp
 
@@ -268,22 +252,9 @@ def test_unchanged_inputs_reuse_executed_notebooks(copy_of_shared_build, shared_
     notebooks, figures and report (on a copy of the shared build)."""
     from helpers import build
 
-    class NoExecution:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def submit(self, *args, **kwargs):
-            raise AssertionError("a notebook was re-executed although nothing changed")
-
     before = _digests(copy_of_shared_build)
     assert before == _digests(shared_build.root)
-    monkeypatch.setattr(build, "ProcessPoolExecutor", NoExecution)
+    monkeypatch.setattr(build, "ProcessPoolExecutor", NoExecutionPool)
     build.build(engine="embedded", repetitions=shared_build.repetitions)
     assert _digests(copy_of_shared_build) == before
 

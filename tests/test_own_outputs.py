@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import snapshot  # noqa: E402  (a helper, not a fixture)
+from conftest import InProcessPool, snapshot  # noqa: E402  (helpers, not fixtures)
 
 from helpers import build, config
 
@@ -65,7 +65,7 @@ def test_a_notebook_whose_figure_changed_is_executed_again(
     real = build._execute
     monkeypatch.setenv("PATH", __import__("os").environ.get("PATH", ""))  # _execute sets both
     monkeypatch.setenv(config.RENDERING_ENV, "1")
-    monkeypatch.setattr(build, "ProcessPoolExecutor", _InProcess)
+    monkeypatch.setattr(build, "ProcessPoolExecutor", InProcessPool)
     monkeypatch.setattr(
         build, "_execute", lambda job, folder: (executed.append(job.output), real(job, folder))
     )
@@ -75,26 +75,3 @@ def test_a_notebook_whose_figure_changed_is_executed_again(
     staged = copy_of_shared_build / "build" / "kapitler" / "figures" / area / figure.name
     assert hashlib.sha256(staged.read_bytes()).hexdigest() == right
     assert snapshot(copy_of_shared_build / "out") == snapshot(shared_build.out)
-
-
-class _InProcess:
-    """ProcessPoolExecutor stand-in: runs each job at once, in this process."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def submit(self, fn, *args, **kwargs):
-        import concurrent.futures
-
-        future = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller like a real pool
-            future.set_exception(exc)
-        return future

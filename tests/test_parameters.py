@@ -1,92 +1,21 @@
 """Parameters end to end: what papermill receives from the CLI and from ``make report``.
 
-The build runs in-process with papermill replaced by a recorder (the notebooks themselves are
-not executed here; the shared build and nbval do that), so the test sees exactly the arguments
-of every ``papermill.execute_notebook`` call. Expected values come from the notebooks'
-parameters cells, ``_quarto.yml`` and ``helpers.config``, not from the build's own job list.
+The build runs in-process with papermill replaced by a recorder (``papermill_calls`` in
+tests/conftest.py; the notebooks themselves are not executed here, the shared build and nbval do
+that), so the test sees exactly the arguments of every ``papermill.execute_notebook`` call.
+Expected values come from the notebooks' parameters cells, ``_quarto.yml`` and
+``helpers.config``, not from the build's own job list.
 """
 
 from __future__ import annotations
 
-import ast
-import concurrent.futures
 import os
 import shlex
-import shutil
 import subprocess
 
-import nbformat
-import papermill
-import pytest
+from conftest import notebook_defaults
 
 from helpers import build, config, render
-
-
-class InProcess:
-    """Stands in for ProcessPoolExecutor: runs each job at once in this process."""
-
-    def __init__(self, *args, **kwargs):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def submit(self, fn, *args, **kwargs):
-        future = concurrent.futures.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller like a real pool
-            future.set_exception(exc)
-        return future
-
-
-@pytest.fixture
-def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
-    """Record every papermill call of a build; nothing is executed or rendered."""
-    calls: list[dict] = []
-
-    def execute_notebook(input_path, output_path, parameters=None, **kwargs):
-        calls.append(
-            {
-                "template": os.path.basename(input_path),
-                "output": os.path.basename(output_path),
-                "parameters": dict(parameters or {}),
-                "cwd": kwargs.get("cwd"),
-            }
-        )
-        shutil.copyfile(input_path, output_path)
-
-    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # _execute prepends to PATH
-    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
-    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
-    data_dir = tmp_path / "build" / "data"
-    data_dir.mkdir(parents=True)
-    (data_dir / "indicators.parquet").write_text("placeholder")
-    monkeypatch.setattr(build, "prepare_data", lambda **_: data_dir)
-    monkeypatch.setattr(build, "check_ranking", lambda *_: None)  # reads no placeholder data
-    monkeypatch.setattr(build, "ProcessPoolExecutor", InProcess)
-    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
-    monkeypatch.setattr(
-        render,
-        "render",
-        lambda **_: render.RenderResult(tmp_path / "i.html", tmp_path / "o.pdf", "embedded"),
-    )
-    return calls
-
-
-def _defaults(template: str) -> dict:
-    """The parameters cell of a notebook template: name → literal default."""
-    nb = nbformat.read(config.NOTEBOOKS / template, as_version=4)
-    cell = nb.cells[0]
-    assert "parameters" in cell.metadata.get("tags", [])
-    return {
-        node.target.id: ast.literal_eval(node.value)
-        for node in ast.parse(cell.source).body
-        if isinstance(node, ast.AnnAssign)
-    }
 
 
 def _expected_chapters() -> list[str]:
@@ -99,7 +28,7 @@ def _assert_calls(calls, values: dict) -> None:
     assert sorted(c["output"] for c in calls) == sorted(_expected_chapters())
     areas, bydeler = [], []
     for call in calls:
-        declared = _defaults(call["template"])
+        declared = notebook_defaults(call["template"])
         assert set(call["parameters"]) <= set(declared), call
         expected = {k: v for k, v in values.items() if k in declared}
         expected["figures_dir"] = "figures"
@@ -131,12 +60,12 @@ def test_cli_options_reach_papermill(papermill_calls):
     _assert_calls(papermill_calls, {**values, "repetitions": 1500})
     # the sensitivity parameters reach the area chapters and the overview alike
     for call in papermill_calls:  # every template that declares them (not kilder, bydel)
-        if "repetitions" in _defaults(call["template"]):
+        if "repetitions" in notebook_defaults(call["template"]):
             assert call["parameters"]["repetitions"] == 1500
             assert call["parameters"]["rank_by"] == "lavinntekt_husholdninger"
 
 
-def test_make_report_passes_the_notebook_defaults(papermill_calls):
+def test_make_report_passes_the_notebooknotebook_defaults(papermill_calls):
     """``make report`` runs ``python -m helpers.build`` with whatever arguments the Makefile
     gives; papermill must receive the notebooks' own defaults (the values nbval runs with)."""
     dry = subprocess.run(
@@ -145,7 +74,7 @@ def test_make_report_passes_the_notebook_defaults(papermill_calls):
     (command,) = [line for line in dry.splitlines() if "-m helpers.build" in line]
     argv = shlex.split(command.split("-m helpers.build", 1)[1])
     assert build.main([*argv, "--in-process"]) == 0
-    defaults = {**_defaults("innsatsomrade.ipynb"), **_defaults("oversikt.ipynb")}
+    defaults = {**notebook_defaults("innsatsomrade.ipynb"), **notebook_defaults("oversikt.ipynb")}
     values = {k: defaults[k] for k in ("rank_by", "rank_year", "seed", "repetitions")}
     assert values == {
         "rank_by": config.DEFAULT_RANK_BY,

@@ -105,29 +105,23 @@ def test_one_failing_notebook_publishes_nothing(
 
 
 @pytest.mark.e2e
-def test_os_replace_failing_while_swapping_notebooks(
-    copy_of_shared_build, shared_build, no_data_stage, monkeypatch
+@pytest.mark.parametrize(
+    "fails",
+    [
+        # every notebook is reused from the cache; the swap of the new folder fails
+        lambda src, dst: dst == config.build_notebooks_dir() and "old" not in src.name,
+        # the rendered report is complete, but moving it into place fails
+        lambda src, dst: dst == config.output_dir() and src.name == "site",
+    ],
+    ids=["swapping-notebooks", "swapping-report"],
+)
+def test_os_replace_failing_while_swapping(
+    fails, copy_of_shared_build, shared_build, no_data_stage, monkeypatch
 ):
-    """Every notebook is reused from the cache; the swap of the new folder fails."""
+    """``os.replace`` fails while the executed notebooks, or the rendered report, are swapped in:
+    build/ and the published report stay byte-identical."""
     before = snapshot(copy_of_shared_build)
-    calls = fail_replace_when(
-        monkeypatch, lambda src, dst: dst == config.build_notebooks_dir() and "old" not in src.name
-    )
-    with pytest.raises(Injected):
-        build.build(engine="embedded", repetitions=shared_build.repetitions)
-    assert "failed" in calls
-    assert snapshot(copy_of_shared_build) == before
-
-
-@pytest.mark.e2e
-def test_os_replace_failing_while_swapping_report(
-    copy_of_shared_build, shared_build, no_data_stage, monkeypatch
-):
-    """The rendered report is complete, but moving it into place fails."""
-    before = snapshot(copy_of_shared_build)
-    calls = fail_replace_when(
-        monkeypatch, lambda src, dst: dst == config.output_dir() and src.name == "site"
-    )
+    calls = fail_replace_when(monkeypatch, fails)
     with pytest.raises(Injected):
         build.build(engine="embedded", repetitions=shared_build.repetitions)
     assert "failed" in calls
