@@ -65,15 +65,34 @@ class SharedBuild:
 def pytest_configure(config):
     root = Path(tempfile.mkdtemp(prefix="oslohelsa-tests-"))
     _SESSION["root"] = root
-    keys = ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT", "SOURCE_DATE_EPOCH")
+    keys = ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT", "OSLOHELSA_SCRATCH", "SOURCE_DATE_EPOCH")
     _SESSION["saved_env"] = {k: os.environ.get(k) for k in keys}  # type: ignore[assignment]
     # one report date for every build of the session, also across midnight (reproducible builds)
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
     os.environ["OSLOHELSA_BUILD"] = str(root / "default" / "build")
     os.environ["OSLOHELSA_OUTPUT"] = str(root / "default" / "out")
+    os.environ["OSLOHELSA_SCRATCH"] = str(root / "default" / "scratch")  # notebooks by hand
     from hypothesis.configuration import set_hypothesis_home_dir
 
     set_hypothesis_home_dir(root / "hypothesis")
+    _SESSION["checkout"] = checkout_listing(PROJECT_ROOT)  # type: ignore[assignment]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite must write nothing into the checkout (issue 16): compare the listing of the
+    folders a build or a notebook run writes to with the one taken before the first test."""
+    before = _SESSION.get("checkout")
+    if before is None:
+        return
+    written = checkout_changes(before, checkout_listing(PROJECT_ROOT))  # type: ignore[arg-type]
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"the test suite wrote into the checkout ({PROJECT_ROOT}):", *written[:20]]
+        if reporter is not None:
+            reporter.write_sep("=", "checkout written", red=True)
+            for line in lines:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_unconfigure(config):
@@ -85,6 +104,40 @@ def pytest_unconfigure(config):
     root = _SESSION.pop("root", None)
     if root is not None:
         shutil.rmtree(root, ignore_errors=True)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Where a build, a render, a notebook run by hand, hypothesis or snakemake would write in a
+# checkout; the suite sends all of it to its session folder instead.
+WATCHED = ("build", "kapitler", "report", "notebooks", ".hypothesis", ".snakemake", ".quarto")
+# written by Python and pytest themselves, wherever they run
+IGNORED = {"__pycache__", ".pytest_cache"}
+
+
+def checkout_listing(root: Path) -> dict[str, tuple[int, int]]:
+    """The project root's top-level names (value ``(0, 0)``), and every file and folder under the
+    WATCHED folders: relative path → (size, mtime in ns)."""
+    listing = {p.name: (0, 0) for p in root.iterdir() if p.name not in IGNORED}
+    for name in WATCHED:
+        top = root / name
+        if not top.exists():
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if d not in IGNORED]
+            for entry in [*dirs, *files]:
+                path = Path(folder) / entry
+                stat = path.lstat()
+                size = 0 if path.is_dir() else stat.st_size
+                listing[path.relative_to(root).as_posix()] = (size, stat.st_mtime_ns)
+    return listing
+
+
+def checkout_changes(before: dict, after: dict) -> list[str]:
+    """``+ path`` (new), ``- path`` (removed) and ``~ path`` (changed), sorted."""
+    new = [f"+ {p}" for p in sorted(after.keys() - before.keys())]
+    gone = [f"- {p}" for p in sorted(before.keys() - after.keys())]
+    changed = [f"~ {p}" for p in sorted(before.keys() & after.keys()) if before[p] != after[p]]
+    return new + gone + changed
 
 
 def session_dir() -> Path:
