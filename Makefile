@@ -42,7 +42,7 @@ report: $(STAMP)
 	$(PYTHON) -m helpers.build
 
 test: $(STAMP)
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 data: $(STAMP)
 	$(PYTHON) -m helpers.ingest.fetch

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
 import shutil
@@ -63,15 +64,34 @@ class SharedBuild:
 def pytest_configure(config):
     root = Path(tempfile.mkdtemp(prefix="oslohelsa-tests-"))
     _SESSION["root"] = root
-    keys = ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT", "SOURCE_DATE_EPOCH")
+    keys = ("OSLOHELSA_BUILD", "OSLOHELSA_OUTPUT", "OSLOHELSA_SCRATCH", "SOURCE_DATE_EPOCH")
     _SESSION["saved_env"] = {k: os.environ.get(k) for k in keys}  # type: ignore[assignment]
     # one report date for every build of the session, also across midnight (reproducible builds)
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(time.time())))
     os.environ["OSLOHELSA_BUILD"] = str(root / "default" / "build")
     os.environ["OSLOHELSA_OUTPUT"] = str(root / "default" / "out")
+    os.environ["OSLOHELSA_SCRATCH"] = str(root / "default" / "scratch")  # notebooks by hand
     from hypothesis.configuration import set_hypothesis_home_dir
 
     set_hypothesis_home_dir(root / "hypothesis")
+    _SESSION["checkout"] = checkout_listing(PROJECT_ROOT)  # type: ignore[assignment]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite must write nothing into the checkout (issue 16): compare the listing of the
+    folders a build or a notebook run writes to with the one taken before the first test."""
+    before = _SESSION.get("checkout")
+    if before is None or "MUTANT_UNDER_TEST" in os.environ:  # mutmut's copy writes its results
+        return
+    written = checkout_changes(before, checkout_listing(PROJECT_ROOT))  # type: ignore[arg-type]
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"the test suite wrote into the checkout ({PROJECT_ROOT}):", *written[:20]]
+        if reporter is not None:
+            reporter.write_sep("=", "checkout written", red=True)
+            for line in lines:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_unconfigure(config):
@@ -83,6 +103,40 @@ def pytest_unconfigure(config):
     root = _SESSION.pop("root", None)
     if root is not None:
         shutil.rmtree(root, ignore_errors=True)
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# Where a build, a render, a notebook run by hand, hypothesis or snakemake would write in a
+# checkout; the suite sends all of it to its session folder instead.
+WATCHED = ("build", "kapitler", "report", "notebooks", ".hypothesis", ".snakemake", ".quarto")
+# written by Python and pytest themselves, wherever they run
+IGNORED = {"__pycache__", ".pytest_cache"}
+
+
+def checkout_listing(root: Path) -> dict[str, tuple[int, int]]:
+    """The project root's top-level names (value ``(0, 0)``), and every file and folder under the
+    WATCHED folders: relative path → (size, mtime in ns)."""
+    listing = {p.name: (0, 0) for p in root.iterdir() if p.name not in IGNORED}
+    for name in WATCHED:
+        top = root / name
+        if not top.exists():
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if d not in IGNORED]
+            for entry in [*dirs, *files]:
+                path = Path(folder) / entry
+                stat = path.lstat()
+                size = 0 if path.is_dir() else stat.st_size
+                listing[path.relative_to(root).as_posix()] = (size, stat.st_mtime_ns)
+    return listing
+
+
+def checkout_changes(before: dict, after: dict) -> list[str]:
+    """``+ path`` (new), ``- path`` (removed) and ``~ path`` (changed), sorted."""
+    new = [f"+ {p}" for p in sorted(after.keys() - before.keys())]
+    gone = [f"- {p}" for p in sorted(before.keys() - after.keys())]
+    changed = [f"~ {p}" for p in sorted(before.keys() & after.keys()) if before[p] != after[p]]
+    return new + gone + changed
 
 
 def session_dir() -> Path:
@@ -200,3 +254,218 @@ def reuse_raw_tables(_raw_tables, monkeypatch):
         return tidy.copy(), population.copy()
 
     monkeypatch.setattr(data, "_build", cached)
+
+
+# --------------------------------------------------------------------------------------------
+# Set-ups shared by several test modules (one definition each)
+# --------------------------------------------------------------------------------------------
+def notebook_defaults(template: str) -> dict:
+    """The parameters cell of ``notebooks/<template>``: name → literal default."""
+    import nbformat
+
+    from helpers import config
+
+    nb = nbformat.read(config.NOTEBOOKS / template, as_version=4)
+    cell = nb.cells[0]
+    assert "parameters" in cell.metadata.get("tags", []), template
+    return {
+        node.target.id: ast.literal_eval(node.value)
+        for node in ast.parse(cell.source).body
+        if isinstance(node, ast.AnnAssign)
+    }
+
+
+def run_template(template: str, out: Path, parameters: dict, cwd: Path):
+    """Run ``notebooks/<template>`` under papermill with ``parameters`` (kernel ``python3``, no
+    progress bar) into ``out``; returns the executed notebook (nbformat v4)."""
+    import nbformat
+    import papermill
+
+    from helpers import config
+
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS / template),
+        str(out),
+        parameters=parameters,
+        cwd=str(cwd),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def code_outputs(nb) -> list[dict]:
+    """Every output of every code cell, in order."""
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def markdown_outputs(nb) -> str:
+    """The Markdown a notebook displayed (what the report shows), joined by newlines."""
+    return "\n".join(o.get("data", {}).get("text/markdown", "") for o in code_outputs(nb))
+
+
+# Synthetic small counts (labelled so): the real VAL001 file with Vestre Aker's "Alder i alt,
+# Begge kjønn" row replaced by 22 votes of 23 eligible voters, far below the thresholds.
+SMALL_VOTES, SMALL_ELIGIBLE = 22, 23
+
+
+def write_small_counts_csv(folder: Path) -> Path:
+    """Writes ``folder/val001_small_counts_SYNTHETIC.csv`` (see ``SMALL_VOTES``) and returns it."""
+    import pandas as pd
+
+    from helpers import config
+
+    raw = config.DATA_RAW / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
+    df = pd.read_csv(raw, dtype=str, keep_default_na=False)
+    row = (
+        (df["niva"] == "bydel")
+        & (df["bydel_navn"] == "Vestre Aker")
+        & (df["alder"] == "Alder i alt")
+        & (df["kjonn"] == "Begge kjønn")
+    )
+    assert row.sum() == 1
+    df.loc[row, "antall_stemmer"] = str(SMALL_VOTES)
+    df.loc[row, "antall_stemmeberettigede"] = str(SMALL_ELIGIBLE)
+    df.loc[row, "valgdeltakelse_prosent"] = f"{100 * SMALL_VOTES / SMALL_ELIGIBLE:.1f}"
+    path = folder / "val001_small_counts_SYNTHETIC.csv"
+    df.to_csv(path, index=False)
+    return path
+
+
+def _workflow_in_process(*, workers=None, between=None, **options) -> int:
+    """Stands in for ``build.run_workflow``: every notebook job of the Snakefile, from the
+    ``--config`` values of the front door's Snakemake command, run by the rule's own function."""
+    from helpers import build, config, workflow
+
+    cmd = build.snakemake_command(**options)
+    after = cmd[cmd.index("--config") + 1 :]
+    values = dict(arg.split("=", 1) for arg in after[: next(
+        (i for i, arg in enumerate(after) if arg.startswith("--")), len(after)
+    )])  # fmt: skip
+    params = workflow.build_params(values)
+    for job_id, job in workflow.jobs_by_id(params).items():
+        workflow.run_notebook(job, config.build_notebooks_dir() / job_id)
+    return 0
+
+
+@pytest.fixture
+def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
+    """Record every papermill call of a build (``build.main`` / ``build.build``, the Snakemake
+    workflow replaced by its rule bodies run in-process); no notebook is executed and nothing is
+    rendered. Each call: template, output, parameters, cwd."""
+    import papermill
+
+    from helpers import build, config, render
+
+    calls: list[dict] = []
+
+    def execute_notebook(input_path, output_path, parameters=None, **kwargs):
+        calls.append(
+            {
+                "template": os.path.basename(input_path),
+                "output": os.path.basename(output_path),
+                "parameters": dict(parameters or {}),
+                "cwd": kwargs.get("cwd"),
+            }
+        )
+        shutil.copyfile(input_path, output_path)
+
+    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # _execute prepends to PATH
+    monkeypatch.setenv(config.RENDERING_ENV, "1")  # _execute sets it
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
+    data_dir = tmp_path / "build" / "data"
+    data_dir.mkdir(parents=True)
+    (data_dir / "indicators.parquet").write_text("placeholder")
+    monkeypatch.setattr(build, "prepare_data", lambda **_: data_dir)
+    monkeypatch.setattr(build, "check_ranking", lambda *_: None)  # reads no placeholder data
+    monkeypatch.setattr(build, "run_workflow", _workflow_in_process)
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    monkeypatch.setattr(
+        render,
+        "render",
+        lambda **_: render.RenderResult(tmp_path / "i.html", tmp_path / "o.pdf", "embedded"),
+    )
+    return calls
+
+
+# --------------------------------------------------------------------------------------------
+# The printed SII/RII/RCI, pinned against independent computations (tests/test_pinned.py on the
+# shared build, tests/test_report_numbers.py in-process on synthetic tables)
+# --------------------------------------------------------------------------------------------
+VALUE_TYPE_CODES = {"proportion": 2, "rate": 1}  # phe_sii codes; anything else: 0 (natural scale)
+
+
+def printed_line(block: str, start: str) -> str:
+    """The one line of ``block`` that starts with ``start``."""
+    found = [line for line in block.splitlines() if line.startswith(start)]
+    assert len(found) == 1, (start, block)
+    return found[0]
+
+
+def printed_point(line: str) -> str:
+    """The first number after the label's colon: the point estimate."""
+    return line.split(": ", 1)[1].split(" ")[0].rstrip(";")
+
+
+def report_transform() -> bool:
+    """phe_sii's ``transform`` as the report uses it (the gradient module's default if it has
+    one, else the library's)."""
+    import inspect
+
+    from helpers import gradient, inequality
+
+    default = inspect.signature(inequality.sii).parameters["transform"].default
+    return bool(getattr(gradient, "DEFAULT_SII_TRANSFORM", default))
+
+
+def independent_sii(used, ind, repetitions):
+    """``inequality.sii(..., multiplier=-100)`` on the rows the report uses (``used``: one per
+    bydel, in socioeconomic order), with the report's seed, confidence and transform."""
+    import numpy as np
+
+    from helpers import config, inequality
+
+    scale = ind.multiplier or 1
+    assert scale == 100, "the report's SII unit is percentage points (or per 100)"
+    value = used["value"].to_numpy(float) / scale
+    lower = used["ci_low"].to_numpy(float) / scale
+    upper = used["ci_high"].to_numpy(float) / scale
+    value_type = VALUE_TYPE_CODES.get(ind.value_type, 0)
+    inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
+    if not inside:
+        value_type = 0
+    return inequality.sii(
+        value,
+        used["denominator"].to_numpy(float),
+        value_type=value_type,
+        lower_cl=lower,
+        upper_cl=upper,
+        multiplier=-100,
+        transform=report_transform() and value_type != 0,
+        confidence=config.DEFAULT_CONFIDENCE,
+        repetitions=repetitions,
+        seed=config.DEFAULT_SEED,
+    )
+
+
+def assert_measures_printed(block: str, used, ind, s) -> None:
+    """``block`` (an indicator's summary) prints the SII and RII of ``s`` (an independent
+    ``inequality.sii``) and the RCI of ``inequality.rci`` on ``used``, formatted as the report
+    formats them."""
+    from helpers import config, inequality, text
+
+    sii_line, rii_line = printed_line(block, "- SII"), printed_line(block, "- RII")
+    assert printed_point(sii_line) == text.number(s.sii), (ind.id, sii_line)
+    assert text.interval(s.sii_lower, s.sii_upper) in sii_line, (ind.id, sii_line)
+    assert printed_point(rii_line) == text.number(s.rii, 2), (ind.id, rii_line)
+    assert text.interval(s.rii_lower, s.rii_upper, 2) in rii_line, (ind.id, rii_line)
+    r = inequality.rci(
+        used["value"].to_numpy(float),
+        used["denominator"].to_numpy(float),
+        subgroup_order=used["order"].to_numpy(int),
+        favourable_indicator=ind.polarity == "higher_is_better",
+        conf_level=config.DEFAULT_CONFIDENCE,
+    )
+    rci_line = printed_line(block, "- Relativ konsentrasjonsindeks (RCI)")
+    assert rci_line.endswith(text.estimate(r.estimate, r.lowerci, r.upperci, 3)), (ind.id, rci_line)

@@ -12,7 +12,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import snapshot
+from conftest import snapshot, write_small_counts_csv
 
 from helpers import build, catalogue, config, data, suppress
 from helpers.catalogue import sources
@@ -73,25 +73,8 @@ def test_catalogue_data_mismatch_stops_the_build(
 
 @pytest.fixture
 def small_counts_csv(tmp_path):
-    """The real VAL001 file with Vestre Aker's total row replaced by 22 votes of 23 eligible
-    voters (SYNTHETIC), far below the suppression thresholds."""
-    raw = config.DATA_RAW / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
-    df = pd.read_csv(raw, dtype=str, keep_default_na=False)
-    row = (
-        (df["niva"] == "bydel")
-        & (df["bydel_navn"] == "Vestre Aker")
-        & (df["alder"] == "Alder i alt")
-        & (df["kjonn"] == "Begge kjønn")
-    )
-    assert row.sum() == 1
-    df.loc[row, ["antall_stemmer", "antall_stemmeberettigede", "valgdeltakelse_prosent"]] = [
-        "22",
-        "23",
-        "95.7",
-    ]
-    path = tmp_path / "val001_small_counts_SYNTHETIC.csv"
-    df.to_csv(path, index=False)
-    return path
+    """The real VAL001 file with far too small counts for Vestre Aker (SYNTHETIC; conftest)."""
+    return write_small_counts_csv(tmp_path)
 
 
 def test_small_counts_that_escape_suppression_stop_the_build(

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import data
+from helpers import catalogue, data, sources
 from helpers.config import BYDELER, DATA_RAW, OSLO_CODE, ROOT, TIDY_COLUMNS
 from helpers.errors import DataError
 
@@ -198,17 +199,32 @@ def test_load_population_shape(population):
 # ----------------------------------------------------------------------------- loaders
 
 
-EXPECTED_YEARS = {
-    "uforetrygd": (2007, 2024),  # SOS006 2004-2024; population 1 Jan Y+1 exists from 2008
-    "arbeidsavklaringspenger": (2012, 2024),
-    "barn_berort_sosialhjelp": (2007, 2023),  # STØ013 2005-2023, population from 2008
-    "sosialhjelp": (2007, 2023),
-    "lavinntekt_husholdninger": (2013, 2023),
-    "lavinntekt_husholdninger_barn": (2013, 2023),
-    "sysselsetting_25_59": (2024, 2024),
-    "valgdeltakelse": (2023, 2023),
-    "hoyere_utdanning_30_66": (1999, 2024),
-}
+def _first_and_last_year(text: str) -> tuple[int, int]:
+    years = [int(y) for y in re.findall(r"\b(?:19|20)\d{2}\b", text)]
+    assert years, text
+    return min(years), max(years)
+
+
+def _expected_years() -> dict[str, tuple[int, int]]:
+    """First and last year of every annual series, derived, not copied: a catalogue indicator's
+    ``period`` (what the report tells readers, e.g. "Årlig, per 31.12., 2007–2024"); a ranking
+    variable's file title in data/sources.yml (its own table is its denominator). Moving averages
+    (vaccination) are checked in tests/test_vaccination.py."""
+    cat = catalogue.load_catalogue()
+    catalogued = {i.id: i for i in cat.available()}
+    titles = {i: f["title"] for f in sources.load_sources()["files"] for i in f.get("used_for", [])}
+    expected = {}
+    for indicator_id in data.INDICATOR_LOADERS:
+        if indicator_id in catalogued:
+            period = catalogued[indicator_id].period
+            if "glidende" not in period:
+                expected[indicator_id] = _first_and_last_year(period)
+        else:
+            expected[indicator_id] = _first_and_last_year(titles[indicator_id])
+    return expected
+
+
+EXPECTED_YEARS = _expected_years()
 
 
 @pytest.mark.parametrize("indicator_id", sorted(EXPECTED_YEARS))
@@ -419,7 +435,8 @@ def test_loaders_use_names_not_pxweb_codes():
     with open(DATA_RAW / "oslo_sto013_sosialhjelp_bydel_2005_2023.csv", encoding="utf-8") as f:
         first = next(csv.DictReader(f))
     assert first["bydel_kode"] == "0" and first["bydel_navn"] == "Oslo i alt"
-    assert len(data.load_indicator("barn_berort_sosialhjelp")) > 0
+    first, last = EXPECTED_YEARS["barn_berort_sosialhjelp"]
+    assert len(data.load_indicator("barn_berort_sosialhjelp")) == 16 * (last - first + 1)
 
 
 def test_unknown_indicator_id():

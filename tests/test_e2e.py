@@ -13,6 +13,7 @@ import re
 
 import nbformat
 import pytest
+from conftest import SMALL_ELIGIBLE, SMALL_VOTES, write_small_counts_csv
 from pypdf import PdfReader
 
 from helpers import config
@@ -187,30 +188,13 @@ def test_two_clean_builds_are_identical(built, small_count_build, tmp_path, monk
 
 
 # --- small-number suppression, end to end ------------------------------------------------------
-# Synthetic fixture (labelled so): the real VAL001 file with Vestre Aker's "Alder i alt, Begge
-# kjønn" row replaced by 22 votes of 23 eligible voters, far below the suppression thresholds.
-SMALL_VOTES, SMALL_ELIGIBLE = 22, 23
+# Synthetic fixture (labelled so): ``write_small_counts_csv`` in tests/conftest.py.
 
 
 @pytest.fixture(scope="session")
 def small_count_build(tmp_path_factory, build_into, shared_build):
-    import pandas as pd
-
     tmp = tmp_path_factory.mktemp("suppressed")
-    raw = config.DATA_RAW / "oslo_val001_valgdeltakelse_kommunestyre_bydel_delbydel_2023.csv"
-    df = pd.read_csv(raw, dtype=str, keep_default_na=False)
-    row = (
-        (df["niva"] == "bydel")
-        & (df["bydel_navn"] == "Vestre Aker")
-        & (df["alder"] == "Alder i alt")
-        & (df["kjonn"] == "Begge kjønn")
-    )
-    assert row.sum() == 1
-    df.loc[row, "antall_stemmer"] = str(SMALL_VOTES)
-    df.loc[row, "antall_stemmeberettigede"] = str(SMALL_ELIGIBLE)
-    df.loc[row, "valgdeltakelse_prosent"] = f"{100 * SMALL_VOTES / SMALL_ELIGIBLE:.1f}"
-    fixture = tmp / "val001_small_counts_SYNTHETIC.csv"
-    df.to_csv(fixture, index=False)
+    fixture = write_small_counts_csv(tmp)
     build_into(tmp, paths={"val001": fixture}, repetitions=shared_build.repetitions)
     return tmp
 
@@ -336,7 +320,10 @@ def test_one_profile_chapter_per_bydel(html):
 
 
 def test_interactive_maps_once_per_indicator_with_plotly_inlined_once(html):
-    assert html.count('class="interaktivt-kart"') >= 8
+    from helpers import catalogue
+
+    # one beside each indicator's static map (tests: one map per available indicator)
+    assert html.count('class="interaktivt-kart"') == len(catalogue.load_catalogue().available())
     assert html.count("plotly.js v") == 1  # the library's header comment: inlined once
     assert "cdn.plot.ly" not in html.replace("https://cdn.plot.ly/un/", "")
 

@@ -1,23 +1,25 @@
 """The epidemiologist's loop: a notebook run by hand reads fresh data, shows figures and tables
 as Jupyter shows them, answers a wrong parameter in one line, and never touches the build.
 
-The data-dependent tests build the tidy data from the shipped raw files into a temporary build
-folder (OSLOHELSA_BUILD); nothing here writes to the project's build/ or report/_output/.
+The data-dependent tests copy the session's shared build data (tests/conftest.py) into a temporary
+build folder (OSLOHELSA_BUILD); nothing here writes to the project's build/ or report/_output/.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import matplotlib
 import nbformat
 import papermill as pm
 import pytest
+from conftest import code_outputs, markdown_outputs, run_template
 from IPython.core.interactiveshell import InteractiveShell
 
-from helpers import catalogue, config, data, render, report
+from helpers import config, data, render, report
 from helpers.errors import StaleDataError
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
@@ -172,18 +174,15 @@ def _tree(folder: Path) -> dict[str, tuple[str, float]]:
     }
 
 
-def _outputs(nb) -> list[dict]:
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-
-
 @pytest.fixture(scope="module")
-def project_build(tmp_path_factory):
-    """A build with fresh data and a published report (placeholder) in a temporary folder."""
+def project_build(tmp_path_factory, shared_build):
+    """A build with fresh data (the session's shared build data, copied) and a published report
+    (placeholder) in a temporary folder."""
     tmp = tmp_path_factory.mktemp("project")
     mp = pytest.MonkeyPatch()
     mp.setenv("OSLOHELSA_BUILD", str(tmp / "build"))
     mp.setenv("OSLOHELSA_OUTPUT", str(tmp / "out"))
-    data.write_build_data(catalogue=catalogue.load_catalogue())
+    shutil.copytree(shared_build.data, tmp / "build" / "data")
     (tmp / "build" / "notebooks" / "figures" / "levekar").mkdir(parents=True)
     (tmp / "build" / "notebooks" / "levekar.ipynb").write_text("published notebook")
     (tmp / "out").mkdir()
@@ -204,26 +203,23 @@ def test_notebook_by_hand_with_other_parameters_leaves_build_untouched(
     before = {name: _tree(project_build / name) for name in ("build", "out")}
     monkeypatch.setenv("OSLOHELSA_SCRATCH", str(tmp_path / "scratch"))
     monkeypatch.delenv(config.RENDERING_ENV, raising=False)
-    out = tmp_path / "levekar-2019.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS / "innsatsomrade.ipynb"),
-        str(out),
-        parameters={
+    nb = run_template(
+        "innsatsomrade.ipynb",
+        tmp_path / "levekar-2019.ipynb",
+        {
             "area": "levekar",
             "period": 2019,
             "rank_by": "lavinntekt_husholdninger",
             "rank_year": 2023,
             "repetitions": 1000,
         },
-        cwd=str(config.NOTEBOOKS),
-        kernel_name="python3",
-        progress_bar=False,
+        cwd=config.NOTEBOOKS,
     )
     assert {name: _tree(project_build / name) for name in ("build", "out")} == before
     assert len(list((tmp_path / "scratch" / "figures" / "levekar").glob("*.png"))) >= 4
 
-    outputs = _outputs(nbformat.read(out, as_version=4))
-    markdown = "\n".join(o.get("data", {}).get("text/markdown", "") for o in outputs)
+    outputs = code_outputs(nb)
+    markdown = markdown_outputs(nb)
     assert "*Ikke tall for 2019:* Sysselsatte 25–59 år (har tall for 2024)." in markdown
     assert "Mottakere av uføretrygd: " in markdown and "i Oslo i 2019" in markdown
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4
@@ -248,7 +244,7 @@ def test_wrong_notebook_parameter_is_one_line_and_fails_papermill(tmp_path, monk
         )
     assert info.value.ename == "ParameterError"
     assert "did you mean 'levekar'?" in info.value.evalue
-    errors = [o for o in _outputs(nbformat.read(out, as_version=4)) if o.output_type == "error"]
+    errors = [o for o in code_outputs(nbformat.read(out, as_version=4)) if o.output_type == "error"]
     assert len(errors) == 1 and len(errors[0].traceback) == 1
     assert not (tmp_path / "build").exists()
 

@@ -4,39 +4,26 @@ nbval (configured in pyproject.toml) runs every notebook with its defaults; this
 the parameters cell really drives the notebook: another area, another ranking variable and year.
 """
 
-import nbformat
-import papermill as pm
 import pytest
-
-from helpers import config
+from conftest import markdown_outputs, run_template
 
 
 @pytest.mark.e2e
 def test_area_notebook_with_other_ranking(tmp_path, shared_data_build_dir):
     # OSLOHELSA_BUILD: a fresh folder with the session's shared build data (tests/conftest.py)
-    out = tmp_path / "oppvekst.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS / "innsatsomrade.ipynb"),
-        str(out),
-        parameters={
+    nb = run_template(
+        "innsatsomrade.ipynb",
+        tmp_path / "oppvekst.ipynb",
+        {
             "area": "oppvekst_utdanning",
             "rank_by": "lavinntekt_husholdninger",
             "rank_year": 2023,
             "repetitions": 2000,
             "figures_dir": "figures",
         },
-        cwd=str(tmp_path),
-        kernel_name="python3",
-        progress_bar=False,
+        cwd=tmp_path,
     )
-    nb = nbformat.read(out, as_version=4)
-    markdown = "\n".join(
-        o["data"].get("text/markdown", "")
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-        if "data" in o
-    )
+    markdown = markdown_outputs(nb)
     # The title is the build's front matter (helpers.build); the intro names the area.
     assert markdown.startswith("Innsatsområde 2 i Folkehelsestrategi")
     assert "\n# " not in "\n" + markdown  # no level-1 heading: Quarto would number a chapter

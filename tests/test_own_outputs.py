@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import snapshot  # noqa: E402  (a helper, not a fixture)
+from conftest import snapshot  # noqa: E402  (helpers, not fixtures)
 
 from helpers import build, config
 

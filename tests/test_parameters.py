@@ -10,78 +10,13 @@ parameters cells, ``_quarto.yml`` and ``helpers.config``, not from the build's o
 
 from __future__ import annotations
 
-import ast
 import os
 import shlex
-import shutil
 import subprocess
 
-import nbformat
-import papermill
-import pytest
+from conftest import notebook_defaults
 
 from helpers import build, config, render, workflow
-
-
-def _workflow_in_process(*, workers=None, between=None, **options) -> int:
-    """Stands in for ``build.run_workflow``: every notebook job of the Snakefile, from the
-    ``--config`` values of the front door's Snakemake command, run by the rule's own function."""
-    cmd = build.snakemake_command(**options)
-    after = cmd[cmd.index("--config") + 1 :]
-    values = dict(arg.split("=", 1) for arg in after[: next(
-        (i for i, arg in enumerate(after) if arg.startswith("--")), len(after)
-    )])  # fmt: skip
-    params = workflow.build_params(values)
-    for job_id, job in workflow.jobs_by_id(params).items():
-        workflow.run_notebook(job, config.build_notebooks_dir() / job_id)
-    return 0
-
-
-@pytest.fixture
-def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
-    """Record every papermill call of a build; nothing is executed or rendered."""
-    calls: list[dict] = []
-
-    def execute_notebook(input_path, output_path, parameters=None, **kwargs):
-        calls.append(
-            {
-                "template": os.path.basename(input_path),
-                "output": os.path.basename(output_path),
-                "parameters": dict(parameters or {}),
-                "cwd": kwargs.get("cwd"),
-            }
-        )
-        shutil.copyfile(input_path, output_path)
-
-    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # _execute prepends to PATH
-    monkeypatch.setenv(config.RENDERING_ENV, "1")  # _execute sets it
-    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
-    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
-    data_dir = tmp_path / "build" / "data"
-    data_dir.mkdir(parents=True)
-    (data_dir / "indicators.parquet").write_text("placeholder")
-    monkeypatch.setattr(build, "prepare_data", lambda **_: data_dir)
-    monkeypatch.setattr(build, "check_ranking", lambda *_: None)  # reads no placeholder data
-    monkeypatch.setattr(build, "run_workflow", _workflow_in_process)
-    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
-    monkeypatch.setattr(
-        render,
-        "render",
-        lambda **_: render.RenderResult(tmp_path / "i.html", tmp_path / "o.pdf", "embedded"),
-    )
-    return calls
-
-
-def _defaults(template: str) -> dict:
-    """The parameters cell of a notebook template: name → literal default."""
-    nb = nbformat.read(config.NOTEBOOKS / template, as_version=4)
-    cell = nb.cells[0]
-    assert "parameters" in cell.metadata.get("tags", [])
-    return {
-        node.target.id: ast.literal_eval(node.value)
-        for node in ast.parse(cell.source).body
-        if isinstance(node, ast.AnnAssign)
-    }
 
 
 def _expected_chapters() -> list[str]:
@@ -94,7 +29,7 @@ def _assert_calls(calls, values: dict) -> None:
     assert sorted(c["output"] for c in calls) == sorted(_expected_chapters())
     areas, bydeler = [], []
     for call in calls:
-        declared = _defaults(call["template"])
+        declared = notebook_defaults(call["template"])
         assert set(call["parameters"]) <= set(declared), call
         expected = {k: v for k, v in values.items() if k in declared}
         expected["figures_dir"] = "figures"
@@ -126,12 +61,12 @@ def test_cli_options_reach_papermill(papermill_calls):
     _assert_calls(papermill_calls, {**values, "repetitions": 1500})
     # the sensitivity parameters reach the area chapters and the overview alike
     for call in papermill_calls:  # every template that declares them (not kilder, bydel)
-        if "repetitions" in _defaults(call["template"]):
+        if "repetitions" in notebook_defaults(call["template"]):
             assert call["parameters"]["repetitions"] == 1500
             assert call["parameters"]["rank_by"] == "lavinntekt_husholdninger"
 
 
-def test_make_report_passes_the_notebook_defaults(papermill_calls):
+def test_make_report_passes_the_notebooknotebook_defaults(papermill_calls):
     """``make report`` runs ``python -m helpers.build`` with whatever arguments the Makefile
     gives; papermill must receive the notebooks' own defaults (the values nbval runs with)."""
     dry = subprocess.run(
@@ -140,7 +75,7 @@ def test_make_report_passes_the_notebook_defaults(papermill_calls):
     (command,) = [line for line in dry.splitlines() if "-m helpers.build" in line]
     argv = shlex.split(command.split("-m helpers.build", 1)[1])
     assert build.main(argv) == 0
-    defaults = {**_defaults("innsatsomrade.ipynb"), **_defaults("oversikt.ipynb")}
+    defaults = {**notebook_defaults("innsatsomrade.ipynb"), **notebook_defaults("oversikt.ipynb")}
     values = {k: defaults[k] for k in ("rank_by", "rank_year", "seed", "repetitions")}
     assert values == {
         "rank_by": config.DEFAULT_RANK_BY,

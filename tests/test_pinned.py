@@ -20,13 +20,18 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import (
+    assert_measures_printed,
+    independent_sii,
+    printed_line,
+    printed_point,
+    report_transform,
+)
 
-from helpers import catalogue, config, inequality, standardise, text
+from helpers import catalogue, config, standardise, text
 from helpers.report import slug
 
 pytestmark = pytest.mark.e2e
-
-_VALUE_TYPE = {"proportion": 2, "rate": 1}  # phe_sii codes; anything else is 0 (natural scale)
 
 
 # --------------------------------------------------------------------------------------------
@@ -66,17 +71,6 @@ def _table(markdown: str) -> pd.DataFrame:
     return pd.DataFrame(cells[2:], columns=cells[0])
 
 
-def _line(block: str, start: str) -> str:
-    found = [line for line in block.splitlines() if line.startswith(start)]
-    assert len(found) == 1, (start, block)
-    return found[0]
-
-
-def _point(line: str) -> str:
-    """The first number after the label's colon: the point estimate."""
-    return line.split(": ", 1)[1].split(" ")[0].rstrip(";")
-
-
 # --------------------------------------------------------------------------------------------
 # Independent computations
 # --------------------------------------------------------------------------------------------
@@ -114,49 +108,14 @@ def _latest_used(tidy, ind, order) -> pd.DataFrame:
     return used.sort_values("order")
 
 
-def _report_transform() -> bool:
-    """phe_sii's ``transform`` as the report uses it (the gradient module's default if it has
-    one, else the library's)."""
-    import inspect
-
-    from helpers import gradient
-
-    default = inspect.signature(inequality.sii).parameters["transform"].default
-    return bool(getattr(gradient, "DEFAULT_SII_TRANSFORM", default))
-
-
-def _independent_sii(used, ind, repetitions):
-    scale = ind.multiplier or 1
-    assert scale == 100, "the report's SII unit is percentage points (or per 100)"
-    value = used["value"].to_numpy(float) / scale
-    lower = used["ci_low"].to_numpy(float) / scale
-    upper = used["ci_high"].to_numpy(float) / scale
-    value_type = _VALUE_TYPE.get(ind.value_type, 0)
-    inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
-    if not inside:
-        value_type = 0
-    return inequality.sii(
-        value,
-        used["denominator"].to_numpy(float),
-        value_type=value_type,
-        lower_cl=lower,
-        upper_cl=upper,
-        multiplier=-100,
-        transform=_report_transform() and value_type != 0,
-        confidence=config.DEFAULT_CONFIDENCE,
-        repetitions=repetitions,
-        seed=config.DEFAULT_SEED,
-    )
-
-
 def _report_sii(used, ind, repetitions):
     """phe_sii as the report computes it: on directly age-standardised rates (log transform)
     where the indicator depends on age and the age bands reproduce the counts, else as is."""
     year = int(used["year_end"].iloc[0])
     if standardise.reproduces(used, ind.id, year):
         std = standardise.standardise_rows(used, ind.id, year)
-        return _independent_sii(std, replace(ind, value_type="rate"), repetitions)
-    return _independent_sii(used, ind, repetitions)
+        return independent_sii(std, replace(ind, value_type="rate"), repetitions)
+    return independent_sii(used, ind, repetitions)
 
 
 def _analysed(cat):
@@ -187,20 +146,7 @@ def test_headline_sii_rii_rci_per_indicator(shared_build, tidy, cat):
         if used.empty:  # a value-only series (no counts): pinned in tests/test_vaccination.py
             continue
         s = _report_sii(used, ind, shared_build.repetitions)
-        sii_line, rii_line = _line(block, "- SII"), _line(block, "- RII")
-        assert _point(sii_line) == text.number(s.sii), (ind.id, sii_line)
-        assert text.interval(s.sii_lower, s.sii_upper) in sii_line, (ind.id, sii_line)
-        assert _point(rii_line) == text.number(s.rii, 2), (ind.id, rii_line)
-        assert text.interval(s.rii_lower, s.rii_upper, 2) in rii_line, (ind.id, rii_line)
-        r = inequality.rci(
-            used["value"].to_numpy(float),
-            used["denominator"].to_numpy(float),
-            subgroup_order=used["order"].to_numpy(int),
-            favourable_indicator=ind.polarity == "higher_is_better",
-            conf_level=config.DEFAULT_CONFIDENCE,
-        )
-        rci_line = _line(block, "- Relativ konsentrasjonsindeks (RCI)")
-        assert rci_line.endswith(text.estimate(r.estimate, r.lowerci, r.upperci, 3)), rci_line
+        assert_measures_printed(block, used, ind, s)
 
 
 def test_circular_indicators_print_no_measures(shared_build, cat):
@@ -292,7 +238,7 @@ def _education_order_by_hand() -> list[str]:
             code = r["bydel_kode"]
             uh[code] = uh.get(code, 0) + int(r["antall_uh_kort"]) + int(r["antall_uh_lang"])
             total[code] = total.get(code, 0) + int(r["antall_i_alt"])
-    assert len(total) == 15
+    assert len(total) == len(config.BYDELER)
     return sorted(total, key=lambda c: (uh[c] / total[c], c))
 
 
@@ -311,7 +257,7 @@ def test_turnout_sii_by_hand(shared_build, cat):
     y = x / n
     share = n / n.sum()
     rank = np.cumsum(share) - share / 2
-    transform = _report_transform()
+    transform = report_transform()
     yy = np.log(y / (1 - y)) if transform else y
     xm, ym = np.average(rank, weights=n), np.average(yy, weights=n)
     slope = np.sum(n * (rank - xm) * (yy - ym)) / np.sum(n * (rank - xm) ** 2)
@@ -323,7 +269,7 @@ def test_turnout_sii_by_hand(shared_build, cat):
         sii = -100 * slope
     area = _area_of(cat, "valgdeltakelse")
     block = "\n".join(_sections(shared_build.notebooks / f"{area}.ipynb", cat)["valgdeltakelse"])
-    assert _point(_line(block, "- SII")) == text.number(sii)
+    assert printed_point(printed_line(block, "- SII")) == text.number(sii)
     assert sii < 0  # turnout is lower at the disadvantaged end
 
 

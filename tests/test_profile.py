@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import math
 
-import nbformat
-import papermill as pm
 import pytest
 import synthetic
+from conftest import markdown_outputs, run_template
 
 from helpers import barometer, build, catalogue, config, profile, render
 
@@ -62,25 +61,15 @@ def test_every_profile_is_a_build_job_and_a_listed_chapter():
 
 
 @pytest.mark.e2e
-def test_profile_for_a_non_default_bydel(tmp_path, monkeypatch):
-    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
-    out = tmp_path / "bydel-stovner.ipynb"
-    pm.execute_notebook(
-        str(config.NOTEBOOKS / "bydel.ipynb"),
-        str(out),
-        parameters={"bydel": "030111", "figures_dir": "figures"},
-        cwd=str(tmp_path),
-        kernel_name="python3",
-        progress_bar=False,
+def test_profile_for_a_non_default_bydel(tmp_path, shared_data_build_dir):
+    # OSLOHELSA_BUILD: a fresh folder with the session's shared build data (tests/conftest.py)
+    nb = run_template(
+        "bydel.ipynb",
+        tmp_path / "bydel-stovner.ipynb",
+        {"bydel": "030111", "figures_dir": "figures"},
+        cwd=tmp_path,
     )
-    nb = nbformat.read(out, as_version=4)
-    markdown = "\n".join(
-        o["data"].get("text/markdown", "")
-        for c in nb.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-        if "data" in o
-    )
+    markdown = markdown_outputs(nb)
     assert markdown.startswith("Stovner er nummer ")
     assert "Grorud" not in markdown.split("## Hovedpunkter")[0]  # not the default bydel
     assert "\n# " not in "\n" + markdown

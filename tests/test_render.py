@@ -35,11 +35,7 @@ DATE = "2025-03-14"
 EXPECTED_CHAPTERS = [
     "index.qmd",
     "kapitler/oversikt.ipynb",
-    "kapitler/levekar.ipynb",
-    "kapitler/oppvekst_utdanning.ipynb",
-    "kapitler/nabolag_moteplasser.ipynb",
-    "kapitler/klima_miljo.ipynb",
-    "kapitler/levevaner_helsetjenester.ipynb",
+    *[f"kapitler/{area}.ipynb" for area in config.AREAS],  # the five innsatsområder, in order
     "report/metode.qmd",
     "kapitler/kilder.ipynb",
     # issue 14: one profile per bydel, in the part "Bydelsprofiler"
