@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from conftest import snapshot
 
-from helpers import build, catalogue, config, data, sources, suppress
+from helpers import build, catalogue, config, sources
+from helpers.pipeline import build_data, suppress
 
 
 def _copy_manifest_and_files(tmp_path):
@@ -44,7 +45,7 @@ def test_tampered_raw_file_stops_the_build(placeholders, tmp_path, monkeypatch, 
     def no_loading(*args, **kwargs):
         raise AssertionError("raw tables were read before the checksums were verified")
 
-    monkeypatch.setattr(data, "_build", no_loading)
+    monkeypatch.setattr(build_data, "_build", no_loading)
     before = snapshot(placeholders)
     assert build.main(["--in-process"]) == 2
     err = capsys.readouterr().err

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import synthetic
 
-from helpers import barometer, catalogue, downloads, render, suppress
+from helpers import barometer, catalogue, downloads, render
+from helpers.pipeline import suppress
 
 
 @pytest.fixture(scope="module")

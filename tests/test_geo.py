@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import geo
 from helpers.config import BYDELER, OTHER_AREAS
 from helpers.errors import DataError
+from helpers.ingest import geo
 
 SENTRUM = "030116"
 

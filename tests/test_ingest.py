@@ -15,8 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from helpers import config, data, sources
-from helpers.ingest import fetch, fhi
+from helpers import config, sources
+from helpers.ingest import fetch, fhi, jsonstat, rawtables
 from helpers.ingest.http import Client, FetchError
 
 FIX = config.ROOT / "tests" / "fixtures" / "apis"
@@ -150,7 +150,7 @@ def test_ssb_happy_path_keeps_a_suffix(env) -> None:
     assert _run(env, _catalogue(befolkning=SSB_SPEC)) == 0
     path = env.raw / "ssb_10826_befolkning.json"
     assert path.read_bytes() == SSB_DATA
-    df = data.read_jsonstat(path)
+    df = jsonstat.read_jsonstat(path)
     assert list(df["Region_kode"]) == ["030101a", "030102a", "030101"]
     assert list(df["verdi_flag"]) == ["", ":", ""]
     body = json.loads([r for r, _ in env.server.log][0].data)
@@ -169,8 +169,8 @@ def test_oslo_round_trip_equals_the_shipped_file(env) -> None:
     assert _run(env, _catalogue(uforetrygd=OSLO_SPEC)) == 0
     fetched = env.raw / "oslo_sos006_fetched.json"
     assert fetched.read_bytes() == OSLO_SOS006.read_bytes()
-    got = data.read_table("sos006", fetched)
-    shipped = data.read_table("sos006")
+    got = rawtables.read_table("sos006", fetched)
+    shipped = rawtables.read_table("sos006")
     cols = ["bosted_navn", "kjønn_navn", "aldersgruppe_navn", "år_navn", "verdi"]
     assert len(got) == len(shipped) == 6804
     assert got[cols].reset_index(drop=True).equals(shipped[cols].reset_index(drop=True))
@@ -355,7 +355,7 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
         "ind = cat.indicator('forventet_levealder_bydel')\n"
         "assert ind.is_available and ind.source is not None, ind.status\n"
         "data.write_build_data(catalogue=cat)\n"
-        "tidy = data.load_tidy()\n"
+        "tidy = store.load_tidy()\n"
         "rows = tidy[tidy.indicator_id == 'forventet_levealder_bydel']\n"
         "assert len(rows) == 16 and set(rows.period) == {'2022-2024'}, rows\n"
         "ranking = gradient.rank_bydeler(tidy, cat, 'hoyere_utdanning_30_66', 2024)\n"

@@ -17,8 +17,9 @@ import papermill as pm
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from helpers import catalogue, config, data, render, report
+from helpers import catalogue, config, render, report
 from helpers.errors import StaleDataError
+from helpers.pipeline import build_data, store
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 
@@ -35,16 +36,16 @@ def test_stale_build_data_names_newer_inputs_and_command(tmp_path, monkeypatch):
     os.utime(old, (1_000, 1_000))
     os.utime(built, (2_000, 2_000))
     os.utime(new, (3_000, 3_000))
-    monkeypatch.setattr(data, "data_inputs", lambda: [old, new])
-    assert data.stale_inputs(built) == [new]
+    monkeypatch.setattr(store, "data_inputs", lambda: [old, new])
+    assert store.stale_inputs(built) == [new]
     with pytest.raises(StaleDataError) as info:
-        data.check_fresh(built)
+        store.check_fresh(built)
     message = str(info.value)
     assert "indicators.yml" in message and "old.csv" not in message
-    assert f"`{data.REBUILD_DATA_COMMAND}`" in message
+    assert f"`{store.REBUILD_DATA_COMMAND}`" in message
     assert len(info.value._render_traceback_()) == 1  # IPython shows one line
     os.utime(built, (4_000, 4_000))
-    data.check_fresh(built)  # rebuilt after the change: fine
+    store.check_fresh(built)  # rebuilt after the change: fine
 
 
 def test_load_tidy_refuses_stale_build_data_without_rebuilding(tmp_path, monkeypatch):
@@ -55,14 +56,14 @@ def test_load_tidy_refuses_stale_build_data_without_rebuilding(tmp_path, monkeyp
     built.write_bytes(b"an old build")
     os.utime(built, (1_000, 1_000))
     with pytest.raises(StaleDataError, match=r"--data-only") as info:
-        data.load_tidy()
+        store.load_tidy()
     assert "data/raw/" in str(info.value) or "shapes/" in str(info.value)
     assert built.read_bytes() == b"an old build" and built.stat().st_mtime == 1_000
     assert sorted(p.name for p in built.parent.iterdir()) == ["indicators.parquet"]
 
 
 def test_data_inputs_are_what_build_data_is_made_from():
-    inputs = set(data.data_inputs())
+    inputs = set(store.data_inputs())
     helpers_dir = config.ROOT / "src" / "helpers"
     assert {config.CATALOGUE_FILE, config.SOURCES_FILE, helpers_dir / "data.py"} <= inputs
     assert {helpers_dir / "suppress.py", helpers_dir / "catalogue.py"} <= inputs
@@ -183,7 +184,7 @@ def project_build(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("OSLOHELSA_BUILD", str(tmp / "build"))
     mp.setenv("OSLOHELSA_OUTPUT", str(tmp / "out"))
-    data.write_build_data(catalogue=catalogue.load_catalogue())
+    build_data.write_build_data(catalogue=catalogue.load_catalogue())
     (tmp / "build" / "notebooks" / "figures" / "levekar").mkdir(parents=True)
     (tmp / "build" / "notebooks" / "levekar.ipynb").write_text("published notebook")
     (tmp / "out").mkdir()

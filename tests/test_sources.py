@@ -67,7 +67,7 @@ def test_manifest_fields():
         assert entry["retrieved"] <= doc["retrieved"]  # the manifest's date is the latest
         assert entry["licence"]
     used = {i for f in doc["files"] if f["role"] != "test_fixture" for i in f["used_for"]}
-    from helpers.data import INDICATOR_LOADERS
+    from helpers.pipeline.loaders import INDICATOR_LOADERS
 
     assert set(INDICATOR_LOADERS) <= used
     by_path = {f["path"]: f for f in doc["files"]}

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.config import BYDELER, OSLO_CODE, TIDY_COLUMNS
-from helpers.suppress import assert_no_small_counts, suppress, suppressed_mask
+from helpers.pipeline.suppress import assert_no_small_counts, suppress, suppressed_mask
 
 BYDEL_CODES = list(BYDELER)
 
@@ -351,7 +351,7 @@ def test_suppressed_mask_names_its_series_and_its_errors():
     import pandas as pd
     import pytest
 
-    from helpers import suppress as sup
+    from helpers.pipeline import suppress as sup
 
     mask = sup.suppressed_mask(pd.DataFrame({"flag": ["prikket", ":", ""]}), include_source=True)
     assert mask.name == "suppressed" and mask.tolist() == [True, True, False]

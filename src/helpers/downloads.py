@@ -179,9 +179,10 @@ def for_site(data_dir: Path | None = None, date: dt.date | None = None):
     site from the build's tidy table (already suppressed) before the site is published."""
 
     def extra(site: Path) -> None:
-        from helpers import barometer, catalogue, data
+        from helpers import barometer, catalogue
+        from helpers.pipeline import store
 
-        tidy = data.load_tidy(None if data_dir is None else Path(data_dir) / "indicators.parquet")
+        tidy = store.load_tidy(None if data_dir is None else Path(data_dir) / "indicators.parquet")
         cat = catalogue.load_catalogue()
         write(site, tidy, cat, barometer=barometer.city_barometer(tidy, cat), date=date)
 

@@ -92,7 +92,8 @@ def _sha_cached(path: str, size: int, mtime_ns: int) -> str:
 
 
 def _code_digest() -> dict[str, str]:
-    return {p.name: _sha(p) for p in sorted((config.ROOT / "src" / "helpers").rglob("*.py"))}
+    helpers = config.ROOT / "src" / "helpers"
+    return {str(p.relative_to(helpers)): _sha(p) for p in sorted(helpers.rglob("*.py"))}
 
 
 def _raw_files(sources: dict) -> dict[str, list[str]]:
@@ -107,7 +108,7 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
     """What one notebook execution reads, as content: catalogue entries, raw file checksums and
     helpers code. An area chapter reads its area's indicators and the ranking variable; any
     other notebook (overview, sources, profiles) reads everything."""
-    from helpers import data
+    from helpers.pipeline import loaders
 
     by_role = _raw_files(sources)
     area = job.parameters.get("area")
@@ -123,7 +124,7 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
         # the files data/sources.yml lists as used for these indicators, and the maps
         files_for = {i: [e["path"] for e in sources["files"] if i in (e.get("used_for") or [])]
                      for i in ids}  # fmt: skip
-        unplaced = [i for i, f in files_for.items() if not f and i in data.INDICATOR_TABLES]
+        unplaced = [i for i, f in files_for.items() if not f and i in loaders.INDICATOR_TABLES]
         if unplaced:  # read from a file sources.yml does not name (e.g. `make data`): all
             files = everything
         else:

@@ -17,14 +17,13 @@ computes the rank-based SII/RII as point estimates only).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers.config import BYDELER, DATA_RAW, OSLO_CODE
+from helpers.config import BYDELER, OSLO_CODE
 from helpers.errors import DataError
 
 KHS_MISSING = ".."  # KHS: "Manglende data" (also used for suppressed cells)
@@ -165,7 +164,8 @@ def read_khs_export(path: str | Path) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 VACCINATION_FILE = "fhi_khs_barnevaksinasjon_5aar_2002_2018.xlsx"
-VACCINATION_TABLE = "khs_vaksinasjon"  # key in helpers.data.INDICATOR_TABLES (``paths=``)
+# key in helpers.pipeline.loaders.INDICATOR_TABLES (``paths=``)
+VACCINATION_TABLE = "khs_vaksinasjon"
 
 
 @dataclass(frozen=True)
@@ -212,9 +212,10 @@ def _oslo_rows(df: pd.DataFrame, file: Path) -> pd.DataFrame:
 
     KHS lists "Oslo" twice: first fylke 03, then kommune 0301, which is followed directly by the
     bydeler ("Bydel Gamle Oslo" … "Bydel Søndre Nordstrand"). The bydel names are mapped with
-    :func:`helpers.data.normalise_bydel` and must give each of ``config.BYDELER`` exactly once.
+    :func:`helpers.ingest.bydel_names.normalise_bydel` and must give each of ``config.BYDELER``
+    exactly once.
     """
-    from helpers.data import normalise_bydel
+    from helpers.ingest.bydel_names import normalise_bydel
 
     blocks = df.drop_duplicates("block")[["block", "geografi", "_row"]].reset_index(drop=True)
     oslo = blocks.index[blocks["geografi"] == "Oslo"].tolist()
@@ -258,73 +259,6 @@ def _oslo_rows(df: pd.DataFrame, file: Path) -> pd.DataFrame:
     out = df[df["block"].isin(codes)].copy()
     out["geo_code"] = out["block"].map(codes)
     return out
-
-
-def load_vaccination(indicator_id: str, path: str | Path | None = None) -> pd.DataFrame:
-    """Tidy table of one vaccination coverage indicator (``VACCINATIONS[indicator_id]``).
-
-    Keeps the periods in which at least one bydel has a value (2010-2014 … 2014-2018; HPV
-    2013-2017 and 2014-2018), with every bydel and Oslo in each. ``value`` is the published
-    percentage; ``numerator``, ``denominator``, ``ci_low`` and ``ci_high`` stay missing (the
-    source gives no counts). ``period`` is the 5-year label, ``year_end`` its last year.
-    """
-    from helpers.data import _check_complete, _check_unique, _tidy
-    from helpers.schemas import TIDY_SCHEMA, validate
-
-    spec = VACCINATIONS[indicator_id]
-    file = Path(path) if path is not None else DATA_RAW / VACCINATION_FILE
-    rows = _oslo_rows(read_khs_export(file), file)
-    sel = rows[(rows["alder"] == spec.alder) & (rows["dimensjon"] == spec.vaksine)].copy()
-    if sel.empty:
-        raise DataError(
-            file,
-            f'no rows for age "{spec.alder}" and vaccine "{spec.vaksine}" under Oslo; found ages '
-            f"{sorted(rows['alder'].unique())} and vaccines {sorted(rows['dimensjon'].unique())}",
-            column="C",
-        )
-    over = sel["verdi"] > 100
-    if over.any():
-        r = sel[over].iloc[0]
-        raise DataError(
-            file, f"coverage {r['verdi']} is above 100 %", row=int(r["_row"]), column=r["_column"]
-        )
-    bydel_values = sel[(sel["geo_code"] != OSLO_CODE) & sel["verdi"].notna()]
-    sel = sel[sel["periode"].isin(set(bydel_values["periode"]))].copy()
-    if sel.empty:
-        raise DataError(file, f"no bydel has a value for {spec.vaksine}, {spec.alder}", column="C")
-    sel["geo_name"] = sel["geo_code"].map({**BYDELER, OSLO_CODE: "Oslo"})
-    sel["year"] = sel["periode"].str[-4:].astype(int)
-    _check_unique(sel, ["year"], file, "A")
-    _check_complete(sel, file, "A", sel["year"])
-    df = pd.DataFrame(
-        {
-            "geo_code": sel["geo_code"],
-            "year": sel["year"],
-            "age_group": spec.age_group,
-            "sex": spec.sex,
-            "value": sel["verdi"],
-            "numerator": np.nan,
-            "denominator": np.nan,
-            "flag": sel["verdi_flag"],
-            "_file": str(file),
-            "_row": sel["_row"].astype(int),
-            "_column": sel["_column"],
-            "_period": sel["periode"],
-        }
-    )
-    periods = df.set_index(["year", "geo_code"])["_period"]
-    out = _tidy(indicator_id, df)
-    out["period"] = [periods[(y, g)] for y, g in zip(out["year_end"], out["geo_code"], strict=True)]
-    validate(out, TIDY_SCHEMA, file)
-    return out
-
-
-def vaccination_loaders() -> dict[str, Callable[..., pd.DataFrame]]:
-    """indicator id -> loader(path=None, population=None), for ``helpers.data``'s registry."""
-    return {
-        ind: (lambda path=None, population=None, _i=ind: load_vaccination(_i, path))
-        for ind in VACCINATIONS
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,70 +446,3 @@ def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     if f"{geo}_kode" not in df.columns:
         raise FetchError(indicator, url, 200, f"changed layout: no {geo} dimension in the response")
     return df
-
-
-def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFrame:
-    """Tidy table of an indicator fetched by ``make data`` from the FHI API (json-stat2).
-
-    Keeps Oslo (0301) and the 15 bydeler; the time dimension (``spec["time"]``, default ``AAR``,
-    codes like ``2020_2022``) gives ``period`` ("2020-2022", or "2020" for one year) and
-    ``year_end``. Every other dimension must have one category left, either in the file or chosen
-    with ``spec["value"]`` (e.g. ``{MEASURE_TYPE: RATE, KJONN: "0"}``). Values only: counts and
-    intervals stay missing (``helpers.no_counts``); FHI's flags are kept as they are.
-    """
-    from helpers.data import _check_complete, _check_unique, _tidy
-    from helpers.schemas import TIDY_SCHEMA, validate
-
-    file = Path(path)
-    df = read_api_jsonstat(file)
-    geo, time = spec.get("geo", "GEO"), spec.get("time", "AAR")
-    for dim in (geo, time):
-        if f"{dim}_kode" not in df.columns:
-            raise DataError(file, f"no {dim} dimension; expected {geo} and {time}", column=dim)
-    df = df[df[f"{geo}_kode"].isin([OSLO_CODE, *BYDELER])]
-    chosen = {str(k): str(v) for k, v in (spec.get("value") or {}).items()}
-    for col in [c for c in df.columns if c.endswith("_kode")]:
-        dim = col.removesuffix("_kode")
-        if dim in (geo, time):
-            continue
-        if dim in chosen:
-            df = df[df[col] == chosen[dim]]
-        codes = list(df[col].unique())
-        if len(codes) != 1:
-            raise DataError(
-                file,
-                f"dimension {dim} has {len(codes)} categories {codes[:6]}; choose one with "
-                f"fetch.value: {{{dim}: <code>}} for indicator {indicator_id} in "
-                "data/indicators.yml",
-                column=col,
-            )
-    if df.empty:
-        raise DataError(file, "no rows for Oslo and its bydeler", column=f"{geo}_kode")
-    parts = df[f"{time}_kode"].str.split("_")
-    first, last = parts.str[0], parts.str[-1]
-    out = pd.DataFrame(
-        {
-            "geo_code": df[f"{geo}_kode"],
-            "year": last.astype(int),
-            "age_group": str(spec.get("age_group", "alle")),
-            "sex": str(spec.get("sex", "alle")),
-            "value": df["verdi"],
-            "numerator": np.nan,
-            "denominator": np.nan,
-            "flag": df["verdi_flag"],
-            "_file": str(file),
-            "_row": df.index.astype(int),
-            "_column": "value",
-        }
-    )
-    out["geo_name"] = out["geo_code"].map({**BYDELER, OSLO_CODE: "Oslo"})
-    _check_unique(out, ["year"], file, f"{geo}_kode")
-    _check_complete(out, file, f"{geo}_kode", out["year"])
-    labels = pd.Series(np.where(first == last, last, first + "-" + last), index=df.index)
-    periods = dict(zip(zip(out["year"], out["geo_code"], strict=True), labels, strict=True))
-    tidy = _tidy(indicator_id, out)
-    tidy["period"] = [
-        periods[(y, g)] for y, g in zip(tidy["year_end"], tidy["geo_code"], strict=True)
-    ]
-    validate(tidy, TIDY_SCHEMA, file)
-    return tidy

@@ -5,14 +5,20 @@ catalogue's ``fetch`` block (every variable with ``elimination: false`` must be 
 answers 400). Current bydel codes carry an ``a`` suffix (``030101a`` …); the plain six-digit codes
 are the pre-2004 bydeler, so the codes are written and kept exactly as SSB sends them. Rate limit:
 30 calls per minute per IP (SSB's guide), 429 above it. The response is read offline with
-:func:`helpers.data.read_jsonstat` (pyjstat; ``status`` symbols ``.`` ``..`` ``:`` kept as flags).
+:func:`helpers.ingest.jsonstat.read_jsonstat` (pyjstat; ``status`` symbols ``.`` ``..`` ``:`` kept
+as flags).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from helpers.ingest.pxweb import check_jsonstat
+from helpers.ingest.rawtables import _check_unique, _geo_rows, raw_path, read_table
+from helpers.schemas import RAW_TABLES
 
 API_DEFAULT = "https://data.ssb.no/api/pxwebapi/v2/"
 API_ENV = "OSLOHELSA_SSB_API"
@@ -38,3 +44,22 @@ def fetch(client, spec: dict, indicator: str):
 
 def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     return check_jsonstat(content, indicator, url, spec.get("geo", "Region"))
+
+
+def load_child_low_income_1996_2004(path: str | Path | None = None) -> pd.DataFrame:
+    """SSB Samfunnsspeilet 2007/4 table 6 (transcribed): children 0-15 in persistent low income
+    (EU measure), 1996-1998 and 2002-2004, 15 bydeler + Oslo. Historical context only, not part
+    of :func:`build_tidy`. Columns geo_code, geo_name, period, share (percent), count.
+    """
+    table = RAW_TABLES["samfunnsspeilet_tab6"]
+    file = raw_path("samfunnsspeilet_tab6", path)
+    df = read_table("samfunnsspeilet_tab6", file)
+    df = df[df["bydel"] != "Hele landet"]
+    df = _geo_rows(df, table, file)
+    df["measure"] = np.where(df["unit"] == "prosent", "share", "count")
+    _check_unique(df, ["period", "measure"], file, table.geo)
+    out = df.pivot_table(
+        index=["geo_code", "geo_name", "period"], columns="measure", values="value"
+    ).reset_index()
+    out.columns.name = None
+    return out[["geo_code", "geo_name", "period", "share", "count"]]

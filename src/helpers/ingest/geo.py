@@ -53,7 +53,7 @@ def load_bydeler(
     with ``config.BYDELER``, each required area exactly once, and non-empty geometries; invalid
     polygons are repaired with ``make_valid`` (polygonal parts kept).
     """
-    from helpers.data import normalise_bydel
+    from helpers.ingest.bydel_names import normalise_bydel
 
     file = Path(path) if path is not None else BYDELER_FILE
     if not file.is_file():
