@@ -1,4 +1,4 @@
-"""Tests for helpers.data: name normalisation, readers, loaders on the shipped data, the build.
+"""Tests for helpers.ingest and helpers.pipeline: bydel names, readers, loaders, the build.
 
 Reference numbers come from the project's PROVENANCE.md (collected 2026-11-23; cited per test as
 "PROVENANCE file N") or from named lines of the raw files in data/raw (cited by line number).

@@ -1,4 +1,4 @@
-"""Tests for helpers.suppress (FHI-style primary and secondary small-number suppression).
+"""Tests for helpers.pipeline.suppress (FHI-style primary and secondary small-number suppression).
 
 Every table here is SYNTHETIC: hand-built tiny tidy tables (made by ``synthetic_tidy``) or random
 counts drawn by hypothesis. None of the numbers are Oslo's.
