@@ -25,6 +25,8 @@ import pandas as pd
 
 from helpers.config import BYDELER, OSLO_CODE
 from helpers.errors import DataError
+from helpers.ingest.bydel_names import normalise_bydel
+from helpers.ingest.http import FetchError, NotPublished
 
 KHS_MISSING = ".."  # KHS: "Manglende data" (also used for suppressed cells)
 _KHS_SYMBOLS = ("..", ".", ":", "-")
@@ -215,8 +217,6 @@ def _oslo_rows(df: pd.DataFrame, file: Path) -> pd.DataFrame:
     :func:`helpers.ingest.bydel_names.normalise_bydel` and must give each of ``config.BYDELER``
     exactly once.
     """
-    from helpers.ingest.bydel_names import normalise_bydel
-
     blocks = df.drop_duplicates("block")[["block", "geografi", "_row"]].reset_index(drop=True)
     oslo = blocks.index[blocks["geografi"] == "Oslo"].tolist()
     if len(oslo) != 2:
@@ -373,8 +373,6 @@ def request_body(dimensions: dict, spec: dict, indicator: str, url: str) -> dict
     a clear message instead of silently returning only Oslo. Other dimensions take the codes in
     ``spec["select"]`` (``item`` filter) or everything (``all`` / ``*``).
     """
-    from helpers.ingest.http import FetchError, NotPublished
-
     try:
         dims = {d["code"]: d for d in dimensions["dimensions"]}
     except (KeyError, TypeError) as exc:
@@ -419,8 +417,6 @@ def fetch(client, spec: dict, indicator: str):
     """GET ``/dimension`` (discovery), POST ``/data``; returns ``(url, body, content)``."""
     import json
 
-    from helpers.ingest.http import FetchError
-
     source, table = spec["source"], spec["table"]
     meta_path = f"{source}/Table/{table}/dimension"
     meta_url = client.url(meta_path)
@@ -436,8 +432,6 @@ def fetch(client, spec: dict, indicator: str):
 
 def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     """Validate a response as the offline reader would read it; FetchError if it cannot."""
-    from helpers.ingest.http import FetchError
-
     try:
         df = read_api_jsonstat(content, file=url)
     except DataError as exc:

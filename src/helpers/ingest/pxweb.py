@@ -12,11 +12,10 @@ import pandas as pd
 
 from helpers.errors import DataError
 from helpers.ingest.http import FetchError
+from helpers.ingest.jsonstat import read_jsonstat
 
 
 def check_jsonstat(content: bytes, indicator: str, url: str, geo: str | None) -> pd.DataFrame:
-    from helpers.ingest.jsonstat import read_jsonstat
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "response.json"
         path.write_bytes(content.removeprefix(b"\xef\xbb\xbf"))

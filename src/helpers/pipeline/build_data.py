@@ -15,8 +15,10 @@ import pandas as pd
 from helpers.config import (
     build_data_dir,
 )
+from helpers.ingest.geo import check_coverage, load_bydeler
 from helpers.pipeline.denominators import _population
 from helpers.pipeline.loaders import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
+from helpers.pipeline.suppress import assert_no_small_counts, suppress
 from helpers.schemas import (
     TIDY_SCHEMA,
     validate,
@@ -63,9 +65,6 @@ def write_build_data(
     A failure therefore leaves no half-written files and any previous output untouched.
     ``paths`` as in :func:`build_tidy` (key ``geo`` replaces the bydel geometry file).
     """
-    from helpers.ingest.geo import check_coverage, load_bydeler
-    from helpers.pipeline.suppress import assert_no_small_counts, suppress
-
     paths = paths or {}
     out = Path(out_dir) if out_dir is not None else build_data_dir()
     bydeler = load_bydeler(crs=25833, path=paths.get("geo"))  # cheap: fail fast
