@@ -19,7 +19,7 @@ from helpers.config import BYDELER, DATA_RAW, OSLO_CODE, ROOT, TIDY_COLUMNS
 from helpers.errors import DataError
 from helpers.ingest import bydel_names, csvexport, jsonstat, rawtables, ssb
 from helpers.ingest import oslo as oslo_tables
-from helpers.pipeline import assemble, build_data, denominators, loaders, store
+from helpers.pipeline import build_data, denominators, loaders, store
 
 FIXTURES = ROOT / "tests" / "fixtures" / "jsonstat"
 ALL_CODES = {*BYDELER, OSLO_CODE}
@@ -455,14 +455,14 @@ def test_write_build_data_round_trip(tmp_path):
     assert pop["population"].dtype == "int64"
 
 
-def test_wilson_fallback_without_inequality_module(monkeypatch):
-    """If helpers.inequality is not importable, statsmodels' Wilson interval is used; both give
-    the hand-computed Stovner 2024 uføretrygd interval (see test_uforetrygd_stovner_2024...)."""
-    import sys
+def test_tidy_interval_is_the_statistics_wilson_interval(population):
+    """The tidy table's interval is helpers.inequality.wilson (one definition); it equals the
+    hand-computed Stovner 2024 uføretrygd interval (see test_uforetrygd_stovner_2024...) and
+    statsmodels' Wilson interval."""
+    from statsmodels.stats.proportion import proportion_confint
 
-    with_helper = assemble._wilson(np.array([2523.0]), np.array([22463.0]))
-    monkeypatch.setitem(sys.modules, "helpers.inequality", None)  # import now raises ImportError
-    fallback = assemble._wilson(np.array([2523.0]), np.array([22463.0]))
-    for lo, hi in (with_helper, fallback):
-        assert 100 * lo[0] == pytest.approx(10.825493, abs=1e-5)
-        assert 100 * hi[0] == pytest.approx(11.651372, abs=1e-5)
+    r = _row(loaders.load_indicator("uforetrygd", population=population), "030111", 2024)
+    assert r["ci_low"] == pytest.approx(10.825493, abs=1e-5)
+    assert r["ci_high"] == pytest.approx(11.651372, abs=1e-5)
+    lo, hi = proportion_confint(r["numerator"], r["denominator"], method="wilson")
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((100 * lo, 100 * hi), abs=1e-9)

@@ -13,33 +13,12 @@ from helpers.config import (
     TIDY_COLUMNS,
 )
 from helpers.errors import DataError
+from helpers.inequality import wilson
 from helpers.ingest.bydel_names import geo_name
 from helpers.schemas import (
     TIDY_SCHEMA,
     validate,
 )
-
-
-def _wilson(
-    x: np.ndarray, n: np.ndarray, confidence: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval as proportions; ``helpers.inequality.wilson`` when available."""
-    x = np.asarray(x, dtype=float)
-    n = np.asarray(n, dtype=float)
-    try:
-        from helpers.inequality import wilson  # written by the "inequality" helper
-    except ImportError:
-        wilson = None
-    if wilson is not None:
-        try:
-            lo, hi = wilson(x, n, confidence=confidence)
-            return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-        except (TypeError, ValueError):
-            pass  # e.g. an implementation for scalars or whole counts only; fall back below
-    from statsmodels.stats.proportion import proportion_confint
-
-    lo, hi = proportion_confint(x, n, alpha=1 - confidence, method="wilson")
-    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
 
 
 def _tidy(indicator_id: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +52,9 @@ def _tidy(indicator_id: str, df: pd.DataFrame) -> pd.DataFrame:
     df["ci_low"] = np.nan
     df["ci_high"] = np.nan
     if ok.any():
-        lo, hi = _wilson(x[ok].to_numpy(), df.loc[ok, "denominator"].to_numpy())
+        lo, hi = wilson(
+            x[ok].to_numpy(dtype=float), df.loc[ok, "denominator"].to_numpy(dtype=float)
+        )
         df.loc[ok, "ci_low"] = 100 * lo
         df.loc[ok, "ci_high"] = 100 * hi
     df["indicator_id"] = indicator_id
