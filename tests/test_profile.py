@@ -62,8 +62,8 @@ def test_every_profile_is_a_build_job_and_a_listed_chapter():
 
 
 @pytest.mark.e2e
-def test_profile_for_a_non_default_bydel(tmp_path, monkeypatch):
-    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+def test_profile_for_a_non_default_bydel(tmp_path, shared_data_build_dir):
+    # OSLOHELSA_BUILD: a fresh folder with the session's shared build data (load_tidy only reads)
     out = tmp_path / "bydel-stovner.ipynb"
     pm.execute_notebook(
         str(config.NOTEBOOKS / "bydel.ipynb"),

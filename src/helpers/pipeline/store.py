@@ -1,5 +1,9 @@
 """Read ``build/data/indicators.parquet`` for the notebooks and the report, and say when it is
-stale (older than the raw files, catalogue, manifest or data code it was built from).
+missing or stale (older than the raw files, catalogue, manifest or data code it was built from).
+
+Reading only: nothing here builds or writes ``build/data`` (:mod:`helpers.pipeline.build_data`
+does, called by ``helpers.build``). Missing or stale data is a :class:`StaleDataError` naming the
+command that (re)builds it.
 """
 
 from __future__ import annotations
@@ -9,35 +13,45 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import (
+    CATALOGUE_FILE,
     DATA_RAW,
+    ROOT,
+    SHAPES,
+    SOURCES_FILE,
     TIDY_COLUMNS,
     build_data_dir,
 )
-from helpers.errors import DataError
-from helpers.pipeline.build_data import write_build_data
+from helpers.errors import DataError, StaleDataError
 from helpers.schemas import (
     TIDY_SCHEMA,
     validate,
 )
 
-# What build/data is made from besides data/raw, the catalogue, the manifest and the shapes:
-# every helpers module except these, which only read the built data or present it.
-_NOT_DATA_CODE = frozenset(
-    {"build", "render", "report", "plots", "text", "gradient", "inequality", "models", "params"}
-)
+# What build/data is made from besides data/raw, the catalogue, the manifest and the shapes: the
+# code that reads, checks, assembles and suppresses the data. Everything else in src/helpers
+# (statistics, text, plots, tables, rendering, the build driver) only reads the built data.
+# Entries are subpackages (every module in them) or top-level modules, by name.
+DATA_CODE: tuple[str, ...] = ("ingest", "pipeline", "catalogue", "schemas", "sources", "config")
 REBUILD_DATA_COMMAND = "python -m helpers.build --data-only"
+
+
+def data_code() -> list[Path]:
+    """The modules of :data:`DATA_CODE` that exist (a name may be a module or a package)."""
+    helpers = ROOT / "src" / "helpers"
+    found: list[Path] = []
+    for name in DATA_CODE:
+        if (helpers / name).is_dir():
+            found += sorted((helpers / name).rglob("*.py"))
+        elif (helpers / f"{name}.py").is_file():
+            found.append(helpers / f"{name}.py")
+    return found
 
 
 def data_inputs() -> list[Path]:
     """The files ``build/data`` is built from: raw tables, shapes, catalogue, manifest and the
-    helpers code that reads, checks and suppresses them."""
-    from helpers.config import CATALOGUE_FILE, ROOT, SHAPES, SOURCES_FILE
-
-    code = [
-        p for p in sorted((ROOT / "src" / "helpers").glob("*.py")) if p.stem not in _NOT_DATA_CODE
-    ]
+    helpers code that reads, checks and suppresses them (:data:`DATA_CODE`)."""
     raw = sorted(p for folder in (DATA_RAW, SHAPES) for p in folder.rglob("*") if p.is_file())
-    return [*raw, CATALOGUE_FILE, SOURCES_FILE, *code]
+    return [*raw, CATALOGUE_FILE, SOURCES_FILE, *data_code()]
 
 
 def stale_inputs(built: Path) -> list[Path]:
@@ -52,9 +66,6 @@ def check_fresh(built: Path) -> None:
     newer = stale_inputs(built)
     if not newer:
         return
-    from helpers.config import ROOT
-    from helpers.errors import StaleDataError
-
     names = [str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in newer]
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     raise StaleDataError(
@@ -65,26 +76,23 @@ def check_fresh(built: Path) -> None:
 
 
 def load_tidy(path: str | Path | None = None) -> pd.DataFrame:
-    """Read ``indicators.parquet`` (default in ``config.build_data_dir()``, built from the raw
-    files when it does not exist yet) and validate it.
+    """Read ``indicators.parquet`` (default in ``config.build_data_dir()``) and validate it.
 
-    The default file is checked against its inputs first (:func:`check_fresh`): data built
-    before a raw file, the catalogue or the data code changed is an error that says what to run.
+    Only reads. The default file must exist and be newer than its inputs (:func:`check_fresh`):
+    data not built yet, or built before a raw file, the catalogue or the data code changed, is a
+    :class:`StaleDataError` that says what to run.
 
     Columns: ``config.TIDY_COLUMNS`` in order, then any extra ones (``suppression``).
     """
     file = Path(path) if path is not None else build_data_dir() / "indicators.parquet"
-    if path is None and not file.is_file():
-        # A fresh clone opened in Jupyter: build the tidy data from data/raw first, so every
-        # notebook runs top to bottom with its defaults.
-        from helpers.catalogue import load_catalogue
-
-        print(f"{file} does not exist yet: building it from data/raw ({REBUILD_DATA_COMMAND})")
-        write_build_data(catalogue=load_catalogue())
-    elif path is None:
-        check_fresh(file)
     if not file.is_file():
-        raise DataError(file, "file not found; run the data build first (write_build_data())")
+        raise StaleDataError(
+            file,
+            f"not built yet; run `{REBUILD_DATA_COMMAND}` (or `make report`) to build the tidy "
+            "data from data/raw, then rerun the notebook",
+        )
+    if path is None:
+        check_fresh(file)
     try:
         df = pd.read_parquet(file)
     except Exception as exc:  # pyarrow raises several error types for broken files
