@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 
 from helpers import config, sources
-from helpers.ingest import fetch, fhi, jsonstat, rawtables
+from helpers.ingest import fetch, jsonstat, rawtables
 from helpers.ingest.http import Client, FetchError
 
 FIX = config.ROOT / "tests" / "fixtures" / "apis"
@@ -127,7 +127,7 @@ def test_fhi_happy_path_discovers_bydeler_and_records_the_manifest(env) -> None:
 def test_fhi_flags_stay_distinct_never_zero(env) -> None:
     _serve_fhi(env.server)
     assert _run(env, _catalogue(levealder=FHI_SPEC)) == 0
-    df = fhi.read_api_jsonstat(env.raw / "fhi_660_levealder.json")
+    df = jsonstat.read_jsonstat(env.raw / "fhi_660_levealder.json")
     assert list(df["GEO_kode"]) == ["0301", "030101", "030102", "030103", "030104"]
     assert list(df["verdi_flag"]) == ["", ":", "..", ".", ""]
     assert df["verdi"].iloc[1:4].isna().all()
@@ -136,7 +136,7 @@ def test_fhi_flags_stay_distinct_never_zero(env) -> None:
 
 def test_recorded_third_party_flags_fixture() -> None:
     """The 3P fixture: value [81.4, null, ":"] -> flags "", "..", ":"."""
-    df = fhi.read_api_jsonstat(FIX / "thirdparty_norway-open-data_fhi-query-flags.json")
+    df = jsonstat.read_jsonstat(FIX / "thirdparty_norway-open-data_fhi-query-flags.json")
     assert list(df["verdi_flag"]) == ["", "..", ":"]
     assert df["verdi"].iloc[0] == pytest.approx(81.4) and df["verdi"].iloc[1:].isna().all()
 

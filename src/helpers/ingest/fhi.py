@@ -27,6 +27,7 @@ from helpers.config import BYDELER, OSLO_CODE
 from helpers.errors import DataError
 from helpers.ingest.bydel_names import normalise_bydel
 from helpers.ingest.http import FetchError, NotPublished
+from helpers.ingest.jsonstat import read_jsonstat
 
 KHS_MISSING = ".."  # KHS: "Manglende data" (also used for suppressed cells)
 _KHS_SYMBOLS = ("..", ".", ":", "-")
@@ -262,97 +263,13 @@ def _oslo_rows(df: pd.DataFrame, file: Path) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# FHI Statistikk Open API (statistikk-data.fhi.no/api/open/v1/): client and json-stat2 reader
+# FHI Statistikk Open API (statistikk-data.fhi.no/api/open/v1/): client (responses are read by
+# helpers.ingest.jsonstat)
 # --------------------------------------------------------------------------------------------
 
 API_DEFAULT = "https://statistikk-data.fhi.no/api/open/v1/"
 API_ENV = "OSLOHELSA_FHI_API"
 MIN_INTERVAL = 2.0  # FHI documents no limit; 30/min as a courtesy (as a third-party SDK does)
-FLAG_LABELS = {
-    "..": "Manglende data",
-    ".": "Lar seg ikke beregne",
-    ":": "Anonymisert eller skjult av andre årsaker",
-    "-": "Data ikke tilgjengelig",
-}
-
-
-def read_api_jsonstat(source: str | Path | bytes, file: str | Path | None = None) -> pd.DataFrame:
-    """Read an FHI json-stat2 response (file or bytes) into ``<dim>_kode``, ``<dim>_navn``,
-    ``verdi``, ``verdi_flag``, one row per cell in row-major order.
-
-    FHI writes a suppressed cell as the flag string itself in ``value[]`` (``":"``, ``".."``,
-    ``"."``), with the legend in ``extension.flags``: such cells get ``verdi`` NaN and the flag,
-    each symbol kept as it is (never 0). ``null`` becomes ``..``. A UTF-8 BOM is accepted.
-    """
-    import json
-
-    from pyjstat import pyjstat
-
-    where = file if file is not None else (source if not isinstance(source, bytes) else None)
-    if isinstance(source, bytes):
-        raw_bytes = source
-    else:
-        if not Path(source).is_file():
-            raise DataError(source, "file not found")
-        raw_bytes = Path(source).read_bytes()
-    try:
-        doc = json.loads(raw_bytes.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(where, f"not valid JSON ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("class") != "dataset":
-        raise DataError(where, 'expected a json-stat 2.0 object with "class": "dataset"')
-    try:
-        ids = list(doc["id"])
-        size = [int(s) for s in doc["size"]]
-        values = list(doc["value"])
-        dims = {d: doc["dimension"][d] for d in ids}
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(where, f"json-stat2 without id/size/value/dimension ({exc})") from exc
-    if len(values) != int(np.prod(size)):
-        raise DataError(
-            where, f"{len(values)} values but the dimension sizes {size} give {int(np.prod(size))}"
-        )
-    legend = ((doc.get("extension") or {}).get("flags") or {}).get("index") or list(FLAG_LABELS)
-    flags = []
-    clean = []
-    for i, v in enumerate(values):
-        if isinstance(v, str):
-            if v not in legend and v not in FLAG_LABELS:
-                raise DataError(where, f'value[{i}] is "{v}", neither a number nor a known flag')
-            flags.append(v)
-            clean.append(None)
-        elif v is None:
-            flags.append(KHS_MISSING)
-            clean.append(None)
-        else:
-            flags.append("")
-            clean.append(v)
-    doc = {**doc, "value": clean, "status": None}
-    doc.pop("status")
-    for d in ids:  # FHI gives category.index as a list; pyjstat copes with both forms
-        cat = dims[d].get("category", {})
-        if "label" not in cat and "index" in cat:
-            idx = cat["index"]
-            cat["label"] = {k: k for k in (idx if isinstance(idx, list) else idx.keys())}
-    try:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyjstat")
-            ds = pyjstat.Dataset.read(json.dumps(doc))
-            labels = ds.write("dataframe")
-            codes = ds.write("dataframe", naming="id")
-    except Exception as exc:  # pyjstat raises assorted errors on malformed input
-        raise DataError(where, f"pyjstat could not read the dataset ({exc})") from exc
-    out = pd.DataFrame(index=pd.RangeIndex(1, len(labels) + 1))
-    for i, d in enumerate(ids):
-        out[f"{d}_kode"] = codes.iloc[:, i].astype(str).to_numpy()
-    for i, d in enumerate(ids):
-        out[f"{d}_navn"] = labels.iloc[:, i].astype(str).to_numpy()
-    out["verdi"] = pd.to_numeric(labels["value"], errors="coerce").astype(float).to_numpy()
-    out["verdi_flag"] = flags
-    out.attrs.update(label=doc.get("label"), updated=doc.get("updated"))
-    return out
 
 
 def _find(categories: list, code: str) -> dict | None:
@@ -433,7 +350,7 @@ def fetch(client, spec: dict, indicator: str):
 def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     """Validate a response as the offline reader would read it; FetchError if it cannot."""
     try:
-        df = read_api_jsonstat(content, file=url)
+        df = read_jsonstat(content, file=url)
     except DataError as exc:
         raise FetchError(indicator, url, 200, f"malformed payload: {exc.detail}") from exc
     geo = spec.get("geo", "GEO")

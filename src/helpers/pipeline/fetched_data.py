@@ -12,7 +12,7 @@ from helpers.config import (
     OSLO_CODE,
 )
 from helpers.errors import DataError
-from helpers.ingest.fhi import read_api_jsonstat
+from helpers.ingest.jsonstat import read_jsonstat
 from helpers.ingest.rawtables import _check_complete, _check_unique
 from helpers.pipeline.assemble import _tidy
 from helpers.schemas import (
@@ -31,7 +31,7 @@ def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFram
     intervals stay missing (``helpers.no_counts``); FHI's flags are kept as they are.
     """
     file = Path(path)
-    df = read_api_jsonstat(file)
+    df = read_jsonstat(file)
     geo, time = spec.get("geo", "GEO"), spec.get("time", "AAR")
     for dim in (geo, time):
         if f"{dim}_kode" not in df.columns:
