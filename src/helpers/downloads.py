@@ -23,6 +23,7 @@ import pandas as pd
 
 from helpers import config
 from helpers.catalogue import Catalogue, Indicator
+from helpers.pipeline.suppress import assert_no_small_counts
 
 FOLDER = "nedlasting"
 WORKBOOK = "oslohelsa-data.xlsx"
@@ -109,7 +110,11 @@ def write(
     barometer: pd.DataFrame | None = None,
     date: dt.date | None = None,
 ) -> Path:
-    """Write ``site/nedlasting/`` (CSV per available indicator, workbook, barometer)."""
+    """Write ``site/nedlasting/`` (CSV per available indicator, workbook, barometer).
+
+    The suppression guard runs first: a table with a small count is refused (ValueError) before
+    anything is written."""
+    assert_no_small_counts(tidy, catalogue.thresholds())
     folder = Path(site) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     ids = [i.id for i in catalogue.available() if (tidy["indicator_id"] == i.id).any()]

@@ -399,11 +399,11 @@ def _excluded(result: IndicatorResult) -> str:
     """Suppressed ("prikket") and missing bydeler, or that nothing had to be suppressed."""
     table = result.table
     unpublished = table["flag"].ne("") | table["value"].isna()
-    suppressed = table.loc[table["flag"].eq("prikket"), "geo_name"].tolist()
+    suppressed = table.loc[table["flag"].eq(text.SUPPRESSED), "geo_name"].tolist()
     oslo = result.oslo
-    if oslo is not None and oslo.get("flag", "") == "prikket":
+    if oslo is not None and oslo.get("flag", "") == text.SUPPRESSED:
         suppressed.append(config.OSLO_NAME)
-    missing = table.loc[unpublished & table["flag"].ne("prikket"), "geo_name"].tolist()
+    missing = table.loc[unpublished & table["flag"].ne(text.SUPPRESSED), "geo_name"].tolist()
     return text.suppression_note(suppressed, missing)
 
 

@@ -16,9 +16,9 @@ from helpers.config import (
     build_data_dir,
 )
 from helpers.ingest.geo import check_coverage, load_bydeler
+from helpers.pipeline import suppress
 from helpers.pipeline.denominators import _population
 from helpers.pipeline.loaders import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
-from helpers.pipeline.suppress import assert_no_small_counts, suppress
 from helpers.schemas import (
     TIDY_SCHEMA,
     validate,
@@ -73,12 +73,12 @@ def write_build_data(
         from helpers.catalogue import check_against_data
 
         check_against_data(catalogue, tidy, source="tidy indicator table")
-        tidy = suppress(tidy, catalogue.thresholds())
+        tidy = suppress.suppress(tidy, catalogue.thresholds())
     else:
-        tidy = suppress(tidy)
+        tidy = suppress.suppress(tidy)
     validate(tidy, TIDY_SCHEMA, "tidy indicator table (after suppression)")
     # The guard before anything is published: no row below the suppression thresholds.
-    assert_no_small_counts(tidy, catalogue.thresholds() if catalogue is not None else None)
+    suppress.assert_no_small_counts(tidy, catalogue.thresholds() if catalogue is not None else None)
     check_coverage(bydeler, tidy["geo_code"].unique(), file=paths.get("geo"))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-tmp-", dir=out.parent))
