@@ -918,7 +918,7 @@ class _Parser:
         status = self.choice(entry, "status", STATUSES, row)
         source, planned_source = self.source_pair(entry, status, row)
         fetch = entry.get("fetch")
-        if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher") == "fhi":
+        if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher"):
             from helpers.ingest.paths import fetched_path  # available once make data fetched it
 
             if fetched_path(entry["id"], dict(entry["fetch"])).is_file():

@@ -357,3 +357,25 @@ def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     if f"{geo}_kode" not in df.columns:
         raise FetchError(indicator, url, 200, f"changed layout: no {geo} dimension in the response")
     return df
+
+
+# --------------------------------------------------------------------------------------------
+# Files fetched by make data: dimension defaults, bydel codes and periods
+# (read generically by helpers.pipeline.fetched_data)
+# --------------------------------------------------------------------------------------------
+
+FETCH_GEO = "GEO"  # geography dimension of FHI tables
+FETCH_TIME = "AAR"  # time dimension; codes like "2020_2022" (a 3-year average) or "2020_2020"
+
+
+def fetched_geo(df: pd.DataFrame, geo: str, file: Path) -> pd.Series:
+    """SSB code per row (Oslo 0301 or a bydel 030101-030115); None for any other area."""
+    codes = df[f"{geo}_kode"].astype(str)
+    return codes.where(codes.isin([OSLO_CODE, *BYDELER]), None)
+
+
+def fetched_period(df: pd.DataFrame, time: str, file: Path) -> pd.Series:
+    """Period label per row: "2020-2022", or "2020" for one year."""
+    parts = df[f"{time}_kode"].astype(str).str.split("_")
+    first, last = parts.str[0], parts.str[-1]
+    return pd.Series(np.where(first == last, last, first + "-" + last), index=df.index)

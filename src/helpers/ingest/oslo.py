@@ -25,7 +25,7 @@ from helpers.config import (
     OSLO_CODE,
 )
 from helpers.errors import DataError
-from helpers.ingest.bydel_names import geo_name
+from helpers.ingest.bydel_names import geo_name, normalise_bydel
 from helpers.ingest.pxweb import check_jsonstat
 from helpers.ingest.rawtables import _check_complete, _check_unique, _geo_rows, raw_path, read_table
 from helpers.schemas import (
@@ -265,3 +265,29 @@ SOSIALHJELP_COUNT = "Antall sosialhjelpsmottakere"
 # From 2019 STØ020's share is of the whole population (1 January of the year); up to 2018 it
 # reproduces as recipients per resident aged 18+ on 1 January of the following year.
 SOSIALHJELP_WHOLE_POPULATION_FROM = 2019
+
+
+# --------------------------------------------------------------------------------------------
+# Files fetched by make data: dimension defaults, bydel codes and periods
+# (read generically by helpers.pipeline.fetched_data)
+# --------------------------------------------------------------------------------------------
+
+FETCH_GEO = "bydel"  # tables differ ("bosted", "bydel"): set fetch.geo in the catalogue
+FETCH_TIME = "år"  # codes are sequence numbers ("0", "1", …): the label is the year
+
+
+def fetched_geo(df: pd.DataFrame, geo: str, file: Path) -> pd.Series:
+    """SSB code per row, mapped from the area's *label* (codes differ between tables):
+    "Oslo i alt" is 0301, the 15 bydeler their codes; Sentrum, Marka, unknown address and sums
+    give None; an unknown name is a DataError naming file, row and column."""
+    labels = df[f"{geo}_navn"]
+    codes = {
+        name: normalise_bydel(name, file=file, row=int(idx[0]), column=f"{geo}_navn")
+        for name, idx in df.groupby(labels, sort=False).groups.items()
+    }
+    return labels.map(codes).astype(object)
+
+
+def fetched_period(df: pd.DataFrame, time: str, file: Path) -> pd.Series:
+    """Period label per row: the time category's label ("2024")."""
+    return df[f"{time}_navn"].astype(str)

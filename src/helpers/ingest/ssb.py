@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.config import BYDELER, OSLO_CODE
 from helpers.ingest.pxweb import check_jsonstat
 from helpers.ingest.rawtables import _check_unique, _geo_rows, raw_path, read_table
 from helpers.schemas import RAW_TABLES
@@ -63,3 +64,29 @@ def load_child_low_income_1996_2004(path: str | Path | None = None) -> pd.DataFr
     ).reset_index()
     out.columns.name = None
     return out[["geo_code", "geo_name", "period", "share", "count"]]
+
+
+# --------------------------------------------------------------------------------------------
+# Files fetched by make data: dimension defaults, bydel codes and periods
+# (read generically by helpers.pipeline.fetched_data)
+# --------------------------------------------------------------------------------------------
+
+FETCH_GEO = "Region"
+FETCH_TIME = "Tid"  # codes "2024" (years)
+
+
+def fetched_geo(df: pd.DataFrame, geo: str, file: Path) -> pd.Series:
+    """SSB code per row: "0301" is Oslo, "030101a" … "030115a" the current bydeler (the ``a`` is
+    SSB's marker for the current division, dropped only here, when mapping to the project's
+    codes). Plain "030101" … are the pre-2004 bydeler and, like any other area, give None."""
+    codes = df[f"{geo}_kode"].astype(str)
+    current = codes.str.fullmatch(r"0301\d\da") & codes.str[:-1].isin(list(BYDELER))
+    out = pd.Series(None, index=df.index, dtype=object)
+    out[current] = codes[current].str[:-1]
+    out[codes == OSLO_CODE] = OSLO_CODE
+    return out
+
+
+def fetched_period(df: pd.DataFrame, time: str, file: Path) -> pd.Series:
+    """Period label per row: the year code as SSB writes it ("2024")."""
+    return df[f"{time}_kode"].astype(str)

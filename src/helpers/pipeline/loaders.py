@@ -294,12 +294,16 @@ INDICATOR_NOTES.update({k: v.note for k, v in _fhi.VACCINATIONS.items()})
 
 # Indicators fetched by `make data` (helpers.ingest.fetch): registered when their file exists.
 
+_FETCHED_FROM = {"fhi": "FHI Statistikk", "ssb": "SSB", "oslo": "Oslo kommunes statistikkbank"}
 for _ind, _spec in _fetch.fetched_indicators().items():
     INDICATOR_LOADERS[_ind] = lambda path=None, population=None, _i=_ind, _s=_spec: load_fetched(
         _i, _s, path or _fetch.fetched_path(_i, _s)
     )
     INDICATOR_TABLES[_ind] = f"fetched:{_ind}"
-    INDICATOR_NOTES[_ind] = "Hentet med make data fra FHI Statistikk; verdier uten antall."
+    INDICATOR_NOTES[_ind] = (
+        f"Hentet med make data fra {_FETCHED_FROM.get(_spec['publisher'], _spec['publisher'])}; "
+        "verdier uten antall."
+    )
 
 
 # Indicators whose ``value`` is the publisher's own (rounded) figure and does not equal
