@@ -272,7 +272,7 @@ def test_shipped_units_and_multipliers(shipped: Catalogue) -> None:
 
 
 def test_thresholds_and_frame(shipped: Catalogue) -> None:
-    """thresholds() feeds helpers.suppress; to_frame() has one row per indicator."""
+    """thresholds() feeds helpers.pipeline.suppress; to_frame() has one row per indicator."""
     th = shipped.thresholds()
     assert set(th) == set(shipped.ids())
     assert all(v["min_numerator"] > 0 and v["min_denominator"] > 0 for v in th.values())
