@@ -25,7 +25,7 @@ help:
 	@echo "make test    - run the whole test suite (pytest, nbval, end-to-end build)"
 	@echo "make bench   - run the benchmarks"
 	@echo "make lab     - open Jupyter Lab on the notebooks, in the project's environment"
-	@echo "make mutate  - mutation testing (slow; MUTANTS=\"helpers.suppress*\" scopes it)"
+	@echo "make mutate  - mutation testing (slow; MUTANTS=\"helpers.pipeline.suppress*\" scopes it)"
 	@echo "make clean   - remove build outputs"
 	@echo "make data    - (online, optional) fetch the catalogue's fetch: tables into data/raw"
 
@@ -57,7 +57,7 @@ lab: $(STAMP)
 	$(PYTHON) -m jupyter lab $(LAB_ARGS) notebooks/innsatsomrade.ipynb
 
 # Mutation testing (not part of `make test`): [tool.mutmut] in pyproject.toml lists the modules;
-# MUTANTS filters mutant names, e.g. make mutate MUTANTS="helpers.suppress* helpers.publish.x_swap_in*"
+# MUTANTS filters mutant names, e.g. make mutate MUTANTS="helpers.pipeline.suppress* helpers.publish.x_swap_in*"
 MUTANTS ?=
 mutate: $(STAMP)
 	$(PYTHON) -m mutmut run $(MUTANTS); status=$$?; $(PYTHON) -m mutmut results; exit $$status

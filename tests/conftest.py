@@ -2,7 +2,7 @@
 
 - Before any test runs, ``OSLOHELSA_BUILD`` and ``OSLOHELSA_OUTPUT`` point into a temporary
   session folder (``helpers.config`` reads them on every call), so nbval, papermill and any
-  ``data.load_tidy()`` that builds on first use write there, never into ``build/`` or
+  build of the data write there, never into ``build/`` or
   ``report/_output`` of the checkout. Hypothesis keeps its example database there too, not in
   ``.hypothesis/`` at the project root.
 - ``shared_build``: the whole report built once per session (real data, embedded renderer) into
@@ -146,11 +146,15 @@ def session_dir() -> Path:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Before nbval's first notebook starts its kernel: seed the default build folder with the
-    shared build's data (if the session made one), so the templates need not rebuild it."""
-    if type(item).__module__.startswith("nbval") and "shared" in _SHARED:
+    shared build's data (if the session made one, else build the data: load_tidy only reads)."""
+    if type(item).__module__.startswith("nbval"):
         target = Path(os.environ["OSLOHELSA_BUILD"]) / "data"
-        if not target.exists():
+        if not target.exists() and "shared" in _SHARED:
             shutil.copytree(_SHARED["shared"].data, target)
+        elif not target.exists():
+            from helpers import build
+
+            build.prepare_data(target)
 
 
 def _build_into(root: Path, **kwargs):
@@ -233,19 +237,19 @@ def placeholders(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def _raw_tables():
-    """``data._build()`` of the shipped raw files, computed once (tidy table, population)."""
-    from helpers import data
+    """``build_data._build()`` of the shipped raw files, computed once (tidy table, population)."""
+    from helpers.pipeline import build_data
 
-    return data._build(None)
+    return build_data._build(None)
 
 
 @pytest.fixture
 def reuse_raw_tables(_raw_tables, monkeypatch):
     """Builds without replacement files reuse the session's tidy table instead of re-reading the
     raw files (for tests of what happens after loading: catalogue check, suppression, writing)."""
-    from helpers import data
+    from helpers.pipeline import build_data
 
-    real = data._build
+    real = build_data._build
 
     def cached(paths):
         if paths:
@@ -253,7 +257,7 @@ def reuse_raw_tables(_raw_tables, monkeypatch):
         tidy, population = _raw_tables
         return tidy.copy(), population.copy()
 
-    monkeypatch.setattr(data, "_build", cached)
+    monkeypatch.setattr(build_data, "_build", cached)
 
 
 # --------------------------------------------------------------------------------------------

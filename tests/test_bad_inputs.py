@@ -22,10 +22,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import data, geo
-from helpers.catalogue.raw_tables import RAW_TABLES
 from helpers.config import DATA_RAW
 from helpers.errors import DataError
+from helpers.ingest import geo
+from helpers.pipeline import build_data, denominators, loaders, store
+from helpers.catalogue.raw_tables import RAW_TABLES
 
 Rows = list[list[str]]
 Mutation = Callable[[Rows], tuple[Rows, list[str]]]
@@ -295,7 +296,7 @@ LOADERS = {
 
 @pytest.fixture(scope="module")
 def population() -> pd.DataFrame:
-    return data._population()
+    return denominators._population()
 
 
 @pytest.fixture
@@ -323,9 +324,9 @@ def _make(case: Case, tmp_path: Path) -> tuple[Path, list[str]]:
 
 def _run(key: str, path: Path, population: pd.DataFrame) -> None:
     if key in ("bef004", "bef005"):
-        data.load_population({key: path})
+        denominators.load_population({key: path})
     else:
-        data.load_indicator(LOADERS[key], path, population=population)
+        loaders.load_indicator(LOADERS[key], path, population=population)
 
 
 def test_there_are_at_least_40_cases():
@@ -349,7 +350,7 @@ def _assert_write_fails_cleanly(paths, previous: Path, name: str) -> None:
     """The previous output is untouched and no temporary folder is left behind."""
     before = {p.name: p.read_bytes() for p in previous.iterdir()}
     with pytest.raises(DataError, match=name.replace(".", r"\.")):
-        data.write_build_data(previous, paths=paths)
+        build_data.write_build_data(previous, paths=paths)
     assert {p.name: p.read_bytes() for p in previous.iterdir()} == before
     assert [p.name for p in previous.parent.iterdir()] == ["data"]
 
@@ -360,7 +361,7 @@ def test_failed_write_creates_nothing(tmp_path):
     path, _ = _make(case, tmp_path)
     out = tmp_path / "build" / "data"
     with pytest.raises(DataError, match="oslo_bef005"):
-        data.write_build_data(out, paths={"bef005": path})
+        build_data.write_build_data(out, paths={"bef005": path})
     assert not (tmp_path / "build").exists()
 
 
@@ -383,7 +384,7 @@ def test_ssb_symbol_becomes_flag(symbol, key, column, match, tmp_path, populatio
     rows, _ = set_cell(column, symbol, **match)(rows)
     path = tmp_path / RAW_TABLES[key].filename
     path.write_bytes(_to_bytes(rows))
-    tidy = data.load_indicator(LOADERS[key], path, population=population)
+    tidy = loaders.load_indicator(LOADERS[key], path, population=population)
     year = int(match.get("år_navn", match.get("aar")))
     row = tidy[(tidy.geo_code == "030111") & (tidy.year_end == year)].iloc[0]
     assert row["flag"] == symbol
@@ -541,11 +542,11 @@ TIDY_CASES = [_tidy_dup, _tidy_ci, _tidy_unknown_code, _tidy_missing_column]
 @pytest.mark.parametrize("mutate", TIDY_CASES, ids=[f.__name__ for f in TIDY_CASES])
 def test_bad_tidy_parquet(mutate, tmp_path):
     """load_tidy validates indicators.parquet (synthetic edits of the valgdeltakelse rows)."""
-    tidy, expect = mutate(data.load_indicator("valgdeltakelse"))
+    tidy, expect = mutate(loaders.load_indicator("valgdeltakelse"))
     path = tmp_path / "indicators.parquet"
     tidy.to_parquet(path, index=False)
     with pytest.raises(DataError) as err:
-        data.load_tidy(path)
+        store.load_tidy(path)
     msg = str(err.value)
     assert "indicators.parquet" in msg
     for fragment in expect:

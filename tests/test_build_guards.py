@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 from conftest import snapshot, write_small_counts_csv
 
-from helpers import build, catalogue, config, data, suppress
+from helpers import build, catalogue, config
 from helpers.catalogue import sources
+from helpers.pipeline import build_data, suppress
 
 
 def _copy_manifest_and_files(tmp_path):
@@ -45,7 +46,7 @@ def test_tampered_raw_file_stops_the_build(placeholders, tmp_path, monkeypatch, 
     def no_loading(*args, **kwargs):
         raise AssertionError("raw tables were read before the checksums were verified")
 
-    monkeypatch.setattr(data, "_build", no_loading)
+    monkeypatch.setattr(build_data, "_build", no_loading)
     before = snapshot(placeholders)
     assert build.main(["--data-only"]) == 2
     err = capsys.readouterr().err

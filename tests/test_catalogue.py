@@ -24,11 +24,11 @@ def _indicators_with_data() -> set[str]:
     `compute:` blocks, the FHI files), without the ranking-only variables (those are not
     catalogue indicators). Nothing is listed by hand: an indicator added to the catalogue with
     its data is in this set, and one marked available without data is not."""
-    from helpers import data
+    from helpers.pipeline import loaders
 
     cat = yaml.safe_load(config.CATALOGUE_FILE.read_text(encoding="utf-8"))
     indicator_ids = {entry["id"] for entry in cat["indicators"]}
-    return set(data.INDICATOR_LOADERS) - (_ranking_ids(cat) - indicator_ids)
+    return set(loaders.INDICATOR_LOADERS) - (_ranking_ids(cat) - indicator_ids)
 
 
 def _ranking_ids(cat: dict) -> set[str]:
@@ -272,7 +272,7 @@ def test_shipped_units_and_multipliers(shipped: Catalogue) -> None:
 
 
 def test_thresholds_and_frame(shipped: Catalogue) -> None:
-    """thresholds() feeds helpers.suppress; to_frame() has one row per indicator."""
+    """thresholds() feeds helpers.pipeline.suppress; to_frame() has one row per indicator."""
     th = shipped.thresholds()
     assert set(th) == set(shipped.ids())
     assert all(v["min_numerator"] > 0 and v["min_denominator"] > 0 for v in th.values())
@@ -594,8 +594,8 @@ def test_text_for_the_report(shipped: Catalogue) -> None:
 
 def test_thresholds_have_one_definition(tmp_path: Path) -> None:
     """The catalogue file's `defaults` are the thresholds: required there, and what
-    helpers.suppress uses when called without thresholds (SYNTHETIC counts)."""
-    from helpers import suppress
+    helpers.pipeline.suppress uses when called without thresholds (SYNTHETIC counts)."""
+    from helpers.pipeline import suppress
 
     path, err = broken(tmp_path, lambda d: d.pop("defaults"))
     assert_names(err, path, None, "defaults")

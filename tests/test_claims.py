@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import catalogue, data, gradient, report, suppress
+from helpers import catalogue, gradient, report
+from helpers.pipeline import build_data, suppress
 
 DIRECTION_WORDS = ("høyere i den mest", "lavere i den mest", "Gradienten er tydelig")
 TREND_WORDS = ("forskjellen har økt", "forskjellen har blitt mindre")  # any gap
@@ -15,7 +16,7 @@ TREND_WORDS = ("forskjellen har økt", "forskjellen har blitt mindre")  # any ga
 @pytest.fixture(scope="module")
 def results():
     cat = catalogue.load_catalogue()
-    tidy = suppress.suppress(data.build_tidy(), cat.thresholds())
+    tidy = suppress.suppress(build_data.build_tidy(), cat.thresholds())
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
     return [
         gradient.analyse_indicator(tidy, ind, ranking, repetitions=2000)
@@ -60,7 +61,7 @@ def test_uforetrygd_trend_after_2015_is_not_a_widening_of_the_relative_gap():
     økt"; from 2015 alone the crude rate ratio's change includes 0 (audit: −0,009 to 0,029
     per year in the report's orientation)."""
     cat = catalogue.load_catalogue()
-    tidy = suppress.suppress(data.build_tidy(), cat.thresholds())
+    tidy = suppress.suppress(build_data.build_tidy(), cat.thresholds())
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
     res = gradient.analyse_indicator(
         tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000, age_standardise=False

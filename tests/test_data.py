@@ -1,4 +1,4 @@
-"""Tests for helpers.data: name normalisation, readers, loaders on the shipped data, the build.
+"""Tests for helpers.ingest and helpers.pipeline: bydel names, readers, loaders, the build.
 
 Reference numbers come from the project's PROVENANCE.md (collected 2026-11-23; cited per test as
 "PROVENANCE file N") or from named lines of the raw files in data/raw (cited by line number).
@@ -16,9 +16,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalogue, data, sources
+from helpers import catalogue
+from helpers.catalogue import sources
 from helpers.config import BYDELER, DATA_RAW, OSLO_CODE, ROOT, TIDY_COLUMNS
 from helpers.errors import DataError
+from helpers.ingest import bydel_names, csvexport, jsonstat, rawtables, ssb
+from helpers.ingest import oslo as oslo_tables
+from helpers.pipeline import build_data, denominators, loaders, store
 
 FIXTURES = ROOT / "tests" / "fixtures" / "jsonstat"
 ALL_CODES = {*BYDELER, OSLO_CODE}
@@ -26,12 +30,12 @@ ALL_CODES = {*BYDELER, OSLO_CODE}
 
 @pytest.fixture(scope="module")
 def population() -> pd.DataFrame:
-    return data._population()
+    return denominators._population()
 
 
 @pytest.fixture(scope="module")
 def tidy(population) -> dict[str, pd.DataFrame]:
-    return {i: data.load_indicator(i, population=population) for i in data.INDICATOR_LOADERS}
+    return {i: loaders.load_indicator(i, population=population) for i in loaders.INDICATOR_LOADERS}
 
 
 def _row(df: pd.DataFrame, code: str, year: int) -> pd.Series:
@@ -65,7 +69,7 @@ def _row(df: pd.DataFrame, code: str, year: int) -> pd.Series:
 )
 def test_normalise_bydel_variants(name, code):
     """Spellings seen in the sources (PROVENANCE.md, 'District codes used by the sources')."""
-    assert data.normalise_bydel(name) == code
+    assert bydel_names.normalise_bydel(name) == code
 
 
 @pytest.mark.parametrize(
@@ -75,19 +79,19 @@ def test_normalise_bydel_variants(name, code):
 )  # fmt: skip
 def test_non_bydel_rows_are_dropped(name):
     """Rows that are not one of the 15 bydeler map to None (explicit list in data.py)."""
-    assert data.normalise_bydel(name) is None
+    assert bydel_names.normalise_bydel(name) is None
 
 
 def test_sentrum_marka_with_include_other():
     """Sentrum/Marka have SSB codes 030116/030117 (config.OTHER_AREAS)."""
-    assert data.normalise_bydel("Sentrum", include_other=True) == "030116"
-    assert data.normalise_bydel("Marka", include_other=True) == "030117"
+    assert bydel_names.normalise_bydel("Sentrum", include_other=True) == "030116"
+    assert bydel_names.normalise_bydel("Marka", include_other=True) == "030117"
 
 
 def test_unknown_bydel_suggests_closest():
     """A misspelt name is an error naming file, row and column, with a suggestion."""
     with pytest.raises(DataError) as err:
-        data.normalise_bydel("Nordre Akre", file="x.csv", row=17, column="bosted_navn")
+        bydel_names.normalise_bydel("Nordre Akre", file="x.csv", row=17, column="bosted_navn")
     msg = str(err.value)
     assert "x.csv" in msg and "row 17" in msg and 'column "bosted_navn"' in msg
     assert 'did you mean "Nordre Aker"' in msg
@@ -95,7 +99,7 @@ def test_unknown_bydel_suggests_closest():
 
 def test_unknown_bydel_without_close_match_lists_names():
     with pytest.raises(DataError, match="expected one of"):
-        data.normalise_bydel("Trondheim")
+        bydel_names.normalise_bydel("Trondheim")
 
 
 # ----------------------------------------------------------------------------- readers
@@ -115,7 +119,7 @@ def test_read_csv_export_ssb_style(tmp_path):
     )
     path = tmp_path / "ssb_export_synthetic.csv"
     path.write_bytes(text.encode("latin-1"))
-    df = data.read_csv_export(path, numeric=["Persons 2020", "Share 2020"])
+    df = csvexport.read_csv_export(path, numeric=["Persons 2020", "Share 2020"])
     assert df.attrs["encoding"] == "latin-1" and df.attrs["separator"] == ";"
     assert df.attrs["title"] == ["10826: Personer, etter region og år"]
     assert df.attrs["footer"] == ["Kilde: Statistisk sentralbyrå (synthetic)"]
@@ -132,7 +136,7 @@ def test_read_csv_export_utf8_bom(tmp_path):
     """Synthetic FHI-style export: UTF-8 with BOM, ';', decimal comma."""
     path = tmp_path / "fhi_synthetic.csv"
     path.write_bytes("\ufeffGeografi;Teller;Måltall\nSt. Hanshaugen;12;3,25\n".encode("utf-8"))
-    df = data.read_csv_export(path, numeric=["Teller", "Måltall"])
+    df = csvexport.read_csv_export(path, numeric=["Teller", "Måltall"])
     assert list(df.columns[:3]) == ["Geografi", "Teller", "Måltall"]
     assert df["Måltall"].iloc[0] == 3.25 and df.index[0] == 1
 
@@ -154,8 +158,8 @@ def test_jsonstat_round_trip(fixture, raw):
     """The raw PxWeb json-stat2 responses flatten to exactly the CSVs in data/raw (PROVENANCE
     files 15-18 are the source of files 10-13): same columns, codes, labels and values; the
     CSV's empty cells are exactly the json nulls (which carry a status symbol)."""
-    from_json = data.read_jsonstat(FIXTURES / fixture)
-    from_csv = data.read_csv_export(DATA_RAW / raw, numeric=["verdi"])
+    from_json = jsonstat.read_jsonstat(FIXTURES / fixture)
+    from_csv = csvexport.read_csv_export(DATA_RAW / raw, numeric=["verdi"])
     assert list(from_json.columns) == list(from_csv.columns)
     assert len(from_json) == len(from_csv)
     labels = [c for c in from_csv.columns if c.endswith(("_kode", "_navn"))]
@@ -173,8 +177,8 @@ def test_jsonstat_round_trip(fixture, raw):
 
 def test_population_bef004_bef005_agree_2019():
     """PROVENANCE file 7: in 2019 BEF004 and BEF005 agree exactly (Oslo 678 730)."""
-    old = data.read_population_table("bef004")
-    new = data.read_population_table("bef005")
+    old = oslo_tables.read_population_table("bef004")
+    new = oslo_tables.read_population_table("bef005")
     key = ["geo_code", "age_group"]
     a = old[old["year"] == 2019].set_index(key)["population"].sort_index()
     b = new[new["year"] == 2019].set_index(key)["population"].sort_index()
@@ -184,12 +188,12 @@ def test_population_bef004_bef005_agree_2019():
 
 def test_load_population_shape(population):
     """16 areas x 20 age groups (alle + 19 bands) x 2008-2026 (BEF004 2008-2016, BEF005 on)."""
-    pop = data.load_population()
+    pop = denominators.load_population()
     assert list(pop.columns) == ["geo_code", "geo_name", "year", "age_group", "population"]
     assert pop["year"].min() == 2008 and pop["year"].max() == 2026
     assert len(pop) == 19 * 16 * 20
     assert set(pop["geo_code"]) == ALL_CODES
-    assert set(pop["age_group"]) == set(data.POPULATION_AGE_GROUPS)
+    assert set(pop["age_group"]) == set(oslo_tables.POPULATION_AGE_GROUPS)
     assert not pop.duplicated(["geo_code", "year", "age_group"]).any()
     # 2018 comes from BEF005: Gamle Oslo 50-66 is 7 665 there (BEF004 says 7 664).
     row = pop[(pop.year == 2018) & (pop.geo_code == "030101") & (pop.age_group == "50-66")]
@@ -214,7 +218,7 @@ def _expected_years() -> dict[str, tuple[int, int]]:
     catalogued = {i.id: i for i in cat.available()}
     titles = {i: f["title"] for f in sources.load_sources()["files"] for i in f.get("used_for", [])}
     expected = {}
-    for indicator_id in data.INDICATOR_LOADERS:
+    for indicator_id in loaders.INDICATOR_LOADERS:
         if indicator_id in catalogued:
             period = catalogued[indicator_id].period
             if "glidende" not in period:
@@ -328,7 +332,7 @@ def test_lavinntekt_2023_children(tidy):
     """PROVENANCE file 21 checks 2023 households with children: Stovner 24.4 %, Vestre Aker
     6.2 %, Oslo 12.8 %. Those are the UNADJUSTED shares (antall_lavinntekt); the indicator is
     wealth-adjusted (antall_lavinntekt_korr_formue): Stovner 807 / 4 026 (raw line 3631)."""
-    raw = data.read_table("lavinntekt")
+    raw = rawtables.read_table("lavinntekt")
     raw = raw[
         (raw.aar == "2023")
         & raw.niva.isin(["oslo", "bydel"])
@@ -370,7 +374,7 @@ def test_valgdeltakelse_wilson_hand_computed(tidy):
 def test_hoyere_utdanning_16_plus_2024():
     """PROVENANCE file 19: in 2024 (both sexes, 16+) higher education ranges from 29.2 %
     (Stovner) to 67.4 % (St. Hanshaugen). Same share code, ages 'Alder i alt'."""
-    spec = data.Share(
+    spec = oslo_tables.Share(
         "utd027",
         {"kjonn": ("Begge kjønn",), "aldersgruppe": ("Alder i alt",)},
         ("antall_uh_kort", "antall_uh_lang"),
@@ -378,7 +382,7 @@ def test_hoyere_utdanning_16_plus_2024():
         "16+",
         "test",
     )
-    df = data._load_share("hoyere_utdanning_16", spec=spec)
+    df = loaders._load_share("hoyere_utdanning_16", spec=spec)
     y = df[(df.year_end == 2024) & (df.geo_level == "bydel")].set_index("geo_code")["value"]
     assert round(y["030111"], 1) == 29.2 and round(y["030104"], 1) == 67.4
     assert y.idxmin() == "030111" and y.idxmax() == "030104"
@@ -397,15 +401,15 @@ def test_sysselsetting_25_39_and_25_59():
     """PROVENANCE file 22, age 25-39: Søndre Nordstrand 70.8 %, Stovner 71.5 %, Sagene 88.1 %,
     Oslo 82.9 %. The indicator 25-59 for Oslo sums raw lines 3-5:
     (178386 + 80002 + 65149) / (215130 + 99771 + 84810)."""
-    spec = data.Share(
+    spec = oslo_tables.Share(
         "sys002", {"kjonn": ("Begge kjønn",), "aldersgruppe": ("25-39 år",)},
         ("antall_sysselsatte",), "bosatte", "25-39", "test",
     )  # fmt: skip
-    band = data._load_share("sysselsetting_25_39", spec=spec).set_index("geo_code")["value"]
+    band = loaders._load_share("sysselsetting_25_39", spec=spec).set_index("geo_code")["value"]
     assert [round(band[c], 1) for c in ("030115", "030111", "030103", OSLO_CODE)] == [
         70.8, 71.5, 88.1, 82.9,
     ]  # fmt: skip
-    r = _row(data.load_indicator("sysselsetting_25_59"), OSLO_CODE, 2024)
+    r = _row(loaders.load_indicator("sysselsetting_25_59"), OSLO_CODE, 2024)
     assert r["numerator"] == 178386 + 80002 + 65149
     assert r["denominator"] == 215130 + 99771 + 84810
 
@@ -421,7 +425,7 @@ def test_barn_berort_stovner_2023(tidy):
 def test_child_low_income_context_table():
     """PROVENANCE file 27: the 15 bydel counts sum to 5 709 (1996-1998) and 7 796 (2002-2004);
     Oslo 5 746 and 7 815."""
-    df = data.load_child_low_income_1996_2004()
+    df = ssb.load_child_low_income_1996_2004()
     assert len(df) == 32
     byd = df[df.geo_code != OSLO_CODE].groupby("period")["count"].sum()
     assert byd.to_dict() == {"1996-1998": 5709, "2002-2004": 7796}
@@ -436,12 +440,12 @@ def test_loaders_use_names_not_pxweb_codes():
         first = next(csv.DictReader(f))
     assert first["bydel_kode"] == "0" and first["bydel_navn"] == "Oslo i alt"
     first, last = EXPECTED_YEARS["barn_berort_sosialhjelp"]
-    assert len(data.load_indicator("barn_berort_sosialhjelp")) == 16 * (last - first + 1)
+    assert len(loaders.load_indicator("barn_berort_sosialhjelp")) == 16 * (last - first + 1)
 
 
 def test_unknown_indicator_id():
     with pytest.raises(ValueError, match="indicator_id"):
-        data.load_indicator("forventet_levealder")
+        loaders.load_indicator("forventet_levealder")
 
 
 # ----------------------------------------------------------------------------- build
@@ -454,15 +458,15 @@ def test_write_build_data_round_trip(tmp_path):
     from helpers import catalogue
 
     out = tmp_path / "build" / "data"
-    assert data.write_build_data(out, catalogue=catalogue.load_catalogue()) == out
+    assert build_data.write_build_data(out, catalogue=catalogue.load_catalogue()) == out
     assert sorted(p.name for p in out.iterdir()) == [
         "bydeler.parquet", "indicators.parquet", "population.parquet",
     ]  # fmt: skip
     assert sorted(p.name for p in out.parent.iterdir()) == ["data"]  # temp folder removed
-    tidy = data.load_tidy(out / "indicators.parquet")
+    tidy = store.load_tidy(out / "indicators.parquet")
     assert list(tidy.columns) == [*TIDY_COLUMNS, "suppression"]
     assert (tidy["flag"] == "").all() and (tidy["suppression"] == "").all()
-    assert set(tidy["indicator_id"]) == set(data.INDICATOR_LOADERS)
+    assert set(tidy["indicator_id"]) == set(loaders.INDICATOR_LOADERS)
     assert not tidy.duplicated(["indicator_id", "geo_code", "period", "sex", "age_group"]).any()
     geo = gpd.read_parquet(out / "bydeler.parquet")
     assert geo.crs.to_epsg() == 25833 and len(geo) == 15
@@ -470,14 +474,14 @@ def test_write_build_data_round_trip(tmp_path):
     assert pop["population"].dtype == "int64"
 
 
-def test_wilson_fallback_without_inequality_module(monkeypatch):
-    """If helpers.inequality is not importable, statsmodels' Wilson interval is used; both give
-    the hand-computed Stovner 2024 uføretrygd interval (see test_uforetrygd_stovner_2024...)."""
-    import sys
+def test_tidy_interval_is_the_statistics_wilson_interval(population):
+    """The tidy table's interval is helpers.inequality.wilson (one definition); it equals the
+    hand-computed Stovner 2024 uføretrygd interval (see test_uforetrygd_stovner_2024...) and
+    statsmodels' Wilson interval."""
+    from statsmodels.stats.proportion import proportion_confint
 
-    with_helper = data._wilson(np.array([2523.0]), np.array([22463.0]))
-    monkeypatch.setitem(sys.modules, "helpers.inequality", None)  # import now raises ImportError
-    fallback = data._wilson(np.array([2523.0]), np.array([22463.0]))
-    for lo, hi in (with_helper, fallback):
-        assert 100 * lo[0] == pytest.approx(10.825493, abs=1e-5)
-        assert 100 * hi[0] == pytest.approx(11.651372, abs=1e-5)
+    r = _row(loaders.load_indicator("uforetrygd", population=population), "030111", 2024)
+    assert r["ci_low"] == pytest.approx(10.825493, abs=1e-5)
+    assert r["ci_high"] == pytest.approx(11.651372, abs=1e-5)
+    lo, hi = proportion_confint(r["numerator"], r["denominator"], method="wilson")
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((100 * lo, 100 * hi), abs=1e-9)

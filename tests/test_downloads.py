@@ -1,7 +1,7 @@
 """The downloads (CSV + Excel) match the tidy table, and suppressed values stay suppressed.
 
-Data: tests/synthetic.py (made-up numbers, not Oslo's), suppressed with helpers.suppress as the
-build does.
+Data: tests/synthetic.py (made-up numbers, not Oslo's), suppressed with
+helpers.pipeline.suppress as the build does.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import synthetic
 
-from helpers import barometer, catalogue, downloads, render, suppress
+from helpers import barometer, catalogue, downloads, render
+from helpers.pipeline import suppress
 
 
 @pytest.fixture(scope="module")

@@ -130,11 +130,12 @@ def _sha(path) -> str:
 def _untouched_by(raw_key: str) -> tuple[list[str], list[str]]:
     """Notebooks and figure folders whose inputs do not include the raw table ``raw_key``: the
     area chapters without an indicator read from it, and the sources chapter."""
-    from helpers import build, catalogue, data
+    from helpers import build, catalogue
+    from helpers.pipeline import loaders
 
     cat = catalogue.load_catalogue()
     touched = {
-        cat.indicator(ind).area for ind, key in data.INDICATOR_TABLES.items() if key == raw_key
+        cat.indicator(ind).area for ind, key in loaders.INDICATOR_TABLES.items() if key == raw_key
     }
     jobs = [
         job
@@ -219,14 +220,15 @@ def _all_output_text(tmp) -> str:
 def test_suppressed_numbers_appear_nowhere(small_count_build):
     import pandas as pd
 
-    from helpers import data, text
+    from helpers import text
+    from helpers.pipeline import loaders, store
 
-    tidy = data.load_tidy(small_count_build / "build" / "data" / "indicators.parquet")
+    tidy = store.load_tidy(small_count_build / "build" / "data" / "indicators.parquet")
     votes = tidy[(tidy["indicator_id"] == "valgdeltakelse") & (tidy["geo_level"] == "bydel")]
     hidden = votes[votes["flag"] == "prikket"]
     # primary (Vestre Aker) and secondary (so it cannot be recovered from Oslo's total)
     assert "Vestre Aker" in set(hidden["geo_name"]) and len(hidden) == 2
-    original = data.load_indicator("valgdeltakelse")
+    original = loaders.load_indicator("valgdeltakelse")
     original = original[original["geo_code"].isin(hidden["geo_code"])]
     everything = _all_output_text(small_count_build)
     share = 100 * SMALL_VOTES / SMALL_ELIGIBLE

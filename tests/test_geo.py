@@ -1,4 +1,4 @@
-"""Tests for helpers.geo on the shipped geometries (shapes/).
+"""Tests for helpers.ingest.geo on the shipped geometries (shapes/).
 
 Reference numbers: PROVENANCE.md files 1 and 2 (feature counts, CRS, example areas); the
 SSB-vs-PBE comparison is computed from the two files themselves.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import geo
 from helpers.config import BYDELER, OTHER_AREAS
 from helpers.errors import DataError
+from helpers.ingest import geo
 
 SENTRUM = "030116"
 

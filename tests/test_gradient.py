@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, config, gradient, suppress
+from helpers import catalogue, config, gradient
+from helpers.pipeline import suppress
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pandas as pd
 
 from helpers import config, gradient, hovedmal
 from helpers.catalogue import load_catalogue
-from helpers.data import load_indicator
+from helpers.pipeline.loaders import load_indicator
 
 
 def test_intro_names_the_vaccination_measures_and_what_they_are_not() -> None:

@@ -15,9 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from helpers import config, data
+from helpers import config
 from helpers.catalogue import sources
-from helpers.ingest import fetch, fhi
+from helpers.ingest import fetch, jsonstat, rawtables
 from helpers.ingest.http import Client, FetchError
 
 FIX = config.ROOT / "tests" / "fixtures" / "apis"
@@ -128,7 +128,7 @@ def test_fhi_happy_path_discovers_bydeler_and_records_the_manifest(env) -> None:
 def test_fhi_flags_stay_distinct_never_zero(env) -> None:
     _serve_fhi(env.server)
     assert _run(env, _catalogue(levealder=FHI_SPEC)) == 0
-    df = fhi.read_api_jsonstat(env.raw / "fhi_660_levealder.json")
+    df = jsonstat.read_jsonstat(env.raw / "fhi_660_levealder.json")
     assert list(df["GEO_kode"]) == ["0301", "030101", "030102", "030103", "030104"]
     assert list(df["verdi_flag"]) == ["", ":", "..", ".", ""]
     assert df["verdi"].iloc[1:4].isna().all()
@@ -137,7 +137,7 @@ def test_fhi_flags_stay_distinct_never_zero(env) -> None:
 
 def test_recorded_third_party_flags_fixture() -> None:
     """The 3P fixture: value [81.4, null, ":"] -> flags "", "..", ":"."""
-    df = fhi.read_api_jsonstat(FIX / "thirdparty_norway-open-data_fhi-query-flags.json")
+    df = jsonstat.read_jsonstat(FIX / "thirdparty_norway-open-data_fhi-query-flags.json")
     assert list(df["verdi_flag"]) == ["", "..", ":"]
     assert df["verdi"].iloc[0] == pytest.approx(81.4) and df["verdi"].iloc[1:].isna().all()
 
@@ -151,7 +151,7 @@ def test_ssb_happy_path_keeps_a_suffix(env) -> None:
     assert _run(env, _catalogue(befolkning=SSB_SPEC)) == 0
     path = env.raw / "ssb_10826_befolkning.json"
     assert path.read_bytes() == SSB_DATA
-    df = data.read_jsonstat(path)
+    df = jsonstat.read_jsonstat(path)
     assert list(df["Region_kode"]) == ["030101a", "030102a", "030101"]
     assert list(df["verdi_flag"]) == ["", ":", ""]
     body = json.loads([r for r, _ in env.server.log][0].data)
@@ -170,8 +170,8 @@ def test_oslo_round_trip_equals_the_shipped_file(env) -> None:
     assert _run(env, _catalogue(uforetrygd=OSLO_SPEC)) == 0
     fetched = env.raw / "oslo_sos006_fetched.json"
     assert fetched.read_bytes() == OSLO_SOS006.read_bytes()
-    got = data.read_table("sos006", fetched)
-    shipped = data.read_table("sos006")
+    got = rawtables.read_table("sos006", fetched)
+    shipped = rawtables.read_table("sos006")
     cols = ["bosted_navn", "kjønn_navn", "aldersgruppe_navn", "år_navn", "verdi"]
     assert len(got) == len(shipped) == 6804
     assert got[cols].reset_index(drop=True).equals(shipped[cols].reset_index(drop=True))
@@ -351,12 +351,13 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
     assert (root / "data/raw/fhi_660_forventet_levealder_bydel.json").is_file()
     assert "fhi_660_forventet_levealder_bydel.json" in (root / "data/sources.yml").read_text()
     check = (
-        "from helpers import catalogue, data, gradient, report\n"
+        "from helpers import catalogue, gradient, report\n"
+        "from helpers.pipeline import build_data, store\n"
         "cat = catalogue.load_catalogue()\n"
         "ind = cat.indicator('forventet_levealder_bydel')\n"
         "assert ind.is_available and ind.source is not None, ind.status\n"
-        "data.write_build_data(catalogue=cat)\n"
-        "tidy = data.load_tidy()\n"
+        "build_data.write_build_data(catalogue=cat)\n"
+        "tidy = store.load_tidy()\n"
         "rows = tidy[tidy.indicator_id == 'forventet_levealder_bydel']\n"
         "assert len(rows) == 16 and set(rows.period) == {'2022-2024'}, rows\n"
         "ranking = gradient.rank_bydeler(tidy, cat, 'hoyere_utdanning_30_66', 2024)\n"
@@ -366,3 +367,111 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
     run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Forventet levealder ved fødsel: 78,0 år i Oslo i 2022-2024" in run.stdout
+
+
+def test_fetched_ssb_and_oslo_files_become_tidy_rows_without_new_code(tmp_path, httpserver):
+    """The generic loaders (helpers.pipeline.fetched_data): in a copy of the project, two planned
+    indicators get SSB and Oslo statistikkbank ``fetch:`` blocks (an edit of the copy's
+    catalogue, no code); make data fetches them from the stub into data/raw + the manifest, and
+    the next data build has their rows. SSB: a MADE-UP json-stat2 response in SSB's layout
+    (``a``-suffixed current bydel codes, a plain pre-2004 code that must be left out, a status
+    flag). Oslo: the recorded OK-SOS006 response (real; the values are uføretrygd counts, not the
+    indicator's, which does not matter for this test of the mechanism)."""
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+
+    root = tmp_path / "project"
+    for name in ("data", "shapes"):
+        shutil.copytree(config.ROOT / name, root / name)
+    shutil.copy(config.ROOT / "_quarto.yml", root / "_quarto.yml")
+    catalogue_file = root / "data" / "indicators.yml"
+    doc = yaml.safe_load(catalogue_file.read_text(encoding="utf-8"))
+    ssb_id, oslo_id = "bor_trangt", "for_tidlig_dod_hkk_kreft_kols_0_74"
+    for entry in doc["indicators"]:
+        entry.pop("fetch", None)
+        if entry["id"] == ssb_id:
+            entry["fetch"] = {"publisher": "ssb", "table": "99999", "select": {"Tid": ["2024"]}}
+        if entry["id"] == oslo_id:
+            entry["fetch"] = {
+                "publisher": "oslo",
+                "level": "Sosiale forhold og tjenester/NAV",
+                "table": "OK-SOS006.px",
+                "geo": "bosted",
+                "value": {"kjønn": "I alt", "aldersgruppe": "I alt"},
+            }
+    catalogue_file.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), "utf-8")
+    regions = ["0301", *(f"{c}a" for c in config.BYDELER), "030101"]
+    ssb = {  # MADE-UP numbers (10.0 + bydel number / 10), SSB's json-stat2 layout
+        "version": "2.0",
+        "class": "dataset",
+        "label": "MADE-UP crowding shares for the end-to-end test (not SSB's numbers)",
+        "id": ["Region", "ContentsCode", "Tid"],
+        "size": [len(regions), 1, 1],
+        "dimension": {
+            "Region": {
+                "category": {
+                    "index": {r: i for i, r in enumerate(regions)},
+                    "label": {r: f"Area {r}" for r in regions},
+                }
+            },
+            "ContentsCode": {"category": {"index": {"Andel": 0}, "label": {"Andel": "Andel"}}},
+            "Tid": {"category": {"index": {"2024": 0}, "label": {"2024": "2024"}}},
+        },
+        "value": [round(10.0 + i / 10, 1) for i in range(len(regions) - 1)] + [None],
+        "status": {str(len(regions) - 1): ".."},
+    }
+    httpserver.expect_request("/ssb/tables/99999/data", method="POST").respond_with_data(
+        json.dumps(ssb)
+    )
+    httpserver.expect_request(
+        "/oslo/Sosiale forhold og tjenester/NAV/OK-SOS006.px", method="POST"
+    ).respond_with_data(OSLO_SOS006.read_bytes())
+    env = {**os.environ, "OSLOHELSA_ROOT": str(root), "OSLOHELSA_BUILD": str(tmp_path / "build")}
+    env["OSLOHELSA_SSB_API"] = httpserver.url_for("/ssb/")
+    env["OSLOHELSA_OSLO_API"] = httpserver.url_for("/oslo/")
+    run = subprocess.run(
+        [sys.executable, "-m", "helpers.ingest.fetch"], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(rf"{ssb_id}\s+ssb\s+new\s", run.stdout), run.stdout
+    assert re.search(rf"{oslo_id}\s+oslo\s+new\s", run.stdout), run.stdout
+    manifest = (root / "data" / "sources.yml").read_text(encoding="utf-8")
+    assert f"ssb_99999_{ssb_id}.json" in manifest and f"oslo_ok-sos006.px_{oslo_id}" in manifest
+    check = (
+        "from helpers import catalogue\n"
+        "from helpers.pipeline import build_data, store\n"
+        "cat = catalogue.load_catalogue()\n"
+        f"for i in ({ssb_id!r}, {oslo_id!r}):\n"
+        "    assert cat.indicator(i).is_available, i\n"
+        "build_data.write_build_data(catalogue=cat)\n"
+        "tidy = store.load_tidy()\n"
+        f"ssb = tidy[tidy.indicator_id == {ssb_id!r}].set_index('geo_code')\n"
+        "assert len(ssb) == 16 and set(ssb.period) == {'2024'}, ssb\n"
+        "assert ssb.loc['0301', 'value'] == 10.0 and ssb.loc['030115', 'value'] == 11.5\n"
+        f"oslo = tidy[tidy.indicator_id == {oslo_id!r}]\n"
+        "assert len(oslo) == 16 * 21 and oslo.year_end.min() == 2004, oslo\n"
+        "print(int(oslo[(oslo.geo_code == '0301') & (oslo.year_end == 2024)].value.iloc[0]))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    shipped = rawtables.read_table("sos006")  # the same count in the shipped flattened CSV
+    total = shipped[
+        (shipped["bosted_navn"] == "Oslo i alt")
+        & (shipped["kjønn_navn"] == "I alt")
+        & (shipped["aldersgruppe_navn"] == "I alt")
+        & (shipped["år_navn"] == "2024")
+    ]
+    assert run.stdout.strip() == str(int(total["verdi"].iloc[0]))
+
+
+def test_fetched_ssb_file_reads_current_bydeler_only(tmp_path) -> None:
+    """SSB's ``a`` suffix marks the current bydeler; a plain six-digit code (pre-2004) is never
+    mapped to a current bydel. MADE-UP response (tests/fixtures/apis/MADEUP_ssb_v2_10826.json)."""
+    from helpers.ingest import ssb
+
+    df = jsonstat.read_jsonstat(FIX / "MADEUP_ssb_v2_10826.json")
+    codes = ssb.fetched_geo(df, "Region", FIX / "MADEUP_ssb_v2_10826.json")
+    assert codes[:2].tolist() == ["030101", "030102"] and codes.isna().tolist() == [0, 0, 1]

@@ -19,8 +19,9 @@ import pytest
 from conftest import code_outputs, markdown_outputs, run_template
 from IPython.core.interactiveshell import InteractiveShell
 
-from helpers import config, data, render, report
+from helpers import config, render, report
 from helpers.errors import StaleDataError
+from helpers.pipeline import store
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 
@@ -37,16 +38,16 @@ def test_stale_build_data_names_newer_inputs_and_command(tmp_path, monkeypatch):
     os.utime(old, (1_000, 1_000))
     os.utime(built, (2_000, 2_000))
     os.utime(new, (3_000, 3_000))
-    monkeypatch.setattr(data, "data_inputs", lambda: [old, new])
-    assert data.stale_inputs(built) == [new]
+    monkeypatch.setattr(store, "data_inputs", lambda: [old, new])
+    assert store.stale_inputs(built) == [new]
     with pytest.raises(StaleDataError) as info:
-        data.check_fresh(built)
+        store.check_fresh(built)
     message = str(info.value)
     assert "indicators.yml" in message and "old.csv" not in message
-    assert f"`{data.REBUILD_DATA_COMMAND}`" in message
+    assert f"`{store.REBUILD_DATA_COMMAND}`" in message
     assert len(info.value._render_traceback_()) == 1  # IPython shows one line
     os.utime(built, (4_000, 4_000))
-    data.check_fresh(built)  # rebuilt after the change: fine
+    store.check_fresh(built)  # rebuilt after the change: fine
 
 
 def test_load_tidy_refuses_stale_build_data_without_rebuilding(tmp_path, monkeypatch):
@@ -57,20 +58,41 @@ def test_load_tidy_refuses_stale_build_data_without_rebuilding(tmp_path, monkeyp
     built.write_bytes(b"an old build")
     os.utime(built, (1_000, 1_000))
     with pytest.raises(StaleDataError, match=r"--data-only") as info:
-        data.load_tidy()
+        store.load_tidy()
     assert "data/raw/" in str(info.value) or "shapes/" in str(info.value)
     assert built.read_bytes() == b"an old build" and built.stat().st_mtime == 1_000
     assert sorted(p.name for p in built.parent.iterdir()) == ["indicators.parquet"]
 
 
 def test_data_inputs_are_what_build_data_is_made_from():
-    inputs = set(data.data_inputs())
+    inputs = set(store.data_inputs())
     helpers_dir = config.ROOT / "src" / "helpers"
-    assert {config.CATALOGUE_FILE, config.SOURCES_FILE, helpers_dir / "data.py"} <= inputs
-    assert {helpers_dir / "suppress.py", helpers_dir / "catalogue" / "load.py"} <= inputs
+    pipeline, ingest = helpers_dir / "pipeline", helpers_dir / "ingest"
+    assert {config.CATALOGUE_FILE, config.SOURCES_FILE, pipeline / "loaders.py"} <= inputs
+    assert {pipeline / "suppress.py", ingest / "fhi.py", ingest / "bydel_names.py"} <= inputs
+    assert set(pipeline.rglob("*.py")) | set(ingest.rglob("*.py")) <= inputs
+    assert any(p.is_relative_to(helpers_dir / "catalogue") or p.stem == "catalogue" for p in inputs)
     assert all(p in inputs for p in config.DATA_RAW.glob("*.csv"))
-    # presentation code does not change the data: editing it must not force a data rebuild
-    assert helpers_dir / "plots.py" not in inputs and helpers_dir / "report.py" not in inputs
+    # presentation and statistics code does not change the data: editing it must not force a
+    # data rebuild (the stale check would otherwise stop every notebook after a wording change)
+    for module in helpers_dir.glob("*.py"):
+        if module.stem not in store.DATA_CODE:
+            assert module not in inputs, module.name
+    for name in ("plots", "report", "barometer", "profile", "keyfindings", "downloads",
+                 "maps_interactive", "no_counts", "hovedmal", "standardise"):  # fmt: skip
+        assert helpers_dir / f"{name}.py" not in inputs, name
+
+
+def test_load_tidy_refuses_missing_build_data_and_names_the_command(tmp_path, monkeypatch):
+    """No build data yet: load_tidy only reads, so it says what to run and writes nothing."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path))
+    with pytest.raises(StaleDataError, match="not built yet") as info:
+        store.load_tidy()
+    assert f"`{store.REBUILD_DATA_COMMAND}`" in str(info.value) and "make report" in str(info.value)
+    assert len(info.value._render_traceback_()) == 1  # IPython shows one line, no traceback
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(StaleDataError, match="not built yet"):
+        store.load_tidy(tmp_path / "elsewhere" / "indicators.parquet")
 
 
 # --- outputs for Jupyter and for the renderers -----------------------------------------------

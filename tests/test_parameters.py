@@ -16,7 +16,7 @@ import subprocess
 
 from conftest import notebook_defaults
 
-from helpers import build, config, render, workflow
+from helpers import build, config, render
 
 
 def _expected_chapters() -> list[str]:

@@ -122,7 +122,7 @@ def test_help_describes_every_option():
 
 def test_rank_year_without_data_stops_before_notebooks(tmp_path, tidy, cat, monkeypatch):
     """The data-dependent check: the years the ranking variable has are named."""
-    monkeypatch.setattr("helpers.data.load_tidy", lambda *_a, **_k: tidy)
+    monkeypatch.setattr("helpers.pipeline.store.load_tidy", lambda *_a, **_k: tidy)
     with pytest.raises(ParameterError, match=r"rank_year: .* no data for 1990; it has 2022–2024"):
         build.check_ranking(tmp_path, "hoyere_utdanning_30_66", 1990)
 

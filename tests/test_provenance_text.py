@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from helpers import catalogue, data, report
+from helpers import catalogue, report
 from helpers.catalogue import sources
+from helpers.pipeline import build_data
 
 ENGLISH = re.compile(r"\b(the|copy|checked|working|not|and|from|summed|confidence)\b", re.I)
 
@@ -59,7 +60,7 @@ def test_goals_without_data_are_listed(cat):
 
 
 def test_no_series_break_note_on_a_one_year_indicator(cat):
-    tidy = data.build_tidy()
+    tidy = build_data.build_tidy()
     for ind in cat.available():
         years = tidy.loc[tidy["indicator_id"] == ind.id, "year_end"].nunique()
         if years == 1:

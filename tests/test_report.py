@@ -6,7 +6,9 @@ import matplotlib
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, config, geo, gradient, plots, report, suppress, text
+from helpers import catalogue, config, gradient, plots, report, text
+from helpers.ingest import geo
+from helpers.pipeline import suppress
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 

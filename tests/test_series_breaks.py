@@ -23,7 +23,7 @@ def cat():
 
 def test_catalogue_records_the_known_breaks(cat):
     """uføretrygd: uførepensjon replaced by uføretrygd 1.1.2015; sosialhjelp: OK-STØ020's share
-    of the whole population from 2019 (data.load_sosialhjelp)."""
+    of the whole population from 2019 (loaders.load_sosialhjelp)."""
     assert [b.year for b in cat.indicator("uforetrygd").series_breaks] == [2015]
     assert "uføretrygd" in cat.indicator("uforetrygd").latest_break.reason_nb
     assert cat.indicator("sosialhjelp").latest_break.year == 2019

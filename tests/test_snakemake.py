@@ -89,14 +89,16 @@ def test_one_areas_raw_data_changed_runs_only_its_readers(project):
     """The voting table (val001) feeds one area: after the data rule, only that area and the
     notebooks that read every indicator (overview, sources, profiles) are executed, then
     publish; the other four areas are not."""
-    from helpers import catalogue, data
+    from helpers import catalogue
+    from helpers.catalogue.raw_tables import RAW_TABLES
+    from helpers.pipeline import loaders
 
-    raw = project / "data" / "raw" / data.RAW_TABLES["val001"].filename
+    raw = project / "data" / "raw" / RAW_TABLES["val001"].filename
     raw.write_bytes(raw.read_bytes() + b"\n")
     assert "data" in _planned(project)
     _snakemake(project, "--touch", "data")  # the front door runs the data rule first
     cat = catalogue.load_catalogue()
-    areas = {cat.indicator(i).area for i, k in data.INDICATOR_TABLES.items() if k == "val001"}
+    areas = {cat.indicator(i).area for i, k in loaders.INDICATOR_TABLES.items() if k == "val001"}
     assert len(areas) == 1
     assert _planned(project) == {*areas, *_reading_everything(), "publish"}
 

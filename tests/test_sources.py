@@ -69,7 +69,7 @@ def test_manifest_fields():
         assert entry["licence"]
     # every raw table an indicator is read from is listed (derived from the code, not used_for)
     from helpers.catalogue.raw_tables import RAW_TABLES
-    from helpers.data import INDICATOR_TABLES
+    from helpers.pipeline.loaders import INDICATOR_TABLES
 
     listed = {Path(f["path"]).name for f in doc["files"] if f["role"] == "indicator"}
     for ind, key in INDICATOR_TABLES.items():

@@ -10,7 +10,8 @@ oslo_bef005_folkemengde_bydel_alder_2017_2026.csv lines 2719-2725 (Gamle Oslo 1.
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, data, gradient, report, standardise, suppress
+from helpers import catalogue, gradient, report, standardise
+from helpers.pipeline import build_data, loaders, suppress
 
 
 def test_hand_checked_gamle_oslo_2024():
@@ -30,7 +31,7 @@ def test_hand_checked_gamle_oslo_2024():
 def test_oslo_standardised_equals_crude_and_bands_reproduce_totals(indicator):
     """The standard is Oslo's own population, so Oslo's standardised rate is its crude rate;
     every year the bands sum to the tidy table's numerator and denominator."""
-    tidy = data.load_indicator(indicator)
+    tidy = loaders.load_indicator(indicator)
     for year in sorted(tidy["year_end"].unique()):
         rows = tidy[(tidy["year_end"] == year) & (tidy["geo_level"] == "bydel")]
         assert standardise.reproduces(rows, indicator, year), year
@@ -52,7 +53,7 @@ def test_synthetic_tables_are_not_standardised_with_real_counts():
 
 def test_report_shows_both_rates_and_says_which_the_gradient_uses():
     cat = catalogue.load_catalogue()
-    tidy = suppress.suppress(data.build_tidy(), cat.thresholds())
+    tidy = suppress.suppress(build_data.build_tidy(), cat.thresholds())
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
     res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
     table = report.bydel_table(res)

@@ -1,4 +1,4 @@
-"""Tests for helpers.suppress (FHI-style primary and secondary small-number suppression).
+"""Tests for helpers.pipeline.suppress (FHI-style primary and secondary small-number suppression).
 
 Every table here is SYNTHETIC: hand-built tiny tidy tables (made by ``synthetic_tidy``) or random
 counts drawn by hypothesis. None of the numbers are Oslo's.
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.config import BYDELER, OSLO_CODE, TIDY_COLUMNS
-from helpers.suppress import assert_no_small_counts, suppress, suppressed_mask
+from helpers.pipeline.suppress import assert_no_small_counts, suppress, suppressed_mask
 
 BYDEL_CODES = list(BYDELER)
 
@@ -351,9 +351,49 @@ def test_suppressed_mask_names_its_series_and_its_errors():
     import pandas as pd
     import pytest
 
-    from helpers import suppress as sup
+    from helpers.pipeline import suppress as sup
 
     mask = sup.suppressed_mask(pd.DataFrame({"flag": ["prikket", ":", ""]}), include_source=True)
     assert mask.name == "suppressed" and mask.tolist() == [True, True, False]
     with pytest.raises(ValueError, match=r'^tidy: expected a DataFrame with a "flag" column$'):
         sup.suppressed_mask(pd.DataFrame({"value": [1.0]}))
+
+
+# --- the guard runs on every output before it is written ---------------------------------------
+
+
+def test_build_data_with_a_small_count_slipping_through_writes_nothing(
+    tmp_path, monkeypatch, reuse_raw_tables
+):
+    """A SYNTHETIC fault in suppression lets one published count of 2 through: the guard in the
+    pipeline stops write_build_data before any file is written."""
+    from helpers import catalogue
+    from helpers.pipeline import build_data
+    from helpers.pipeline import suppress as suppression
+
+    real = suppression.suppress
+
+    def leaky(tidy, *args, **kwargs):
+        out = real(tidy, *args, **kwargs)
+        row = out.index[out["numerator"].notna() & (out["flag"] == "")][0]
+        out.loc[row, "numerator"] = 2.0
+        return out
+
+    monkeypatch.setattr(suppression, "suppress", leaky)
+    out = tmp_path / "build" / "data"
+    with pytest.raises(ValueError, match="below the suppression thresholds"):
+        build_data.write_build_data(out, catalogue=catalogue.load_catalogue())
+    assert not out.exists() and list(tmp_path.rglob("*.parquet")) == []
+
+
+def test_downloads_refuse_a_table_with_small_counts(tmp_path):
+    """downloads.write checks before writing: SYNTHETIC table, one bydel with 2 cases, never
+    suppressed; nothing is written."""
+    import synthetic
+
+    from helpers import catalogue, downloads
+
+    raw = synthetic.tidy_table(small={"030105": 2})
+    with pytest.raises(ValueError, match="below the suppression thresholds"):
+        downloads.write(tmp_path, raw, catalogue.load_catalogue())
+    assert list(tmp_path.iterdir()) == []

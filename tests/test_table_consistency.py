@@ -2,7 +2,7 @@
 
 Invariant (issue 9, item 1): every row satisfies value ≈ numerator / denominator × multiplier
 within the rounding of the published value, or it is the publisher's own figure
-(``data.PUBLISHED_VALUES``), in which case the report table prints no denominator and says so.
+(``loaders.PUBLISHED_VALUES``), in which case the report table prints no denominator and says so.
 Real data: the shipped files in data/raw, nothing synthetic.
 """
 
@@ -13,7 +13,9 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import catalogue, data, gradient, report, suppress, text
+from helpers import catalogue, gradient, report, text
+from helpers.ingest import oslo
+from helpers.pipeline import build_data, denominators, loaders, suppress
 
 #: Half a unit of the one decimal the publishers print (and the report prints).
 ROUNDING = 0.05
@@ -26,7 +28,7 @@ def cat():
 
 @pytest.fixture(scope="module")
 def tidy(cat) -> pd.DataFrame:
-    return suppress.suppress(data.build_tidy(), cat.thresholds())
+    return suppress.suppress(build_data.build_tidy(), cat.thresholds())
 
 
 def _number(cell: str) -> float:
@@ -46,14 +48,14 @@ def test_every_tidy_row_is_its_own_ratio_or_the_publishers(tidy, cat):
     assert len(full) > 1000
     mult = full["indicator_id"].map(lambda i: _multiplier(cat, i))
     off = (full["value"] - full["numerator"] / full["denominator"] * mult).abs() > ROUNDING
-    bad = full[off & ~full["indicator_id"].isin(data.PUBLISHED_VALUES)]
+    bad = full[off & ~full["indicator_id"].isin(loaders.PUBLISHED_VALUES)]
     assert bad.empty, bad[["indicator_id", "geo_name", "year_end", "value"]].head().to_string()
 
 
 def test_published_values_are_declared_because_they_differ(tidy, cat):
     """Only indicators that need it are exempt: the publisher's sosialhjelp share differs from
     count / project population (St. Hanshaugen 2023: 1 639 / 41 026 = 4,0 %, published 4,2)."""
-    for ind in data.PUBLISHED_VALUES:
+    for ind in loaders.PUBLISHED_VALUES:
         rows = tidy[(tidy["indicator_id"] == ind)].dropna(subset=["numerator", "denominator"])
         ratio = rows["numerator"] / rows["denominator"] * 100
         assert ((rows["value"] - ratio).abs() > ROUNDING).any(), ind
@@ -85,7 +87,7 @@ def test_printed_tables_agree_with_themselves(tidy, cat):
             value_col = table.columns[2]
             note = report.table_note(res)
             for _, row in table.iterrows():
-                if ind.id in data.PUBLISHED_VALUES:
+                if ind.id in loaders.PUBLISHED_VALUES:
                     assert row["Nevner"] == "", (ind.id, period)
                     continue
                 if row["Teller"] and row["Nevner"] and re.search(r"\d", row[value_col]):
@@ -94,9 +96,9 @@ def test_printed_tables_agree_with_themselves(tidy, cat):
                         ind.id, period, row["Bydel"],
                     )  # fmt: skip
                     checked += 1
-            if ind.id in data.PUBLISHED_VALUES:
+            if ind.id in loaders.PUBLISHED_VALUES:
                 assert "publiserte andel" in note and "ikke" in note
-            if ind.id in data.COUNT_RATES or ind.id == "sosialhjelp":
+            if ind.id in oslo.COUNT_RATES or ind.id == "sosialhjelp":
                 assert re.search(r"per 1\.1\.\d{4}", note), (ind.id, note)
     assert checked > 250
 
@@ -114,5 +116,5 @@ def test_printed_tables_agree_with_themselves(tidy, cat):
 def test_denominator_date(indicator, year, expected):
     """The dates follow data.py: counts per 31.12 over BEF 1.1. of the next year; sosialhjelp
     from 2019 over the whole population on 1.1. of the same year (OK-STØ020's own share)."""
-    got = data.denominator_date(indicator, year)
+    got = denominators.denominator_date(indicator, year)
     assert (expected in got) if expected else got == ""

@@ -14,9 +14,9 @@ import pytest
 
 from helpers import config, gradient, no_counts, report
 from helpers.catalogue import load_catalogue
-from helpers.data import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
 from helpers.errors import DataError
 from helpers.ingest import fhi
+from helpers.pipeline.loaders import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
 
 FILE = config.DATA_RAW / fhi.VACCINATION_FILE
 IDS = ("vaksinert_meslinger_2_ar", "vaksinert_meslinger_16_ar", "vaksinert_hpv_jenter_16_ar")

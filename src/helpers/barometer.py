@@ -25,13 +25,14 @@ import pandas as pd
 
 from helpers import config, text
 from helpers.catalogue import Catalogue, Indicator
+from helpers.pipeline.suppress import SUPPRESSED_FLAG
 
 BETTER = "bedre"
 SIMILAR = "ingen klar forskjell"
 WORSE = "dårligere"
 HIGHER = "høyere"
 LOWER = "lavere"
-SUPPRESSED = "prikket"
+SUPPRESSED = SUPPRESSED_FLAG
 NOT_ASSESSED = "ikke vurdert"
 CLASSES = (BETTER, SIMILAR, WORSE, HIGHER, LOWER, SUPPRESSED, NOT_ASSESSED)
 
@@ -79,7 +80,7 @@ def classify(
     flag: str = "",
 ) -> str:
     """The barometer class of one bydel value against Oslo's value (see the module's rule)."""
-    if flag == "prikket":
+    if flag == SUPPRESSED_FLAG:
         return SUPPRESSED
     if flag or any(_missing(x) for x in (value, ci_low, ci_high, oslo)):
         return NOT_ASSESSED

@@ -129,20 +129,22 @@ def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None 
 
     ``paths`` replaces raw tables by key (``val001`` …), for tests that build from fixtures.
     """
-    from helpers import catalogue, data
+    from helpers import catalogue
     from helpers.catalogue import sources
+    from helpers.pipeline import build_data
 
     sources.verify_checksums()
     cat = catalogue.load_catalogue()
-    return data.write_build_data(data_dir, paths=paths, catalogue=cat)
+    return build_data.write_build_data(data_dir, paths=paths, catalogue=cat)
 
 
 def check_ranking(data_dir: Path, rank_by: str, rank_year: int) -> None:
     """Before any notebook runs: the ranking variable has data for ``rank_year`` (else
     ``ParameterError`` naming the years it has)."""
-    from helpers import catalogue, data, gradient
+    from helpers import catalogue, gradient
+    from helpers.pipeline import store
 
-    tidy = data.load_tidy(data_dir / "indicators.parquet")
+    tidy = store.load_tidy(data_dir / "indicators.parquet")
     gradient.rank_bydeler(tidy, catalogue.load_catalogue(), rank_by, rank_year)
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 
 from helpers import config
 from helpers.catalogue import Catalogue, Indicator
+from helpers.pipeline.suppress import assert_no_small_counts
 
 FOLDER = "nedlasting"
 WORKBOOK = "oslohelsa-data.xlsx"
@@ -109,7 +110,11 @@ def write(
     barometer: pd.DataFrame | None = None,
     date: dt.date | None = None,
 ) -> Path:
-    """Write ``site/nedlasting/`` (CSV per available indicator, workbook, barometer)."""
+    """Write ``site/nedlasting/`` (CSV per available indicator, workbook, barometer).
+
+    The suppression guard runs first: a table with a small count is refused (ValueError) before
+    anything is written."""
+    assert_no_small_counts(tidy, catalogue.thresholds())
     folder = Path(site) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     ids = [i.id for i in catalogue.available() if (tidy["indicator_id"] == i.id).any()]
@@ -179,9 +184,10 @@ def for_site(data_dir: Path | None = None, date: dt.date | None = None):
     site from the build's tidy table (already suppressed) before the site is published."""
 
     def extra(site: Path) -> None:
-        from helpers import barometer, catalogue, data
+        from helpers import barometer, catalogue
+        from helpers.pipeline import store
 
-        tidy = data.load_tidy(None if data_dir is None else Path(data_dir) / "indicators.parquet")
+        tidy = store.load_tidy(None if data_dir is None else Path(data_dir) / "indicators.parquet")
         cat = catalogue.load_catalogue()
         write(site, tidy, cat, barometer=barometer.city_barometer(tidy, cat), date=date)
 

@@ -25,9 +25,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import config, data, no_counts, standardise, text
+from helpers import config, no_counts, standardise, text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.gradient import IndicatorResult
+from helpers.pipeline import denominators, loaders
 
 _DIRECTION = {
     "higher_is_better": "høyere verdi er bedre",
@@ -136,7 +137,7 @@ def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
         rows.append(_table_row(row, str(int(row["order"]))))
     if result.oslo is not None:
         rows.append(_table_row(result.oslo, "", name=f"**{config.OSLO_NAME}**", decimals=decimals))
-    if result.indicator.id in data.PUBLISHED_VALUES:
+    if result.indicator.id in loaders.PUBLISHED_VALUES:
         for r in rows:  # the value is the publisher's; our population count is not its nevner
             r[-1] = ""
     columns = [
@@ -386,7 +387,10 @@ def table_note(result: IndicatorResult) -> str:
     """The bydel table's note: whose value it is, which population date is the denominator,
     and what was suppressed or is missing."""
     ind = result.indicator
-    parts = [data.PUBLISHED_VALUES.get(ind.id, ""), data.denominator_date(ind.id, result.period)]
+    parts = [
+        loaders.PUBLISHED_VALUES.get(ind.id, ""),
+        denominators.denominator_date(ind.id, result.period),
+    ]
     parts.append(_excluded(result))
     return " ".join(p for p in parts if p)
 
@@ -395,11 +399,11 @@ def _excluded(result: IndicatorResult) -> str:
     """Suppressed ("prikket") and missing bydeler, or that nothing had to be suppressed."""
     table = result.table
     unpublished = table["flag"].ne("") | table["value"].isna()
-    suppressed = table.loc[table["flag"].eq("prikket"), "geo_name"].tolist()
+    suppressed = table.loc[table["flag"].eq(text.SUPPRESSED), "geo_name"].tolist()
     oslo = result.oslo
-    if oslo is not None and oslo.get("flag", "") == "prikket":
+    if oslo is not None and oslo.get("flag", "") == text.SUPPRESSED:
         suppressed.append(config.OSLO_NAME)
-    missing = table.loc[unpublished & table["flag"].ne("prikket"), "geo_name"].tolist()
+    missing = table.loc[unpublished & table["flag"].ne(text.SUPPRESSED), "geo_name"].tolist()
     return text.suppression_note(suppressed, missing)
 
 

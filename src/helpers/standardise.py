@@ -21,8 +21,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import data, inequality
+from helpers import inequality
+from helpers.catalogue import schemas
 from helpers.config import OSLO_CODE
+from helpers.ingest import rawtables
+from helpers.pipeline import denominators
 
 #: Population bands (BEF age groups) of the four standardisation bands.
 POPULATION_BANDS: dict[str, tuple[str, ...]] = {
@@ -77,7 +80,7 @@ STANDARD_NB = (
 
 @functools.lru_cache(maxsize=4)
 def _population() -> pd.DataFrame:
-    return data.load_population()
+    return denominators.load_population()
 
 
 @functools.lru_cache(maxsize=8)
@@ -88,10 +91,10 @@ def age_band_table(indicator_id: str) -> pd.DataFrame:
     population (residents on 1.1. of year + 1).
     """
     spec = AGE_STANDARDISED[indicator_id]
-    table = data.RAW_TABLES[spec.table]
-    file = data.raw_path(spec.table)
-    rows = data._geo_rows(data.read_table(spec.table, file), table, file)
-    rows = data._select(rows, spec.select)
+    table = schemas.RAW_TABLES[spec.table]
+    file = rawtables.raw_path(spec.table)
+    rows = rawtables._geo_rows(rawtables.read_table(spec.table, file), table, file)
+    rows = rawtables._select(rows, spec.select)
     label_to_band = {lab: band for band, labels in spec.bands.items() for lab in labels}
     rows = rows[rows[spec.age_column].isin(label_to_band)]
     rows = rows.assign(
@@ -104,7 +107,7 @@ def age_band_table(indicator_id: str) -> pd.DataFrame:
     for band, ages in POPULATION_BANDS.items():
         sub = pop[pop["age_group"].isin(ages)]
         s = sub.groupby(["geo_code", "year"])["population"].sum().reset_index()
-        s["year"] = s["year"] - data.POPULATION_YEAR_OFFSET
+        s["year"] = s["year"] - denominators.POPULATION_YEAR_OFFSET
         parts.append(s.assign(band=band))
     population = pd.concat(parts, ignore_index=True)
     return counts.merge(population, on=["geo_code", "year", "band"], how="inner")

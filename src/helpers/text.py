@@ -12,10 +12,12 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from helpers.pipeline.suppress import SUPPRESSED_FLAG
+
 NBSP = "\u00a0"  # no-break space: thousands separator and before units
 EN_DASH = "\u2013"
 MINUS = "\u2212"
-SUPPRESSED = "prikket"
+SUPPRESSED = SUPPRESSED_FLAG  # the label suppressed values print as
 MISSING = ".."
 
 
@@ -63,7 +65,7 @@ def estimate(value: float | None, low: float | None, high: float | None, decimal
 
 def value_cell(value: float | None, flag: str = "", decimals: int = 1) -> str:
     """A table cell: the value, or "prikket" for suppressed rows, or ".." when not available."""
-    if flag == "prikket":
+    if flag == SUPPRESSED:
         return SUPPRESSED
     if flag in {".", "..", ":", "-"}:
         return flag
@@ -109,7 +111,7 @@ def suppression_note(suppressed: Iterable[str], missing: Iterable[str] = ()) -> 
     return " ".join(parts)
 
 
-_NUMERIC_CELL = r"[\d\s\u00a0,.%()\u2013\u2212+-]*|prikket|\.\.|:"
+_NUMERIC_CELL = rf"[\d\s\u00a0,.%()\u2013\u2212+-]*|{SUPPRESSED}|\.\.|:"
 
 
 def markdown_table(

@@ -134,10 +134,10 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
                      for i in ids}  # fmt: skip
         planned = {e["id"] for e in indicators + ranking if e.get("status") == "planned"}
         unplaced = [i for i, f in files_for.items() if not f and i not in planned]
-        if unplaced:  # only then load the raw-table registry (helpers.data imports pandas)
-            from helpers import data
+        if unplaced:  # only then load the raw-table registry (it imports pandas)
+            from helpers.pipeline import loaders
 
-            unplaced = [i for i in unplaced if i in data.INDICATOR_TABLES]
+            unplaced = [i for i in unplaced if i in loaders.INDICATOR_TABLES]
         if unplaced:  # read from a file sources.yml does not name (e.g. `make data`): all
             files = everything
         else:

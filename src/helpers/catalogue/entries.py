@@ -336,7 +336,7 @@ class Catalogue:
             raise KeyError(_unknown("ranking variable", ranking_id, self._ranking)) from None
 
     def thresholds(self) -> dict[str, dict[str, int]]:
-        """``{id: {"min_numerator": n, "min_denominator": d}}`` for helpers.suppress."""
+        """``{id: {"min_numerator": n, "min_denominator": d}}`` for helpers.pipeline.suppress."""
         return {
             i.id: {"min_numerator": i.min_numerator, "min_denominator": i.min_denominator}
             for i in self.indicators

@@ -309,7 +309,7 @@ class _Rules:
         status = entry.status
         source, planned_source = self.source_pair(entry, row)
         fetch = entry.fetch
-        if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher") == "fhi":
+        if status == "planned" and isinstance(fetch, Mapping) and fetch.get("publisher"):
             from helpers.ingest.paths import fetched_path  # available once make data fetched it
 
             if fetched_path(entry.id, dict(fetch)).is_file():

@@ -43,7 +43,7 @@ class PublisherModel(BaseModel):
 
 class FileModel(BaseModel):
     """One shipped file. ``used_for`` is an optional note of indicator ids; which file an
-    indicator reads is derived from the code (``helpers.data.INDICATOR_TABLES``)."""
+    indicator reads is derived from the code (``helpers.pipeline.loaders.INDICATOR_TABLES``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -98,7 +98,7 @@ def fetched_indicators(catalogue_file: Path | None = None) -> dict[str, dict]:
     out = {}
     for entry in doc.get("indicators") or []:
         spec = entry.get("fetch") if isinstance(entry, dict) else None
-        if isinstance(spec, dict) and spec.get("publisher") == "fhi":
+        if isinstance(spec, dict) and spec.get("publisher") in PUBLISHERS:
             if fetched_path(str(entry.get("id")), spec).is_file():
                 out[str(entry["id"])] = spec
     return out

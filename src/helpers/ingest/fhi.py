@@ -17,15 +17,17 @@ computes the rank-based SII/RII as point estimates only).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from helpers.config import BYDELER, DATA_RAW, OSLO_CODE
+from helpers.config import BYDELER, OSLO_CODE
 from helpers.errors import DataError
+from helpers.ingest.bydel_names import normalise_bydel
+from helpers.ingest.http import FetchError, NotPublished
+from helpers.ingest.jsonstat import read_jsonstat
 
 KHS_MISSING = ".."  # KHS: "Manglende data" (also used for suppressed cells)
 _KHS_SYMBOLS = ("..", ".", ":", "-")
@@ -165,7 +167,8 @@ def read_khs_export(path: str | Path) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 VACCINATION_FILE = "fhi_khs_barnevaksinasjon_5aar_2002_2018.xlsx"
-VACCINATION_TABLE = "khs_vaksinasjon"  # key in helpers.data.INDICATOR_TABLES (``paths=``)
+# key in helpers.pipeline.loaders.INDICATOR_TABLES (``paths=``)
+VACCINATION_TABLE = "khs_vaksinasjon"
 
 
 @dataclass(frozen=True)
@@ -212,10 +215,9 @@ def _oslo_rows(df: pd.DataFrame, file: Path) -> pd.DataFrame:
 
     KHS lists "Oslo" twice: first fylke 03, then kommune 0301, which is followed directly by the
     bydeler ("Bydel Gamle Oslo" … "Bydel Søndre Nordstrand"). The bydel names are mapped with
-    :func:`helpers.data.normalise_bydel` and must give each of ``config.BYDELER`` exactly once.
+    :func:`helpers.ingest.bydel_names.normalise_bydel` and must give each of ``config.BYDELER``
+    exactly once.
     """
-    from helpers.data import normalise_bydel
-
     blocks = df.drop_duplicates("block")[["block", "geografi", "_row"]].reset_index(drop=True)
     oslo = blocks.index[blocks["geografi"] == "Oslo"].tolist()
     if len(oslo) != 2:
@@ -260,165 +262,14 @@ def _oslo_rows(df: pd.DataFrame, file: Path) -> pd.DataFrame:
     return out
 
 
-def load_vaccination(indicator_id: str, path: str | Path | None = None) -> pd.DataFrame:
-    """Tidy table of one vaccination coverage indicator (``VACCINATIONS[indicator_id]``).
-
-    Keeps the periods in which at least one bydel has a value (2010-2014 … 2014-2018; HPV
-    2013-2017 and 2014-2018), with every bydel and Oslo in each. ``value`` is the published
-    percentage; ``numerator``, ``denominator``, ``ci_low`` and ``ci_high`` stay missing (the
-    source gives no counts). ``period`` is the 5-year label, ``year_end`` its last year.
-    """
-    from helpers.catalogue.schemas import TIDY_SCHEMA, validate
-    from helpers.data import _check_complete, _check_unique, _tidy
-
-    spec = VACCINATIONS[indicator_id]
-    file = Path(path) if path is not None else DATA_RAW / VACCINATION_FILE
-    rows = _oslo_rows(read_khs_export(file), file)
-    sel = rows[(rows["alder"] == spec.alder) & (rows["dimensjon"] == spec.vaksine)].copy()
-    if sel.empty:
-        raise DataError(
-            file,
-            f'no rows for age "{spec.alder}" and vaccine "{spec.vaksine}" under Oslo; found ages '
-            f"{sorted(rows['alder'].unique())} and vaccines {sorted(rows['dimensjon'].unique())}",
-            column="C",
-        )
-    over = sel["verdi"] > 100
-    if over.any():
-        r = sel[over].iloc[0]
-        raise DataError(
-            file, f"coverage {r['verdi']} is above 100 %", row=int(r["_row"]), column=r["_column"]
-        )
-    bydel_values = sel[(sel["geo_code"] != OSLO_CODE) & sel["verdi"].notna()]
-    sel = sel[sel["periode"].isin(set(bydel_values["periode"]))].copy()
-    if sel.empty:
-        raise DataError(file, f"no bydel has a value for {spec.vaksine}, {spec.alder}", column="C")
-    sel["geo_name"] = sel["geo_code"].map({**BYDELER, OSLO_CODE: "Oslo"})
-    sel["year"] = sel["periode"].str[-4:].astype(int)
-    _check_unique(sel, ["year"], file, "A")
-    _check_complete(sel, file, "A", sel["year"])
-    df = pd.DataFrame(
-        {
-            "geo_code": sel["geo_code"],
-            "year": sel["year"],
-            "age_group": spec.age_group,
-            "sex": spec.sex,
-            "value": sel["verdi"],
-            "numerator": np.nan,
-            "denominator": np.nan,
-            "flag": sel["verdi_flag"],
-            "_file": str(file),
-            "_row": sel["_row"].astype(int),
-            "_column": sel["_column"],
-            "_period": sel["periode"],
-        }
-    )
-    periods = df.set_index(["year", "geo_code"])["_period"]
-    out = _tidy(indicator_id, df)
-    out["period"] = [periods[(y, g)] for y, g in zip(out["year_end"], out["geo_code"], strict=True)]
-    validate(out, TIDY_SCHEMA, file)
-    return out
-
-
-def vaccination_loaders() -> dict[str, Callable[..., pd.DataFrame]]:
-    """indicator id -> loader(path=None, population=None), for ``helpers.data``'s registry."""
-    return {
-        ind: (lambda path=None, population=None, _i=ind: load_vaccination(_i, path))
-        for ind in VACCINATIONS
-    }
-
-
 # --------------------------------------------------------------------------------------------
-# FHI Statistikk Open API (statistikk-data.fhi.no/api/open/v1/): client and json-stat2 reader
+# FHI Statistikk Open API (statistikk-data.fhi.no/api/open/v1/): client (responses are read by
+# helpers.ingest.jsonstat)
 # --------------------------------------------------------------------------------------------
 
 API_DEFAULT = "https://statistikk-data.fhi.no/api/open/v1/"
 API_ENV = "OSLOHELSA_FHI_API"
 MIN_INTERVAL = 2.0  # FHI documents no limit; 30/min as a courtesy (as a third-party SDK does)
-FLAG_LABELS = {
-    "..": "Manglende data",
-    ".": "Lar seg ikke beregne",
-    ":": "Anonymisert eller skjult av andre årsaker",
-    "-": "Data ikke tilgjengelig",
-}
-
-
-def read_api_jsonstat(source: str | Path | bytes, file: str | Path | None = None) -> pd.DataFrame:
-    """Read an FHI json-stat2 response (file or bytes) into ``<dim>_kode``, ``<dim>_navn``,
-    ``verdi``, ``verdi_flag``, one row per cell in row-major order.
-
-    FHI writes a suppressed cell as the flag string itself in ``value[]`` (``":"``, ``".."``,
-    ``"."``), with the legend in ``extension.flags``: such cells get ``verdi`` NaN and the flag,
-    each symbol kept as it is (never 0). ``null`` becomes ``..``. A UTF-8 BOM is accepted.
-    """
-    import json
-
-    from pyjstat import pyjstat
-
-    where = file if file is not None else (source if not isinstance(source, bytes) else None)
-    if isinstance(source, bytes):
-        raw_bytes = source
-    else:
-        if not Path(source).is_file():
-            raise DataError(source, "file not found")
-        raw_bytes = Path(source).read_bytes()
-    try:
-        doc = json.loads(raw_bytes.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(where, f"not valid JSON ({exc})") from exc
-    if not isinstance(doc, dict) or doc.get("class") != "dataset":
-        raise DataError(where, 'expected a json-stat 2.0 object with "class": "dataset"')
-    try:
-        ids = list(doc["id"])
-        size = [int(s) for s in doc["size"]]
-        values = list(doc["value"])
-        dims = {d: doc["dimension"][d] for d in ids}
-    except (KeyError, TypeError, ValueError) as exc:
-        raise DataError(where, f"json-stat2 without id/size/value/dimension ({exc})") from exc
-    if len(values) != int(np.prod(size)):
-        raise DataError(
-            where, f"{len(values)} values but the dimension sizes {size} give {int(np.prod(size))}"
-        )
-    legend = ((doc.get("extension") or {}).get("flags") or {}).get("index") or list(FLAG_LABELS)
-    flags = []
-    clean = []
-    for i, v in enumerate(values):
-        if isinstance(v, str):
-            if v not in legend and v not in FLAG_LABELS:
-                raise DataError(where, f'value[{i}] is "{v}", neither a number nor a known flag')
-            flags.append(v)
-            clean.append(None)
-        elif v is None:
-            flags.append(KHS_MISSING)
-            clean.append(None)
-        else:
-            flags.append("")
-            clean.append(v)
-    doc = {**doc, "value": clean, "status": None}
-    doc.pop("status")
-    for d in ids:  # FHI gives category.index as a list; pyjstat copes with both forms
-        cat = dims[d].get("category", {})
-        if "label" not in cat and "index" in cat:
-            idx = cat["index"]
-            cat["label"] = {k: k for k in (idx if isinstance(idx, list) else idx.keys())}
-    try:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module="pyjstat")
-            ds = pyjstat.Dataset.read(json.dumps(doc))
-            labels = ds.write("dataframe")
-            codes = ds.write("dataframe", naming="id")
-    except Exception as exc:  # pyjstat raises assorted errors on malformed input
-        raise DataError(where, f"pyjstat could not read the dataset ({exc})") from exc
-    out = pd.DataFrame(index=pd.RangeIndex(1, len(labels) + 1))
-    for i, d in enumerate(ids):
-        out[f"{d}_kode"] = codes.iloc[:, i].astype(str).to_numpy()
-    for i, d in enumerate(ids):
-        out[f"{d}_navn"] = labels.iloc[:, i].astype(str).to_numpy()
-    out["verdi"] = pd.to_numeric(labels["value"], errors="coerce").astype(float).to_numpy()
-    out["verdi_flag"] = flags
-    out.attrs.update(label=doc.get("label"), updated=doc.get("updated"))
-    return out
 
 
 def _find(categories: list, code: str) -> dict | None:
@@ -439,8 +290,6 @@ def request_body(dimensions: dict, spec: dict, indicator: str, url: str) -> dict
     a clear message instead of silently returning only Oslo. Other dimensions take the codes in
     ``spec["select"]`` (``item`` filter) or everything (``all`` / ``*``).
     """
-    from helpers.ingest.http import FetchError, NotPublished
-
     try:
         dims = {d["code"]: d for d in dimensions["dimensions"]}
     except (KeyError, TypeError) as exc:
@@ -485,8 +334,6 @@ def fetch(client, spec: dict, indicator: str):
     """GET ``/dimension`` (discovery), POST ``/data``; returns ``(url, body, content)``."""
     import json
 
-    from helpers.ingest.http import FetchError
-
     source, table = spec["source"], spec["table"]
     meta_path = f"{source}/Table/{table}/dimension"
     meta_url = client.url(meta_path)
@@ -502,10 +349,8 @@ def fetch(client, spec: dict, indicator: str):
 
 def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     """Validate a response as the offline reader would read it; FetchError if it cannot."""
-    from helpers.ingest.http import FetchError
-
     try:
-        df = read_api_jsonstat(content, file=url)
+        df = read_jsonstat(content, file=url)
     except DataError as exc:
         raise FetchError(indicator, url, 200, f"malformed payload: {exc.detail}") from exc
     geo = spec.get("geo", "GEO")
@@ -514,68 +359,23 @@ def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     return df
 
 
-def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFrame:
-    """Tidy table of an indicator fetched by ``make data`` from the FHI API (json-stat2).
+# --------------------------------------------------------------------------------------------
+# Files fetched by make data: dimension defaults, bydel codes and periods
+# (read generically by helpers.pipeline.fetched_data)
+# --------------------------------------------------------------------------------------------
 
-    Keeps Oslo (0301) and the 15 bydeler; the time dimension (``spec["time"]``, default ``AAR``,
-    codes like ``2020_2022``) gives ``period`` ("2020-2022", or "2020" for one year) and
-    ``year_end``. Every other dimension must have one category left, either in the file or chosen
-    with ``spec["value"]`` (e.g. ``{MEASURE_TYPE: RATE, KJONN: "0"}``). Values only: counts and
-    intervals stay missing (``helpers.no_counts``); FHI's flags are kept as they are.
-    """
-    from helpers.catalogue.schemas import TIDY_SCHEMA, validate
-    from helpers.data import _check_complete, _check_unique, _tidy
+FETCH_GEO = "GEO"  # geography dimension of FHI tables
+FETCH_TIME = "AAR"  # time dimension; codes like "2020_2022" (a 3-year average) or "2020_2020"
 
-    file = Path(path)
-    df = read_api_jsonstat(file)
-    geo, time = spec.get("geo", "GEO"), spec.get("time", "AAR")
-    for dim in (geo, time):
-        if f"{dim}_kode" not in df.columns:
-            raise DataError(file, f"no {dim} dimension; expected {geo} and {time}", column=dim)
-    df = df[df[f"{geo}_kode"].isin([OSLO_CODE, *BYDELER])]
-    chosen = {str(k): str(v) for k, v in (spec.get("value") or {}).items()}
-    for col in [c for c in df.columns if c.endswith("_kode")]:
-        dim = col.removesuffix("_kode")
-        if dim in (geo, time):
-            continue
-        if dim in chosen:
-            df = df[df[col] == chosen[dim]]
-        codes = list(df[col].unique())
-        if len(codes) != 1:
-            raise DataError(
-                file,
-                f"dimension {dim} has {len(codes)} categories {codes[:6]}; choose one with "
-                f"fetch.value: {{{dim}: <code>}} for indicator {indicator_id} in "
-                "data/indicators.yml",
-                column=col,
-            )
-    if df.empty:
-        raise DataError(file, "no rows for Oslo and its bydeler", column=f"{geo}_kode")
-    parts = df[f"{time}_kode"].str.split("_")
+
+def fetched_geo(df: pd.DataFrame, geo: str, file: Path) -> pd.Series:
+    """SSB code per row (Oslo 0301 or a bydel 030101-030115); None for any other area."""
+    codes = df[f"{geo}_kode"].astype(str)
+    return codes.where(codes.isin([OSLO_CODE, *BYDELER]), None)
+
+
+def fetched_period(df: pd.DataFrame, time: str, file: Path) -> pd.Series:
+    """Period label per row: "2020-2022", or "2020" for one year."""
+    parts = df[f"{time}_kode"].astype(str).str.split("_")
     first, last = parts.str[0], parts.str[-1]
-    out = pd.DataFrame(
-        {
-            "geo_code": df[f"{geo}_kode"],
-            "year": last.astype(int),
-            "age_group": str(spec.get("age_group", "alle")),
-            "sex": str(spec.get("sex", "alle")),
-            "value": df["verdi"],
-            "numerator": np.nan,
-            "denominator": np.nan,
-            "flag": df["verdi_flag"],
-            "_file": str(file),
-            "_row": df.index.astype(int),
-            "_column": "value",
-        }
-    )
-    out["geo_name"] = out["geo_code"].map({**BYDELER, OSLO_CODE: "Oslo"})
-    _check_unique(out, ["year"], file, f"{geo}_kode")
-    _check_complete(out, file, f"{geo}_kode", out["year"])
-    labels = pd.Series(np.where(first == last, last, first + "-" + last), index=df.index)
-    periods = dict(zip(zip(out["year"], out["geo_code"], strict=True), labels, strict=True))
-    tidy = _tidy(indicator_id, out)
-    tidy["period"] = [
-        periods[(y, g)] for y, g in zip(tidy["year_end"], tidy["geo_code"], strict=True)
-    ]
-    validate(tidy, TIDY_SCHEMA, file)
-    return tidy
+    return pd.Series(np.where(first == last, last, first + "-" + last), index=df.index)

@@ -1,6 +1,7 @@
 """Shared by the two PxWeb publishers (SSB v2, Oslo statistikkbank v1): validate a json-stat2
-response with the project's offline reader (:func:`helpers.data.read_jsonstat`, pyjstat), so a
-fetched file is checked exactly as it will later be read."""
+response with the project's offline reader
+(:func:`helpers.ingest.jsonstat.read_jsonstat`, pyjstat), so a fetched file is checked exactly as
+it will later be read."""
 
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ import pandas as pd
 
 from helpers.errors import DataError
 from helpers.ingest.http import FetchError
+from helpers.ingest.jsonstat import read_jsonstat
 
 
 def check_jsonstat(content: bytes, indicator: str, url: str, geo: str | None) -> pd.DataFrame:
-    from helpers.data import read_jsonstat
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "response.json"
         path.write_bytes(content.removeprefix(b"\xef\xbb\xbf"))

@@ -19,6 +19,7 @@ import shapely
 
 from helpers.config import BYDELER, OSLO_CODE, OTHER_AREAS, SHAPES
 from helpers.errors import DataError
+from helpers.ingest.bydel_names import normalise_bydel
 
 BYDELER_FILE: Path = SHAPES / "oslo_bydeler_2020_ssb_geonorge.geojson"
 BYDELER_PBE_FILE: Path = SHAPES / "oslo_bydeler_pbe_2020" / "Bydeler.shp"
@@ -53,8 +54,6 @@ def load_bydeler(
     with ``config.BYDELER``, each required area exactly once, and non-empty geometries; invalid
     polygons are repaired with ``make_valid`` (polygonal parts kept).
     """
-    from helpers.data import normalise_bydel
-
     file = Path(path) if path is not None else BYDELER_FILE
     if not file.is_file():
         raise DataError(file, "file not found")

@@ -1,0 +1,118 @@
+"""Tidy rows of indicators fetched by ``make data`` (:mod:`helpers.ingest.fetch`), for every
+publisher, driven by the catalogue entry's ``fetch:`` block: a fetched file becomes tidy rows
+with no new code.
+
+Every fetched file is json-stat2 (:func:`helpers.ingest.jsonstat.read_jsonstat`). The publisher's
+module (``helpers.ingest.<publisher>``) says which dimensions are geography and time by default
+(``FETCH_GEO``, ``FETCH_TIME``; ``fetch.geo`` / ``fetch.time`` override them), how a row's area
+becomes a project code (``fetched_geo``) and how its time becomes a period label
+(``fetched_period``). Everything else is the same for all publishers and lives here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.config import (
+    BYDELER,
+    OSLO_CODE,
+)
+from helpers.errors import DataError
+from helpers.ingest.fetch import PUBLISHERS
+from helpers.ingest.jsonstat import read_jsonstat
+from helpers.ingest.rawtables import _check_complete, _check_unique
+from helpers.pipeline.assemble import _tidy
+from helpers.catalogue.schemas import TIDY_SCHEMA, validate
+
+_PERIOD = re.compile(r"\d{4}(-\d{4})?")
+
+
+def _choose(df: pd.DataFrame, dim: str, wanted: str) -> pd.DataFrame:
+    """Rows whose category of ``dim`` is ``wanted``, by code or else by label."""
+    by_code = df[df[f"{dim}_kode"] == wanted]
+    if not by_code.empty or f"{dim}_navn" not in df.columns:
+        return by_code
+    return df[df[f"{dim}_navn"] == wanted]
+
+
+def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFrame:
+    """Tidy table of an indicator fetched by ``make data`` (json-stat2 from any publisher).
+
+    Keeps Oslo (0301) and the 15 bydeler; the time dimension gives ``period`` ("2020-2022", or
+    "2020" for one year) and ``year_end``. Every other dimension must have one category left,
+    either in the file or chosen with ``spec["value"]`` by code or label (e.g.
+    ``{MEASURE_TYPE: RATE, KJONN: "0"}`` or ``{kjønn: "I alt"}``). Values only: counts and
+    intervals stay missing (``helpers.no_counts``); the publishers' flags are kept as they are.
+    """
+    file = Path(path)
+    publisher = PUBLISHERS[str(spec.get("publisher", "fhi"))]
+    df = read_jsonstat(file)
+    geo = str(spec.get("geo", publisher.FETCH_GEO))
+    time = str(spec.get("time", publisher.FETCH_TIME))
+    for dim in (geo, time):
+        if f"{dim}_kode" not in df.columns:
+            dims = [c.removesuffix("_kode") for c in df.columns if c.endswith("_kode")]
+            raise DataError(
+                file,
+                f"no {dim} dimension; expected {geo} and {time} (set fetch.geo / fetch.time for "
+                f"indicator {indicator_id} in data/indicators.yml); the file has {dims}",
+                column=dim,
+            )
+    df = df.assign(_geo_code=publisher.fetched_geo(df, geo, file))
+    df = df[df["_geo_code"].isin([OSLO_CODE, *BYDELER])]
+    chosen = {str(k): str(v) for k, v in (spec.get("value") or {}).items()}
+    for col in [c for c in df.columns if c.endswith("_kode")]:
+        dim = col.removesuffix("_kode")
+        if dim in (geo, time):
+            continue
+        if dim in chosen:
+            df = _choose(df, dim, chosen[dim])
+        codes = list(df[col].unique())
+        if len(codes) != 1:
+            raise DataError(
+                file,
+                f"dimension {dim} has {len(codes)} categories {codes[:6]}; choose one with "
+                f"fetch.value: {{{dim}: <code>}} for indicator {indicator_id} in "
+                "data/indicators.yml",
+                column=col,
+            )
+    if df.empty:
+        raise DataError(file, "no rows for Oslo and its bydeler", column=f"{geo}_kode")
+    labels = publisher.fetched_period(df, time, file).astype(str)
+    bad = ~labels.map(lambda s: bool(_PERIOD.fullmatch(s)))
+    if bad.any():
+        raise DataError(
+            file,
+            f'period "{labels[bad].iloc[0]}" is not a year or YYYY-YYYY',
+            row=int(labels[bad].index[0]),
+            column=f"{time}_kode",
+        )
+    out = pd.DataFrame(
+        {
+            "geo_code": df["_geo_code"],
+            "year": labels.str[-4:].astype(int),
+            "age_group": str(spec.get("age_group", "alle")),
+            "sex": str(spec.get("sex", "alle")),
+            "value": df["verdi"],
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "flag": df["verdi_flag"],
+            "_file": str(file),
+            "_row": df.index.astype(int),
+            "_column": "value",
+        }
+    )
+    out["geo_name"] = out["geo_code"].map({**BYDELER, OSLO_CODE: "Oslo"})
+    _check_unique(out, ["year"], file, f"{geo}_kode")
+    _check_complete(out, file, f"{geo}_kode", out["year"])
+    periods = dict(zip(zip(out["year"], out["geo_code"], strict=True), labels, strict=True))
+    tidy = _tidy(indicator_id, out)
+    tidy["period"] = [
+        periods[(y, g)] for y, g in zip(tidy["year_end"], tidy["geo_code"], strict=True)
+    ]
+    validate(tidy, TIDY_SCHEMA, file)
+    return tidy
