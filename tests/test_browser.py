@@ -13,7 +13,8 @@ import os
 import pytest
 import synthetic
 
-from helpers import a11y, catalogue, geo, gradient, maps_interactive, render
+from helpers import a11y, catalogue, geo, maps_interactive, render
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import catalogue, data, gradient, report, suppress
+from helpers import catalogue, data, report, suppress
+from helpers.stats import gradient
 
 DIRECTION_WORDS = ("høyere i den mest", "lavere i den mest", "Gradienten er tydelig")
 TREND_WORDS = ("forskjellen har økt", "forskjellen har blitt mindre")  # any gap

@@ -454,12 +454,12 @@ def test_write_build_data_round_trip(tmp_path):
 
 
 def test_wilson_fallback_without_inequality_module(monkeypatch):
-    """If helpers.inequality is not importable, statsmodels' Wilson interval is used; both give
+    """If helpers.stats.intervals is not importable, statsmodels' Wilson interval is used; both give
     the hand-computed Stovner 2024 uføretrygd interval (see test_uforetrygd_stovner_2024...)."""
     import sys
 
     with_helper = data._wilson(np.array([2523.0]), np.array([22463.0]))
-    monkeypatch.setitem(sys.modules, "helpers.inequality", None)  # import now raises ImportError
+    monkeypatch.setitem(sys.modules, "helpers.stats.intervals", None)  # import raises ImportError
     fallback = data._wilson(np.array([2523.0]), np.array([22463.0]))
     for lo, hi in (with_helper, fallback):
         assert 100 * lo[0] == pytest.approx(10.825493, abs=1e-5)

@@ -1,10 +1,11 @@
-"""helpers.gradient on synthetic tables (tests/synthetic.py: made-up numbers, not Oslo's)."""
+"""helpers.stats.gradient on synthetic tables (tests/synthetic.py: made-up numbers, not Oslo's)."""
 
 import numpy as np
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, config, gradient, suppress
+from helpers import catalogue, config, suppress
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 import synthetic
 
-from helpers import barometer, catalogue, gradient, keyfindings, render
+from helpers import barometer, catalogue, keyfindings, render
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module")

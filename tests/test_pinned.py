@@ -1,10 +1,10 @@
 """The numbers the report prints, pinned against independent computations.
 
 Every number is read from the executed notebooks of the session's shared build (what the HTML and
-PDF show; tests/conftest.py) and recomputed here without helpers.gradient or helpers.report:
+PDF show; tests/conftest.py) and recomputed here without helpers.stats.gradient or helpers.report:
 
-- per indicator, the headline SII, RII and RCI equal ``inequality.sii(..., multiplier=-100)`` and
-  ``inequality.rci`` on the same table (latest period, bydeler in the socioeconomic order,
+- per indicator, the headline SII, RII and RCI equal ``stats.sii(..., multiplier=-100)`` and
+  ``stats.rci`` on the same table (latest period, bydeler in the socioeconomic order,
   suppressed rows left out), with the report's seed, repetitions and transform;
 - the overview's best and worst bydel follow each indicator's polarity;
 - one SII and one table row are computed by hand from the CSV files in data/raw.
@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import catalogue, config, inequality, standardise, text
+from helpers import catalogue, config, stats, text
 from helpers.report import slug
+from helpers.stats import standardise
 
 pytestmark = pytest.mark.e2e
 
@@ -119,9 +120,9 @@ def _report_transform() -> bool:
     one, else the library's)."""
     import inspect
 
-    from helpers import gradient
+    from helpers.stats import gradient
 
-    default = inspect.signature(inequality.sii).parameters["transform"].default
+    default = inspect.signature(stats.sii).parameters["transform"].default
     return bool(getattr(gradient, "DEFAULT_SII_TRANSFORM", default))
 
 
@@ -135,7 +136,7 @@ def _independent_sii(used, ind, repetitions):
     inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
     if not inside:
         value_type = 0
-    return inequality.sii(
+    return stats.sii(
         value,
         used["denominator"].to_numpy(float),
         value_type=value_type,
@@ -192,7 +193,7 @@ def test_headline_sii_rii_rci_per_indicator(shared_build, tidy, cat):
         assert text.interval(s.sii_lower, s.sii_upper) in sii_line, (ind.id, sii_line)
         assert _point(rii_line) == text.number(s.rii, 2), (ind.id, rii_line)
         assert text.interval(s.rii_lower, s.rii_upper, 2) in rii_line, (ind.id, rii_line)
-        r = inequality.rci(
+        r = stats.rci(
             used["value"].to_numpy(float),
             used["denominator"].to_numpy(float),
             subgroup_order=used["order"].to_numpy(int),

@@ -6,7 +6,8 @@ import matplotlib
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, geo, gradient, plots, report, suppress, text
+from helpers import catalogue, geo, plots, report, suppress, text
+from helpers.stats import gradient
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 

@@ -2,8 +2,8 @@
 
 The same pins as tests/test_pinned.py, but fast and in this process, so that mutation testing
 (``make mutate``, which only sees code run in the test process) can kill mutants in
-helpers.gradient and helpers.report: the headline SII/RII/RCI equal an independent
-``inequality.sii(..., multiplier=-100)`` / ``inequality.rci``, and the overview's best and worst
+helpers.stats.gradient and helpers.report: the headline SII/RII/RCI equal an independent
+``stats.sii(..., multiplier=-100)`` / ``stats.rci``, and the overview's best and worst
 bydel follow the indicator's polarity.
 """
 
@@ -13,7 +13,8 @@ import pytest
 from synthetic import tidy_table
 from test_pinned import _independent_sii, _line, _point
 
-from helpers import catalogue, config, gradient, inequality, report, text
+from helpers import catalogue, config, report, stats, text
+from helpers.stats import gradient
 
 REPETITIONS = 2000
 
@@ -60,7 +61,7 @@ def test_summary_line_prints_independent_sii_rii_rci(cat, indicator_id):
     assert text.interval(s.sii_lower, s.sii_upper) in sii_line
     assert _point(rii_line) == text.number(s.rii, 2)
     assert text.interval(s.rii_lower, s.rii_upper, 2) in rii_line
-    r = inequality.rci(
+    r = stats.rci(
         used["value"].to_numpy(float),
         used["denominator"].to_numpy(float),
         subgroup_order=used["order"].to_numpy(int),

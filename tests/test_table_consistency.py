@@ -13,7 +13,8 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import catalogue, data, gradient, report, suppress, text
+from helpers import catalogue, data, report, suppress, text
+from helpers.stats import gradient
 
 #: Half a unit of the one decimal the publishers print (and the report prints).
 ROUNDING = 0.05

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, gradient, report, suppress, text
+from helpers import catalogue, report, suppress, text
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module")

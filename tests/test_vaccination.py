@@ -12,11 +12,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import config, gradient, no_counts, report
+from helpers import config, report
 from helpers.catalogue import load_catalogue
 from helpers.data import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
 from helpers.errors import DataError
 from helpers.ingest import fhi
+from helpers.stats import gradient, no_counts
 
 FILE = config.DATA_RAW / fhi.VACCINATION_FILE
 IDS = ("vaksinert_meslinger_2_ar", "vaksinert_meslinger_16_ar", "vaksinert_hpv_jenter_16_ar")

@@ -607,11 +607,11 @@ def _population_sum(pop: pd.DataFrame, ages: tuple[str, ...], offset: int) -> pd
 def _wilson(
     x: np.ndarray, n: np.ndarray, confidence: float = 0.95
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval as proportions; ``helpers.inequality.wilson`` when available."""
+    """Wilson score interval as proportions; ``helpers.stats.intervals.wilson`` when available."""
     x = np.asarray(x, dtype=float)
     n = np.asarray(n, dtype=float)
     try:
-        from helpers.inequality import wilson  # written by the "inequality" helper
+        from helpers.stats.intervals import wilson
     except ImportError:
         wilson = None
     if wilson is not None:

@@ -25,9 +25,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import config, data, no_counts, standardise, text
+from helpers import config, data, text
 from helpers.catalogue import Catalogue, Indicator
-from helpers.gradient import IndicatorResult
+from helpers.stats import no_counts, standardise
+from helpers.stats.gradient import IndicatorResult
 
 _DIRECTION = {
     "higher_is_better": "høyere verdi er bedre",
@@ -355,7 +356,7 @@ def indicator_section(
 def period_note(tidy: pd.DataFrame, catalogue: Catalogue, areas, period: str | int) -> None:
     """With a chosen period: name the indicators of ``areas`` (one id or several) that have no
     bydel data for it, with the periods they have ("Ikke tall for 2019: …")."""
-    from helpers import gradient
+    from helpers.stats import gradient
 
     areas = [areas] if isinstance(areas, str) else list(areas)
     indicators = [ind for area in areas for ind in catalogue.available(area)]

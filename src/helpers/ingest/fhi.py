@@ -10,7 +10,7 @@ column (letter and header).
 
 Childhood vaccination coverage (PROVENANCE.md entry 32) is published as a percentage only: no
 numerator and no denominator. The tidy rows therefore carry ``numerator``, ``denominator``,
-``ci_low`` and ``ci_high`` as missing; no interval is invented (``helpers.gradient`` then
+``ci_low`` and ``ci_high`` as missing; no interval is invented (``helpers.stats.gradient`` then
 computes the rank-based SII/RII as point estimates only).
 """
 
@@ -521,7 +521,7 @@ def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFram
     codes like ``2020_2022``) gives ``period`` ("2020-2022", or "2020" for one year) and
     ``year_end``. Every other dimension must have one category left, either in the file or chosen
     with ``spec["value"]`` (e.g. ``{MEASURE_TYPE: RATE, KJONN: "0"}``). Values only: counts and
-    intervals stay missing (``helpers.no_counts``); FHI's flags are kept as they are.
+    intervals stay missing (``helpers.stats.no_counts``); FHI's flags are kept as they are.
     """
     from helpers.data import _check_complete, _check_unique, _tidy
     from helpers.schemas import TIDY_SCHEMA, validate

@@ -4,7 +4,7 @@ When a source gives the percentage but neither numerator nor denominator, no sam
 can be computed, and none is invented. The rank-based measures are still defined as point
 estimates: the bydeler are ordered by the ranking variable and, lacking population counts, given
 equal weight (rank = (order − ½)/n); SII and RII are then PHEindicatormethods' ``phe_sii`` point
-estimates (the same weighted least squares, :func:`helpers.inequality.sii`) with their limits
+estimates (the same weighted least squares, :func:`helpers.stats.phe_sii.sii`) with their limits
 left missing. Trends across overlapping multi-year periods are shown as point estimates only:
 consecutive 5-year moving averages share four of five years, so they are not independent and
 no model of the change is fitted.
@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from helpers import inequality, text
+from helpers import text
+from helpers.stats import phe_sii
 
 if TYPE_CHECKING:
     from helpers.catalogue import Indicator
-    from helpers.gradient import GradientFit, IndicatorResult
+    from helpers.stats.fit import GradientFit
+    from helpers.stats.gradient import IndicatorResult
 
 NO_INTERVAL_NB = "intervall kan ikke beregnes"
 
@@ -32,11 +34,11 @@ def has_counts(rows: pd.DataFrame) -> bool:
     return bool(rows["denominator"].notna().any())
 
 
-def point_sii(used: pd.DataFrame, indicator: Indicator) -> inequality.SIIResult:
+def point_sii(used: pd.DataFrame, indicator: Indicator) -> phe_sii.SIIResult:
     """phe_sii point estimates with equal weights; every limit NaN (no interval available)."""
     scale = indicator.multiplier or 1
     value = used["value"].to_numpy(float) / scale
-    res = inequality.sii(
+    res = phe_sii.sii(
         value,
         np.ones(len(value)),
         value_type=0,
@@ -147,7 +149,7 @@ def bydel_table(table: pd.DataFrame) -> pd.DataFrame:
     return table.iloc[:, :3]
 
 
-def overview_cells(sii: inequality.SIIResult | None) -> tuple[str, str]:
+def overview_cells(sii: phe_sii.SIIResult | None) -> tuple[str, str]:
     if sii is None:
         return "", ""
     return (
