@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from scipy import optimize
 
-from helpers.stats.models import midpoint_rank, poisson_gradient, weighted_linear_gradient
+from helpers.stats.models import poisson_gradient, weighted_linear_gradient
+from helpers.stats.ranks import midpoint_rank
 from helpers.stats.trends import sii_by_year, trend_in_gap
 
 REFERENCE_CASES = Path(__file__).parent / "fixtures" / "reference_cases.json"

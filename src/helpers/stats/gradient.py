@@ -37,7 +37,7 @@ import pandas as pd
 from helpers import config
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
 from helpers.errors import ParameterError
-from helpers.stats import checks, heat, models, no_counts, phe_sii, standardise, trends
+from helpers.stats import checks, heat, models, no_counts, phe_sii, ranks, standardise, trends
 from helpers.stats.fit import _LINKS, DEFAULT_SII_TRANSFORM, GradientFit, _value_type, gradient_fit
 
 
@@ -185,8 +185,9 @@ def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
     # values without counts (helpers.no_counts): every bydel with a value gets equal weight
     weight = table["denominator"] if no_counts.has_counts(table) else ok.astype(float)
     ok &= weight.gt(0)
-    share = weight.where(ok) / weight[ok].sum()
-    table["rank"] = (share.fillna(0).cumsum() - share / 2).where(ok)
+    table["rank"] = np.nan
+    if ok.any():
+        table.loc[ok, "rank"] = ranks.midpoint_rank(weight[ok])
     return table
 
 

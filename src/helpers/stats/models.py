@@ -158,20 +158,6 @@ def _index_of(*candidates: Any, n: int) -> pd.Index:
     return pd.RangeIndex(n)
 
 
-def midpoint_rank(population: Sequence[float] | np.ndarray | pd.Series) -> np.ndarray:
-    """Midpoint cumulative population share of groups given in order (most disadvantaged first).
-
-    ``b_i = sum_{j<i} a_j + a_i / 2`` with ``a_i = pop_i / sum(pop)`` (PHEindicatormethods
-    ``phe_sii``; WHO HEAT). Returns an array in the input order.
-    """
-    pop = _as_array(population, "population")
-    if len(pop) == 0:
-        raise ValueError("population: empty")
-    _check_positive(pop, "population")
-    share = pop / pop.sum()
-    return np.cumsum(share) - share / 2
-
-
 def _validate_counts(counts: Any, population: Any, rank: Any) -> tuple[np.ndarray, ...]:
     y = _as_array(counts, "counts")
     pop = _as_array(population, "population")

@@ -29,6 +29,7 @@ from helpers.stats.checks import (
     _same_length,
     _vector,
 )
+from helpers.stats.ranks import midpoint_rank
 
 #: z for a two-sided 95 % interval; phe_sii hard-codes it when turning CLs into an SE.
 Z95: float = float(stats.norm.ppf(0.975))
@@ -49,11 +50,6 @@ class SIIResult:
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
-
-
-def _midpoint_rank(share: np.ndarray) -> np.ndarray:
-    """Midpoint of each group's slice of the cumulative population share (PHE FindXValues)."""
-    return np.cumsum(share) - share / 2
 
 
 def _wls_moments(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float, float, float]:
@@ -237,7 +233,7 @@ def sii(
         s = (hi - lo) / Z95 / 2
 
     a = pop / pop.sum()
-    b = _midpoint_rank(a)
+    b = midpoint_rank(pop)
     proj, s1d, s2d, s0d = _wls_moments(a, b)
     back = {1: np.exp, 2: special.expit}.get(value_type)
 

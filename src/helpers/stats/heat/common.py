@@ -79,21 +79,6 @@ def _order(subgroup_order: Any, n: int) -> np.ndarray:
     return o
 
 
-def _heat_rank(pop: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sort index by subgroup order and each sorted group's midpoint rank (ties share a rank)."""
-    idx = np.argsort(order, kind="stable")
-    p = pop[idx]
-    o = order[idx]
-    cum = np.cumsum(p)
-    cum1 = cum - p
-    rank = np.empty_like(p)
-    for val in np.unique(o):
-        sel = o == val
-        lo, hi = cum1[sel].min(), cum[sel].max()
-        rank[sel] = (lo + 0.5 * (hi - lo)) / cum[-1]
-    return idx, rank
-
-
 def _auto_scale(est: np.ndarray) -> float:
     """healthequal's automatic indicator scale: 1, 100, 1 000, ..., 1 000 000."""
     bounds = [(1, 1.0), (100, 100.0), (1e3, 1e3), (1e4, 1e4), (1e5, 1e5)]

@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from helpers.stats.heat.common import HeatResult, _heat_inputs, _heat_rank, _order, _sym_ci
+from helpers.stats.heat.common import HeatResult, _heat_inputs, _order, _sym_ci
+from helpers.stats.ranks import tied_midpoint_rank
 
 
 def _concentration(est: Any, pop: Any, subgroup_order: Any, conf_level: float, absolute: bool):
     y, p, _, level = _heat_inputs(est, pop, None, conf_level)
     order = _order(subgroup_order, len(y))
-    idx, rank = _heat_rank(p, order)
+    idx, rank = tied_midpoint_rank(p, order)
     y, p = y[idx], p[idx]
     total = p.sum()
     sigma2 = np.sum(p / total * (rank - 0.5) ** 2)

@@ -12,7 +12,8 @@ import numpy as np
 from scipy import special
 
 from helpers.stats.checks import _finite_scalar, _first_bad, _z
-from helpers.stats.heat.common import HeatResult, _auto_scale, _heat_inputs, _heat_rank, _order
+from helpers.stats.heat.common import HeatResult, _auto_scale, _heat_inputs, _order
+from helpers.stats.ranks import tied_midpoint_rank
 
 _EPS = float(np.finfo(float).eps)
 
@@ -63,7 +64,7 @@ def _logit_glm_hc1(
     n_pop = np.ceil(pop)
     y = np.round(est / scale * n_pop)
     order = _order(subgroup_order, len(est))
-    idx, rank = _heat_rank(n_pop, order)
+    idx, rank = tied_midpoint_rank(n_pop, order)
     n_pop, y = n_pop[idx], y[idx]
     prop = y / n_pop
     prior = n_pop * n_pop
