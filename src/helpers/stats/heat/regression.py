@@ -9,7 +9,9 @@ import warnings
 from typing import Any
 
 import numpy as np
+import statsmodels.api as sm
 from scipy import special
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
 from helpers.stats.checks import _finite_scalar, _first_bad, _z
 from helpers.stats.heat.common import HeatResult, _auto_scale, _heat_inputs, _order
@@ -70,40 +72,16 @@ def _logit_glm_hc1(
     prior = n_pop * n_pop
     x = np.column_stack([np.ones_like(rank), rank])
 
-    # IRLS as R's glm.fit with binomial(logit): linkinv and mu.eta clamped beyond |eta| > 30,
-    # iterated to the maximum (R stops at a 1e-8 relative deviance change). Unlike glm.fit, a
-    # step that raises the deviance is halved (as glm2 does): the binomial deviance is convex
-    # in the coefficients, so this reaches the same maximum where R converges and also where
-    # plain IRLS oscillates (e.g. one group far above a non-monotone gradient).
-    eta = special.logit((prior * prop + 0.5) / (prior + 1))  # binomial()$initialize
-    mu = _logit_linkinv(eta)
-    dev_old = _binomial_deviance(prop, mu, prior)
-    beta = np.full(2, np.nan)
-    converged = False
-    for iteration in range(100):
-        mu_eta = _logit_mu_eta(eta)
-        z = eta + (prop - mu) / mu_eta
-        wt = prior * mu_eta**2 / (mu * (1 - mu))
-        new = np.linalg.solve(x.T @ (wt[:, None] * x), x.T @ (wt * z))
-        # converged when the full Newton step no longer moves the coefficients: tighter than
-        # R's deviance criterion (the deviance with weights pop² is partly rounding noise)
-        steady = np.all(np.abs(new - beta) <= 1e-10 * (1 + np.abs(new)))
-        mu = _logit_linkinv(x @ new)
-        dev = _binomial_deviance(prop, mu, prior)
-        if iteration > 0 and not steady:  # the start is no model fit: its deviance is no yardstick
-            for _ in range(60):
-                if dev <= dev_old + 1e-6 * (abs(dev_old) + 0.1):  # above rounding noise
-                    break
-                new = (new + beta) / 2
-                mu = _logit_linkinv(x @ new)
-                dev = _binomial_deviance(prop, mu, prior)
-        beta = new
-        eta = x @ beta
-        if steady:
-            converged = True
-            break
-        dev_old = dev
-    if not converged or np.any((mu < 10 * _EPS) | (mu > 1 - 10 * _EPS)):
+    # statsmodels' binomial GLM (IRLS) with prior weights pop²; its GLM "HC1" leaves out the
+    # n/(n − k) factor of sandwich::vcovHC, so HC0 is scaled by n/(n − 2) here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (PerfectSeparationWarning, ConvergenceWarning))
+        fit = sm.GLM(prop, x, family=sm.families.Binomial(), var_weights=prior).fit(
+            cov_type="HC0", maxiter=100
+        )
+    beta = np.asarray(fit.params, dtype=float)
+    mu = np.asarray(fit.fittedvalues, dtype=float)
+    if not fit.converged or np.any((mu < 10 * _EPS) | (mu > 1 - 10 * _EPS)):
         warnings.warn(
             "est: the logistic model for the HEAT SII/RII did not converge or fitted "
             "probabilities of 0 or 1 (counts at 0 or at the full population separate the "
@@ -111,14 +89,8 @@ def _logit_glm_hc1(
             RuntimeWarning,
             stacklevel=3,
         )
-    mu_eta = _logit_mu_eta(eta)
-    wt = prior * mu_eta**2 / (mu * (1 - mu))
-    bread = np.linalg.inv(x.T @ (wt[:, None] * x))
-    # estfun of a glm: working residual x working weight x X
-    score = (wt * (prop - mu) / mu_eta)[:, None] * x
-    meat = score.T @ score
     n = len(est)
-    vcov = n / (n - 2) * bread @ meat @ bread
+    vcov = n / (n - 2) * np.asarray(fit.cov_params(), dtype=float)
     return beta, vcov, scale
 
 
