@@ -16,7 +16,7 @@ from scipy import special
 
 from helpers import config
 from helpers.catalogue import Indicator
-from helpers.stats import models
+from helpers.stats import models, no_counts, phe_sii
 
 # phe_sii value_type codes
 _VALUE_TYPE = {"proportion": 2, "rate": 1, "mean": 0}
@@ -159,3 +159,32 @@ def _ratio_interval(
     se = float(np.sqrt(grad @ np.asarray(res.cov_params()) @ grad))
     q = float(stats.t.ppf(0.5 + confidence / 2, res.df_resid))
     return rii * float(np.exp(-q * se)), rii * float(np.exp(q * se))
+
+
+def _phe_sii(
+    used: pd.DataFrame,
+    indicator: Indicator,
+    *,
+    seed: int,
+    repetitions: int,
+    confidence: float,
+    transform: bool = DEFAULT_SII_TRANSFORM,
+) -> phe_sii.SIIResult:
+    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits,
+    with ``transform`` (logit/log) for proportions and rates when asked (the default)."""
+    scale = indicator.multiplier or 1
+    value_type = _value_type(used, indicator)
+    if not no_counts.has_counts(used):
+        return no_counts.point_sii(used, indicator)
+    return phe_sii.sii(
+        used["value"].to_numpy(float) / scale,
+        used["denominator"].to_numpy(float),
+        value_type=value_type,
+        lower_cl=used["ci_low"].to_numpy(float) / scale,
+        upper_cl=used["ci_high"].to_numpy(float) / scale,
+        transform=bool(transform) and value_type in _LINKS,
+        multiplier=-scale,
+        confidence=confidence,
+        repetitions=repetitions,
+        seed=seed,
+    )

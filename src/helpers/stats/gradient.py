@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,8 +38,18 @@ import pandas as pd
 from helpers import config
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
 from helpers.errors import ParameterError
-from helpers.stats import checks, heat, models, no_counts, phe_sii, ranks, standardise, trends
-from helpers.stats.fit import _LINKS, DEFAULT_SII_TRANSFORM, GradientFit, _value_type, gradient_fit
+from helpers.stats import (
+    checks,
+    heat,
+    measures,
+    models,
+    no_counts,
+    phe_sii,
+    ranks,
+    standardise,
+    trends,
+)
+from helpers.stats.fit import DEFAULT_SII_TRANSFORM, GradientFit, _phe_sii, gradient_fit
 
 
 @dataclass(frozen=True)
@@ -65,19 +76,38 @@ class IndicatorResult:
     ranking: Ranking
     table: pd.DataFrame  # one row per bydel in rank order, with rank and order
     oslo: pd.Series | None
-    sii: phe_sii.SIIResult | None
-    rci: heat.HeatResult | None
-    poisson: models.PoissonGradient | None
+    # every registered measure's result by key (helpers.stats.measures.MEASURES), None where it
+    # does not apply; empty when there is no gradient (circular ranking, fewer than 3 bydeler)
+    measures: dict[str, Any]
     trend: pd.DataFrame | None  # phe_sii per year: year_end, sii, lower, upper
     excluded: list[str] = field(default_factory=list)
     circular: bool = False  # the ranking variable is (built from) this indicator: no gradient
     gap_trend: trends.TrendResult | None = None  # is the gap narrowing? (model across years)
-    fit: GradientFit | None = None  # SII line with the model-based (between-bydel) interval
     # Age-standardised rates (standardise.AGE_STANDARDISED): geo_code, value, ci_low, ci_high.
     # When set, sii, fit and trend use them; the crude gradient is kept in crude_fit.
     standardised: pd.DataFrame | None = None
     crude_fit: GradientFit | None = None
     counts: bool = True  # False: the source gives values only (no counts, no intervals)
+
+    @property
+    def sii(self) -> phe_sii.SIIResult | None:
+        """phe_sii's SII and RII (within-bydel sampling noise only)."""
+        return self.measures.get("sii")
+
+    @property
+    def fit(self) -> GradientFit | None:
+        """The SII line with the model-based (between-bydel) interval."""
+        return self.measures.get("fit")
+
+    @property
+    def rci(self) -> heat.HeatResult | None:
+        """HEAT's relative concentration index."""
+        return self.measures.get("rci")
+
+    @property
+    def poisson(self) -> models.PoissonGradient | None:
+        """The rate ratio across the gradient (counts only)."""
+        return self.measures.get("poisson")
 
     @property
     def published(self) -> pd.DataFrame:
@@ -224,7 +254,6 @@ def analyse_indicator(
     used = table[table["rank"].notna()]
     excluded = table.loc[table["rank"].isna(), "geo_name"].tolist()
 
-    sii = rci = poisson = fit = None
     circular = not ranking.suitable_for(indicator.id)
     counts = no_counts.has_counts(rows)
     opts = dict(seed=seed, repetitions=repetitions, confidence=confidence, transform=sii_transform)
@@ -236,35 +265,19 @@ def analyse_indicator(
     )
     if std:
         std_rates = standardise.standardised_rates(indicator.id, int(period), confidence)
-    if len(used) >= 3 and not circular and not counts:
-        # values without counts: phe_sii point estimates, bydeler weighted equally, and the
-        # line drawn without a band (helpers.no_counts)
-        sii = no_counts.point_sii(used, indicator)
-        fit = no_counts.point_fit(gradient_fit(used.assign(denominator=1.0), indicator))
-    elif len(used) >= 3 and not circular:
+    results: dict[str, Any] = {}
+    if len(used) >= 3 and not circular:
+        # values without counts: point estimates, the line drawn without a band (no_counts)
         g_used, g_ind = used, indicator
-        if std:
+        if std and counts:
             crude_fit = gradient_fit(
                 used, indicator, transform=sii_transform, confidence=confidence
             )
             g_used = standardise.standardise_rows(used, indicator.id, int(period))
             g_ind = dataclasses.replace(indicator, value_type="rate")
-        sii = _phe_sii(g_used, g_ind, **opts)
-        fit = gradient_fit(g_used, g_ind, transform=sii_transform, confidence=confidence)
-        rci = heat.rci(
-            used["value"].to_numpy(float),
-            used["denominator"].to_numpy(float),
-            subgroup_order=used["order"].to_numpy(int),
-            favourable_indicator=indicator.polarity == "higher_is_better",
-            conf_level=confidence,
+        results = measures.compute_all(
+            measures.MeasureInput(used, indicator, g_used, g_ind, counts, **opts)
         )
-        if used["numerator"].notna().all():
-            poisson = models.poisson_gradient(
-                used["numerator"].to_numpy(float),
-                used["denominator"].to_numpy(float),
-                1.0 - used["rank"].to_numpy(float),  # ratio disadvantaged / advantaged end
-                confidence=confidence,
-            )
     trend, gap_trend = (
         (None, None) if circular else _trend(rows, indicator, ranking, standardised=std, **opts)
     )
@@ -274,46 +287,14 @@ def analyse_indicator(
         ranking,
         table,
         oslo,
-        sii,
-        rci,
-        poisson,
+        results,
         trend,
         excluded,
         circular,
         gap_trend,
-        fit,
         std_rates,
         crude_fit,
         counts,
-    )
-
-
-def _phe_sii(
-    used: pd.DataFrame,
-    indicator: Indicator,
-    *,
-    seed: int,
-    repetitions: int,
-    confidence: float,
-    transform: bool = DEFAULT_SII_TRANSFORM,
-) -> phe_sii.SIIResult:
-    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits,
-    with ``transform`` (logit/log) for proportions and rates when asked (the default)."""
-    scale = indicator.multiplier or 1
-    value_type = _value_type(used, indicator)
-    if not no_counts.has_counts(used):
-        return no_counts.point_sii(used, indicator)
-    return phe_sii.sii(
-        used["value"].to_numpy(float) / scale,
-        used["denominator"].to_numpy(float),
-        value_type=value_type,
-        lower_cl=used["ci_low"].to_numpy(float) / scale,
-        upper_cl=used["ci_high"].to_numpy(float) / scale,
-        transform=bool(transform) and value_type in _LINKS,
-        multiplier=-scale,
-        confidence=confidence,
-        repetitions=repetitions,
-        seed=seed,
     )
 
 
