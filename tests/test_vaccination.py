@@ -7,6 +7,8 @@ Bad-input workbooks are written by the tests themselves (synthetic, labelled as 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -145,6 +147,21 @@ def test_report_text_is_honest(results) -> None:
     assert list(table.columns) == ["Rang", "Bydel", "Prosent av 16-åringene"]
     over = report.overview_table([res])
     assert over[report.OVERVIEW_SII].iat[0] == "3,8 (ingen KI)"
+
+
+def test_value_only_finding_names_ties(results) -> None:
+    """The finding's opening sentence is report.finding's for every indicator: two bydeler
+    printing the same lowest value are both named (made-up tie on the shipped table)."""
+    res = results["vaksinert_meslinger_16_ar"]
+    table = res.table.copy()
+    pub = res.published
+    low, second = pub["value"].nsmallest(2).index
+    table.loc[second, "value"] = table.loc[low, "value"]
+    finding = report.finding(dataclasses.replace(res, table=table))
+    lowest = finding.split("høyest")[0]
+    assert "lavest i" in lowest
+    assert table.loc[low, "geo_name"] in lowest and table.loc[second, "geo_name"] in lowest
+    assert "uten konfidensintervall" in finding
 
 
 # -------------------------------------------------------------- bad input (synthetic workbooks)

@@ -187,8 +187,6 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
 
 def finding(result: IndicatorResult) -> str:
     """One or two bokmål sentences stating the finding with numbers."""
-    if not result.counts:
-        return no_counts.finding(result)
     ind, extremes = result.indicator, result.extremes()
     if extremes is None:
         return (
@@ -205,6 +203,8 @@ def finding(result: IndicatorResult) -> str:
         f"{ind.name_nb}: {oslo}lavest i {extreme_text(result, lo['value'])} og høyest i "
         f"{extreme_text(result, hi['value'])}."
     )
+    if not result.counts:
+        return first + no_counts.gradient_sentence(result)
     if result.standardised is not None:
         first += " " + standardised_sentence(result)
     if result.sii is None or result.fit is None:

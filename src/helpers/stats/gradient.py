@@ -221,6 +221,14 @@ def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
     return table
 
 
+def indicator_rows(tidy: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """The rows of one indicator for its whole population: sex "alle", or the one sex it has
+    when it has only one (e.g. HPV vaccination of girls: the girls are the whole population)."""
+    rows = tidy[tidy["indicator_id"] == indicator_id]
+    sexes = set(rows["sex"])
+    return rows[rows["sex"] == ("alle" if "alle" in sexes or len(sexes) != 1 else sexes.pop())]
+
+
 def analyse_indicator(
     tidy: pd.DataFrame,
     indicator: Indicator,
@@ -242,10 +250,7 @@ def analyse_indicator(
     ``sii_transform``: phe_sii's ``transform`` for rates and proportions (default True, as
     PHEindicatormethods recommends); other values are never transformed."""
     confidence = checks.confidence_level(confidence)  # 0.9-1 or 90-100, as PHE
-    rows = tidy[tidy["indicator_id"] == indicator.id]
-    sexes = set(rows["sex"])
-    # one sex only (e.g. HPV vaccination of girls): that is the indicator's whole population
-    rows = rows[rows["sex"] == ("alle" if "alle" in sexes or len(sexes) != 1 else sexes.pop())]
+    rows = indicator_rows(tidy, indicator.id)
     period = select_period(rows, period, repr(indicator.id))
     current = rows[rows["period"] == period]
     table = _bydel_table(current[current["geo_level"] == "bydel"], ranking)
@@ -363,37 +368,15 @@ def _trend(
     return pd.DataFrame(per_year), gap
 
 
-def for_area(
-    area: str,
-    *,
-    rank_by: str = config.DEFAULT_RANK_BY,
-    rank_year: int | None = config.DEFAULT_RANK_YEAR,
-    period: str | int = "latest",
-    seed: int = config.DEFAULT_SEED,
-    repetitions: int = config.DEFAULT_REPETITIONS,
-    geo_level: str = "bydel",
-    tidy: pd.DataFrame,
-    catalogue: Catalogue,
-    sii_transform: bool = DEFAULT_SII_TRANSFORM,
-) -> list[IndicatorResult]:
-    """Analyse every available indicator of an innsatsområde, in catalogue order.
+def for_area(area: str, **options) -> list[IndicatorResult]:
+    """Analyse every available indicator of an innsatsområde, in catalogue order
+    (:func:`for_areas` with one area; the same keyword options).
 
     With a given ``period`` (a year, as number or text) the indicators that have it are analysed
     and the others left out (:func:`missing_period` names them); a period that none of the
     area's indicators has is a ``ParameterError`` naming each indicator and its periods.
     """
-    return for_areas(
-        [area],
-        rank_by=rank_by,
-        rank_year=rank_year,
-        period=period,
-        seed=seed,
-        repetitions=repetitions,
-        geo_level=geo_level,
-        tidy=tidy,
-        catalogue=catalogue,
-        sii_transform=sii_transform,
-    )
+    return for_areas([area], **options)
 
 
 def for_areas(
@@ -409,8 +392,8 @@ def for_areas(
     catalogue: Catalogue,
     sii_transform: bool = DEFAULT_SII_TRANSFORM,
 ) -> list[IndicatorResult]:
-    """:func:`for_area` over several areas (the overview): only a period that no indicator of
-    any of them has is an error."""
+    """Analyse every available indicator of the innsatsområder ``areas`` (the overview), in
+    catalogue order; only a period that no indicator of any of them has is an error."""
     from helpers import params
 
     for area in areas:

@@ -70,28 +70,16 @@ def _periods_overlap(result: IndicatorResult) -> bool:
     return "-" in str(result.period)
 
 
-def finding(result: IndicatorResult) -> str:
-    """Bokmål finding for a value-only indicator: range, then SII/RII as point estimates."""
-    ind, extremes = result.indicator, result.extremes()
-    if extremes is None:
-        return f"Det finnes ingen bydelstall for {ind.name_nb.lower()} i {result.period}."
-    lo, hi = extremes
-    oslo = (
-        f"{text.number(result.oslo['value'])} {ind.unit_nb} i Oslo i {result.period}, "
-        if result.oslo is not None and pd.notna(result.oslo["value"])
-        else f"{result.period}: "
-    )
-    first = (
-        f"{ind.name_nb}: {oslo}fra {text.number(lo['value'])} i {lo['geo_name']} "
-        f"til {text.number(hi['value'])} i {hi['geo_name']}."
-    )
+def gradient_sentence(result: IndicatorResult) -> str:
+    """The gradient sentence of a value-only indicator's finding (after ``report.finding``'s
+    opening sentence): SII and RII as point estimates, and why there is no interval."""
     if result.sii is None:
-        return first
-    s = result.sii
+        return ""
+    ind, s = result.indicator, result.sii
     direction = "høyere" if s.sii >= 0 else "lavere"
     sii_unit = "prosentpoeng" if ind.unit == "percent" else ind.unit_nb
     return (
-        first + f" Regnet langs den sosiale gradienten er verdien {text.number(abs(s.sii))} "
+        f" Regnet langs den sosiale gradienten er verdien {text.number(abs(s.sii))} "
         f"{sii_unit} {direction} i den mest ressurssvake enn i den mest ressurssterke enden "
         f"(SII {text.number(s.sii)}; RII {text.number(s.rii, 2)}). Kilden oppgir bare "
         "prosenten, ikke antall personer, så dette er punktestimater uten konfidensintervall: "
