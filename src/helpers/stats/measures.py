@@ -168,12 +168,39 @@ def _poisson_summary(result: IndicatorResult) -> list[str]:
     ]
 
 
+# --- Population attributable risk (WHO HEAT parisk) ------------------------------------------
+#: Overview column of PAR: the most advantaged bydel's value minus the population-weighted mean.
+OVERVIEW_PAR = "PAR: ressurssterkeste bydel minus snittet (95 % KI)"
+
+
+def compute_par(m: MeasureInput):
+    """HEAT's PAR with the most advantaged bydel (last in the ranking) as reference, in the
+    indicator's unit (0 when that bydel is not the favourable end); proportions and rates
+    with counts only (the 2×2 table behind its interval needs them)."""
+    if not m.counts or m.indicator.value_type not in ("proportion", "rate"):
+        return None
+    return heat.par(
+        m.used["value"].to_numpy(float),
+        m.used["denominator"].to_numpy(float),
+        subgroup_order=m.used["order"].to_numpy(int),
+        favourable_indicator=m.favourable,
+        scaleval=float(m.indicator.multiplier or 1),
+        conf_level=m.confidence,
+    )
+
+
+def _par_cell(res: IndicatorResult) -> str:
+    p = res.measures.get("par")
+    return text.estimate(p.estimate, p.lowerci, p.upperci) if p is not None else ""
+
+
 #: The measures, in the order of the overview's columns and the summary's bullets.
 MEASURES: tuple[Measure, ...] = (
     Measure("sii", compute_sii, summary=_sii_summary),
     Measure("fit", compute_fit, overview=((OVERVIEW_SII, _sii_cell), (OVERVIEW_RII, _rii_cell))),
     Measure("rci", compute_rci, summary=_rci_summary),
     Measure("poisson", compute_poisson, summary=_poisson_summary),
+    Measure("par", compute_par, overview=((OVERVIEW_PAR, _par_cell),)),
 )
 
 
