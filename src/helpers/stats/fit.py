@@ -172,11 +172,12 @@ def _phe_sii(
 ) -> phe_sii.SIIResult:
     """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits,
     with ``transform`` (logit/log) for proportions and rates when asked (the default)."""
+    counts = no_counts.has_counts(used)
+    if not counts:  # values only: population weights, point estimates (helpers.stats.no_counts)
+        used = no_counts.as_points(used)
     scale = indicator.multiplier or 1
     value_type = _value_type(used, indicator)
-    if not no_counts.has_counts(used):
-        return no_counts.point_sii(used, indicator)
-    return phe_sii.sii(
+    res = phe_sii.sii(
         used["value"].to_numpy(float) / scale,
         used["denominator"].to_numpy(float),
         value_type=value_type,
@@ -188,3 +189,4 @@ def _phe_sii(
         repetitions=repetitions,
         seed=seed,
     )
+    return res if counts else no_counts.point_sii(res)

@@ -212,8 +212,10 @@ def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
     table["flag"] = table["flag"].fillna("..")
     table = table.sort_values("order").reset_index(drop=True)
     ok = table["flag"].eq("") & table["value"].notna()
-    # values without counts (helpers.no_counts): every bydel with a value gets equal weight
-    weight = table["denominator"] if no_counts.has_counts(table) else ok.astype(float)
+    # values without counts (helpers.stats.no_counts): the age group's population
+    weight = (
+        table["denominator"] if no_counts.has_counts(table) else no_counts.population_weight(table)
+    )
     ok &= weight.gt(0)
     table["rank"] = np.nan
     if ok.any():

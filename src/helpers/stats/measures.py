@@ -69,8 +69,6 @@ class Measure:
 # --- SII and RII (phe_sii, and the line with the model-based interval) ----------------------
 def compute_sii(m: MeasureInput):
     """phe_sii on the bydeler (point estimates only without counts)."""
-    if not m.counts:
-        return no_counts.point_sii(m.used, m.indicator)
     return _phe_sii(
         m.gradient_used, m.gradient_indicator, seed=m.seed, repetitions=m.repetitions,
         confidence=m.confidence, transform=m.transform,
@@ -80,7 +78,9 @@ def compute_sii(m: MeasureInput):
 def compute_fit(m: MeasureInput):
     """The SII line with its model-based interval (drawn without a band without counts)."""
     if not m.counts:
-        return no_counts.point_fit(gradient_fit(m.used.assign(denominator=1.0), m.indicator))
+        points = no_counts.as_points(m.used)
+        fit = gradient_fit(points, m.indicator, transform=m.transform, confidence=m.confidence)
+        return no_counts.point_fit(fit)
     return gradient_fit(
         m.gradient_used, m.gradient_indicator, transform=m.transform, confidence=m.confidence
     )
