@@ -14,7 +14,7 @@ def analysed():
     cat = catalogue.load_catalogue()
     tidy = tidy_table(slope=-0.4)
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
-    return gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=500)
+    return gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
 
 
 def test_every_registered_measure_is_computed_and_overview_columns_follow_the_registry(analysed):
