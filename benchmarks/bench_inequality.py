@@ -1,4 +1,4 @@
-"""Benchmark: the vectorised Monte Carlo in ``helpers.inequality.sii`` (phe_sii's method).
+"""Benchmark: the vectorised Monte Carlo in ``helpers.stats.sii`` (phe_sii's method).
 
 Goal (issue #4): 100 000 draws for 15 groups in at most 50 ms. The baseline is a plain Python
 loop over draws that fits each draw with ``np.linalg.lstsq`` (as phe_sii's ``apply`` over
@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from helpers import inequality as iq
+from helpers import stats as iq
 
 DRAWS = 100_000
 GROUPS = 15

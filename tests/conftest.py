@@ -417,18 +417,19 @@ def report_transform() -> bool:
     one, else the library's)."""
     import inspect
 
-    from helpers import gradient, inequality
+    from helpers import stats
+    from helpers.stats import gradient
 
-    default = inspect.signature(inequality.sii).parameters["transform"].default
+    default = inspect.signature(stats.sii).parameters["transform"].default
     return bool(getattr(gradient, "DEFAULT_SII_TRANSFORM", default))
 
 
 def independent_sii(used, ind, repetitions):
-    """``inequality.sii(..., multiplier=-100)`` on the rows the report uses (``used``: one per
+    """``stats.sii(..., multiplier=-100)`` on the rows the report uses (``used``: one per
     bydel, in socioeconomic order), with the report's seed, confidence and transform."""
     import numpy as np
 
-    from helpers import config, inequality
+    from helpers import config, stats
 
     scale = ind.multiplier or 1
     assert scale == 100, "the report's SII unit is percentage points (or per 100)"
@@ -439,7 +440,7 @@ def independent_sii(used, ind, repetitions):
     inside = np.all((lower > 0) & (upper < 1)) if value_type == 2 else np.all(lower > 0)
     if not inside:
         value_type = 0
-    return inequality.sii(
+    return stats.sii(
         value,
         used["denominator"].to_numpy(float),
         value_type=value_type,
@@ -455,16 +456,16 @@ def independent_sii(used, ind, repetitions):
 
 def assert_measures_printed(block: str, used, ind, s) -> None:
     """``block`` (an indicator's summary) prints the SII and RII of ``s`` (an independent
-    ``inequality.sii``) and the RCI of ``inequality.rci`` on ``used``, formatted as the report
+    ``stats.sii``) and the RCI of ``inequality.rci`` on ``used``, formatted as the report
     formats them."""
-    from helpers import config, inequality, text
+    from helpers import config, stats, text
 
     sii_line, rii_line = printed_line(block, "- SII"), printed_line(block, "- RII")
     assert printed_point(sii_line) == text.number(s.sii), (ind.id, sii_line)
     assert text.interval(s.sii_lower, s.sii_upper) in sii_line, (ind.id, sii_line)
     assert printed_point(rii_line) == text.number(s.rii, 2), (ind.id, rii_line)
     assert text.interval(s.rii_lower, s.rii_upper, 2) in rii_line, (ind.id, rii_line)
-    r = inequality.rci(
+    r = stats.rci(
         used["value"].to_numpy(float),
         used["denominator"].to_numpy(float),
         subgroup_order=used["order"].to_numpy(int),

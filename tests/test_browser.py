@@ -13,8 +13,9 @@ import os
 import pytest
 import synthetic
 
-from helpers import a11y, catalogue, gradient, maps_interactive, render
+from helpers import a11y, catalogue, maps_interactive, render
 from helpers.ingest import geo
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module", autouse=True)

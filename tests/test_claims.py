@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import catalogue, gradient, report
+from helpers import catalogue, report
 from helpers.pipeline import build_data, suppress
+from helpers.stats import gradient
 
 DIRECTION_WORDS = ("høyere i den mest", "lavere i den mest", "Gradienten er tydelig")
 TREND_WORDS = ("forskjellen har økt", "forskjellen har blitt mindre")  # any gap

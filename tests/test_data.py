@@ -475,7 +475,7 @@ def test_write_build_data_round_trip(tmp_path):
 
 
 def test_tidy_interval_is_the_statistics_wilson_interval(population):
-    """The tidy table's interval is helpers.inequality.wilson (one definition); it equals the
+    """The tidy table's interval is helpers.stats.intervals.wilson (one definition); it equals the
     hand-computed Stovner 2024 uføretrygd interval (see test_uforetrygd_stovner_2024...) and
     statsmodels' Wilson interval."""
     from statsmodels.stats.proportion import proportion_confint

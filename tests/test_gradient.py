@@ -1,11 +1,12 @@
-"""helpers.gradient on synthetic tables (tests/synthetic.py: made-up numbers, not Oslo's)."""
+"""helpers.stats.gradient on synthetic tables (tests/synthetic.py: made-up numbers, not Oslo's)."""
 
 import numpy as np
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, config, gradient
+from helpers import catalogue, config
 from helpers.pipeline import suppress
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,9 @@ import pytest
 from scipy import special
 from synthetic import tidy_table
 
-from helpers import catalogue, config, gradient, inequality, report
+from helpers import catalogue, config, report, stats
+from helpers.stats import gradient
+from helpers.stats.fit import gradient_fit
 
 CASES = {
     c["id"]: c
@@ -60,10 +62,10 @@ def test_default_is_phe_transform_for_proportions(cat):
         value_type=2, lower_cl=used["ci_low"] / 100, upper_cl=used["ci_high"] / 100,
         multiplier=-100, repetitions=2000, seed=5,
     )  # fmt: skip
-    with_t = inequality.sii(used["value"] / 100, used["denominator"], transform=True, **args)
+    with_t = stats.sii(used["value"] / 100, used["denominator"], transform=True, **args)
     assert res.sii == with_t
     plain = _analyse(cat, tidy, sii_transform=False)
-    without = inequality.sii(used["value"] / 100, used["denominator"], transform=False, **args)
+    without = stats.sii(used["value"] / 100, used["denominator"], transform=False, **args)
     assert plain.sii == without
     assert res.sii.rii != pytest.approx(plain.sii.rii, rel=1e-3)
     assert res.fit.transform == "logit" and plain.fit.transform == ""
@@ -96,8 +98,8 @@ def test_gradient_fit_matches_phe_sii_point_estimates_on_reference_case(transfor
     })  # fmt: skip
     ind = catalogue.load_catalogue().indicator("uforetrygd")
     ind = type(ind)(**{**ind.__dict__, "value_type": "rate", "multiplier": 1})
-    fit = gradient.gradient_fit(used, ind, transform=transform)
-    ref = inequality.sii(
+    fit = gradient_fit(used, ind, transform=transform)
+    ref = stats.sii(
         i["value"], i["population"], value_type=1, lower_cl=i["lower_cl"],
         upper_cl=i["upper_cl"], transform=transform, multiplier=-1, repetitions=1000, seed=1,
     )  # fmt: skip
@@ -158,7 +160,7 @@ def test_logit_fit_hand_checked():
         "ci_high": 100 * p * 1.1, "rank": rank,
     })  # fmt: skip
     ind = catalogue.load_catalogue().indicator("uforetrygd")
-    fit = gradient.gradient_fit(used, ind)
+    fit = gradient_fit(used, ind)
     assert fit.intercept == pytest.approx(-2) and fit.slope == pytest.approx(2)
     assert fit.sii == pytest.approx(100 * (special.expit(-2) - 0.5))
     assert fit.rii == pytest.approx(special.expit(-2) / 0.5)

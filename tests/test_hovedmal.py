@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import config, gradient, hovedmal
+from helpers import config, hovedmal
 from helpers.catalogue import load_catalogue
 from helpers.pipeline.loaders import load_indicator
+from helpers.stats import gradient
 
 
 def test_intro_names_the_vaccination_measures_and_what_they_are_not() -> None:

@@ -1,4 +1,4 @@
-"""Tests for helpers.inequality: reference cases from the R packages, hand checks, bad input.
+"""Tests for helpers.stats: reference cases from the R packages, hand checks, bad input.
 
 Reference numbers come from tests/fixtures/reference_cases.json, an unchanged copy of the shared
 reference cases (see tests/fixtures/reference_cases.README.md): PHEindicatormethods
@@ -17,7 +17,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import special
 
-from helpers import inequality as iq
+from helpers import stats as iq
 from helpers.config import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "reference_cases.json"

@@ -1,4 +1,4 @@
-"""Property tests (hypothesis) for helpers.inequality on synthetic data.
+"""Property tests (hypothesis) for helpers.stats on synthetic data.
 
 The data are synthetic: drawn by the strategies below (labelled ``synthetic_*``), never Oslo's.
 The properties follow from the definitions in PHEindicatormethods (phe_sii, Wilson, Byars, DSR)
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import inequality as iq
+from helpers import stats as iq
 
 SETTINGS = settings(max_examples=40, deadline=None)
 REPS = 2_000

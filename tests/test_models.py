@@ -1,4 +1,4 @@
-"""Tests for helpers.models (gradient models with statsmodels).
+"""Tests for helpers.stats.models (gradient models with statsmodels).
 
 All data here are synthetic (seeded numpy draws from known models, or tiny hand-made numbers),
 except the PHE reference case in tests/fixtures/reference_cases.json (origin in
@@ -16,13 +16,9 @@ import pandas as pd
 import pytest
 from scipy import optimize
 
-from helpers.models import (
-    midpoint_rank,
-    poisson_gradient,
-    sii_by_year,
-    trend_in_gap,
-    weighted_linear_gradient,
-)
+from helpers.stats.models import poisson_gradient, weighted_linear_gradient
+from helpers.stats.ranks import midpoint_rank
+from helpers.stats.trends import sii_by_year, trend_in_gap
 
 REFERENCE_CASES = Path(__file__).parent / "fixtures" / "reference_cases.json"
 

@@ -13,8 +13,9 @@ import pandas as pd
 import pytest
 from synthetic import tidy_table
 
-from helpers import build, catalogue, config, gradient, params, report
+from helpers import build, catalogue, config, params, report
 from helpers.errors import ParameterError
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
 """The numbers the report prints, pinned against independent computations.
 
 Every number is read from the executed notebooks of the session's shared build (what the HTML and
-PDF show; tests/conftest.py) and recomputed here without helpers.gradient or helpers.report:
+PDF show; tests/conftest.py) and recomputed here without helpers.stats.gradient's analysis (only
+its row selection, ``indicator_rows``) or helpers.report:
 
-- per indicator, the headline SII, RII and RCI equal ``inequality.sii(..., multiplier=-100)`` and
-  ``inequality.rci`` on the same table (latest period, bydeler in the socioeconomic order,
+- per indicator, the headline SII, RII and RCI equal ``stats.sii(..., multiplier=-100)`` and
+  ``stats.rci`` on the same table (latest period, bydeler in the socioeconomic order,
   suppressed rows left out), with the report's seed, repetitions and transform;
 - the overview's best and worst bydel follow each indicator's polarity;
 - one SII and one table row are computed by hand from the CSV files in data/raw.
@@ -28,8 +29,9 @@ from conftest import (
     report_transform,
 )
 
-from helpers import catalogue, config, standardise, text
+from helpers import catalogue, config, text
 from helpers.report import slug
+from helpers.stats import gradient, standardise
 
 pytestmark = pytest.mark.e2e
 
@@ -181,9 +183,7 @@ def test_overview_lowest_and_highest_value(shared_build, tidy, cat):
         row = table[table["Indikator"].str.startswith(f"{ind.name_nb} ({ind.unit_nb}")]
         assert len(row) == 1, ind.id
         row = row.iloc[0]
-        rows = tidy[tidy["indicator_id"] == ind.id]
-        sexes = set(rows["sex"])  # one sex only (HPV: girls) is the indicator's population
-        rows = rows[rows["sex"] == ("alle" if "alle" in sexes or len(sexes) != 1 else sexes.pop())]
+        rows = gradient.indicator_rows(tidy, ind.id)  # one sex only (HPV: girls) is its population
         rows = rows[rows["year_end"] == rows["year_end"].max()]
         pub = rows[(rows["geo_level"] == "bydel") & rows["flag"].eq("") & rows["value"].notna()]
         high, low = pub.loc[pub["value"].idxmax()], pub.loc[pub["value"].idxmin()]

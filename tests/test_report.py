@@ -6,9 +6,10 @@ import matplotlib
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, config, gradient, plots, report, text
+from helpers import catalogue, config, plots, report, text
 from helpers.ingest import geo
 from helpers.pipeline import suppress
+from helpers.stats import gradient
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 

@@ -10,8 +10,9 @@ import pytest
 import yaml
 from synthetic import tidy_table
 
-from helpers import catalogue, gradient, plots, report
+from helpers import catalogue, plots, report
 from helpers.errors import DataError
+from helpers.stats import gradient
 
 matplotlib.use("Agg")
 

@@ -1,4 +1,4 @@
-"""Directly age-standardised rates for uføretrygd and AAP (helpers.standardise).
+"""Directly age-standardised rates for uføretrygd and AAP (helpers.stats.standardise).
 
 Real data: the shipped raw files. The hand check uses numbers read off data/raw:
 oslo_sos006_uforetrygd_bydel_2004_2024.csv lines 6500-6505 (Gamle Oslo 2024, I alt: 3 044;
@@ -10,8 +10,9 @@ oslo_bef005_folkemengde_bydel_alder_2017_2026.csv lines 2719-2725 (Gamle Oslo 1.
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, gradient, report, standardise
+from helpers import catalogue, report
 from helpers.pipeline import build_data, loaders, suppress
+from helpers.stats import gradient, standardise
 
 
 def test_hand_checked_gamle_oslo_2024():

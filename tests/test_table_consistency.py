@@ -13,9 +13,10 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import catalogue, gradient, report, text
+from helpers import catalogue, report, text
 from helpers.ingest import oslo
 from helpers.pipeline import build_data, denominators, loaders, suppress
+from helpers.stats import gradient
 
 #: Half a unit of the one decimal the publishers print (and the report prints).
 ROUNDING = 0.05

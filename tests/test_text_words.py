@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, gradient, report, text
+from helpers import catalogue, report, text
 from helpers.pipeline import suppress
+from helpers.stats import gradient
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,21 @@ Bad-input workbooks are written by the tests themselves (synthetic, labelled as 
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from scipy import special
 
-from helpers import config, gradient, no_counts, report
+from helpers import config, report
 from helpers.catalogue import load_catalogue
 from helpers.errors import DataError
 from helpers.ingest import fhi
+from helpers.pipeline.denominators import load_population
 from helpers.pipeline.loaders import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
+from helpers.stats import gradient, no_counts
 
 FILE = config.DATA_RAW / fhi.VACCINATION_FILE
 IDS = ("vaksinert_meslinger_2_ar", "vaksinert_meslinger_16_ar", "vaksinert_hpv_jenter_16_ar")
@@ -105,19 +110,29 @@ def results():
     }
 
 
-def test_sii_point_estimate_equal_weights(results) -> None:
-    """SII = −slope of OLS of value on rank (i − ½)/15, bydeler in rank order (equal weights);
-    RII = value at the advantaged end / value at the disadvantaged end, inverted (phe_sii with
-    multiplier −100). No interval: every limit is NaN."""
+def test_sii_point_estimate_population_weights(results) -> None:
+    """Bydeler weighted by the mean number of 16–17-year-olds over 2014–2018 (the shipped
+    population tables; single years and sexes are not published); rank = midpoint of the
+    cumulative population share in rank order; SII/RII = phe_sii's point estimates with the
+    logit transform (DEFAULT_SII_TRANSFORM): weighted least squares of logit(value/100) on rank,
+    SII = 100·(expit(b0) − expit(b0 + b1)), RII = expit(b0)/expit(b0 + b1). No interval."""
     res = results["vaksinert_meslinger_16_ar"]
-    assert not res.counts
+    assert not res.counts and res.period == "2014-2018"
+    pop = load_population()
+    sel = pop[pop["age_group"].eq("16-17") & pop["year"].between(2014, 2018)]
+    mean = sel.groupby("geo_code")["population"].mean()
     used = res.table[res.table["rank"].notna()]
     assert len(used) == 15
-    x = (np.arange(1, 16) - 0.5) / 15
+    share = used["geo_code"].map(mean).to_numpy(float)
+    share = share / share.sum()
+    x = np.cumsum(share) - share / 2
     assert np.allclose(used["rank"].to_numpy(), x)
-    slope, intercept = np.polyfit(x, used["value"].to_numpy(), 1)
-    assert res.sii.sii == pytest.approx(-slope)
-    assert res.sii.rii == pytest.approx(intercept / (intercept + slope))
+    y = special.logit(used["value"].to_numpy(float) / 100)
+    design = np.column_stack([np.ones(15), x]) * np.sqrt(share)[:, None]
+    b0, b1 = np.linalg.lstsq(design, y * np.sqrt(share), rcond=None)[0]
+    assert res.sii.sii == pytest.approx(100 * (special.expit(b0) - special.expit(b0 + b1)))
+    assert res.sii.rii == pytest.approx(special.expit(b0) / special.expit(b0 + b1))
+    assert res.fit.transform == "logit" and res.fit.sii == pytest.approx(res.sii.sii)
     assert np.isnan(
         [res.sii.sii_lower, res.sii.sii_upper, res.sii.rii_lower, res.sii.rii_upper]
     ).all()
@@ -136,14 +151,29 @@ def test_report_text_is_honest(results) -> None:
     res = results["vaksinert_meslinger_16_ar"]
     finding = report.finding(res)
     assert "uten konfidensintervall" in finding
-    assert "(SII 3,8; RII 1,04)" in finding
+    assert "(SII 2,0; RII 1,02)" in finding  # test_sii_point_estimate_population_weights
     summary = report.summary_line(res)
     assert "ikke uavhengige" in summary and "ikke testet" in summary
     assert no_counts.NO_INTERVAL_NB in summary
     table = no_counts.bydel_table(report.bydel_table(res))
     assert list(table.columns) == ["Rang", "Bydel", "Prosent av 16-åringene"]
     over = report.overview_table([res])
-    assert over[report.OVERVIEW_SII].iat[0] == "3,8 (ingen KI)"
+    assert over[report.OVERVIEW_SII].iat[0] == "2,0 (ingen KI)"
+
+
+def test_value_only_finding_names_ties(results) -> None:
+    """The finding's opening sentence is report.finding's for every indicator: two bydeler
+    printing the same lowest value are both named (made-up tie on the shipped table)."""
+    res = results["vaksinert_meslinger_16_ar"]
+    table = res.table.copy()
+    pub = res.published
+    low, second = pub["value"].nsmallest(2).index
+    table.loc[second, "value"] = table.loc[low, "value"]
+    finding = report.finding(dataclasses.replace(res, table=table))
+    lowest = finding.split("høyest")[0]
+    assert "lavest i" in lowest
+    assert table.loc[low, "geo_name"] in lowest and table.loc[second, "geo_name"] in lowest
+    assert "uten konfidensintervall" in finding
 
 
 # -------------------------------------------------------------- bad input (synthetic workbooks)

@@ -107,7 +107,7 @@ def indicator_rows(
     tidy: pd.DataFrame, indicator: Indicator, period: str = "latest"
 ) -> pd.DataFrame:
     """The barometer of one indicator: one row per bydel (catalogue order of the 15 bydeler)."""
-    from helpers.gradient import select_period
+    from helpers.stats.gradient import select_period
 
     rows = tidy[(tidy["indicator_id"] == indicator.id) & (tidy["sex"] == "alle")]
     if rows.empty:

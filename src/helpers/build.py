@@ -141,8 +141,9 @@ def prepare_data(data_dir: Path | None = None, *, paths: dict[str, Path] | None 
 def check_ranking(data_dir: Path, rank_by: str, rank_year: int) -> None:
     """Before any notebook runs: the ranking variable has data for ``rank_year`` (else
     ``ParameterError`` naming the years it has)."""
-    from helpers import catalogue, gradient
+    from helpers import catalogue
     from helpers.pipeline import store
+    from helpers.stats import gradient
 
     tidy = store.load_tidy(data_dir / "indicators.parquet")
     gradient.rank_bydeler(tidy, catalogue.load_catalogue(), rank_by, rank_year)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import config, gradient, report, text
+from helpers import config, report, text
 from helpers.catalogue import Catalogue
+from helpers.stats import gradient
 
 
 def analyse(

@@ -21,7 +21,7 @@ import pandas as pd
 
 from helpers import barometer as bm
 from helpers import config, text
-from helpers.gradient import IndicatorResult
+from helpers.stats.gradient import IndicatorResult
 
 FRONT_PAGE_FILE = "_forside.md"
 MAX_FINDINGS = 6

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import config, text
-from helpers.gradient import IndicatorResult
+from helpers.stats.gradient import IndicatorResult
 
 _STATE = {"js_done": False}
 SUPPRESSED_COLOUR = "#bdbdbd"

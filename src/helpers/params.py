@@ -6,7 +6,7 @@ line (``python -m helpers.build``) and the notebooks' first cell after the param
 the same checks. This module imports no pandas, so a wrong option is answered at once.
 
 Checks that need the data (is there a ranking for ``rank_year``, which indicators have
-``period``) are made where the data is read: ``helpers.gradient``.
+``period``) are made where the data is read: ``helpers.stats.gradient``.
 """
 
 from __future__ import annotations

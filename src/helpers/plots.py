@@ -16,7 +16,7 @@ from matplotlib import patheffects
 from matplotlib.patches import Patch
 
 from helpers import text
-from helpers.gradient import IndicatorResult
+from helpers.stats.gradient import IndicatorResult
 
 CMAP = "YlGnBu"
 SUPPRESSED_COLOUR = "#bdbdbd"

@@ -25,10 +25,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import config, no_counts, standardise, text
+from helpers import config, text
 from helpers.catalogue import Catalogue, Indicator
-from helpers.gradient import IndicatorResult
 from helpers.pipeline import denominators, loaders
+from helpers.stats import measures, no_counts, standardise
+from helpers.stats.gradient import IndicatorResult
+from helpers.stats.measures import OVERVIEW_RII, OVERVIEW_SII  # noqa: F401 (report's names)
 
 _DIRECTION = {
     "higher_is_better": "høyere verdi er bedre",
@@ -186,8 +188,6 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
 
 def finding(result: IndicatorResult) -> str:
     """One or two bokmål sentences stating the finding with numbers."""
-    if not result.counts:
-        return no_counts.finding(result)
     ind, extremes = result.indicator, result.extremes()
     if extremes is None:
         return (
@@ -204,6 +204,8 @@ def finding(result: IndicatorResult) -> str:
         f"{ind.name_nb}: {oslo}lavest i {extreme_text(result, lo['value'])} og høyest i "
         f"{extreme_text(result, hi['value'])}."
     )
+    if not result.counts:
+        return first + no_counts.gradient_sentence(result)
     if result.standardised is not None:
         first += " " + standardised_sentence(result)
     if result.sii is None or result.fit is None:
@@ -239,7 +241,7 @@ def extreme_text(result: IndicatorResult, value: float, decimals: int = 1) -> st
 #: Which gap a trend model measures: the rate ratio (Poisson) or the SII in the unit (WLS).
 _GAP_NB = {"log_rate": "den relative forskjellen", "value": "den absolutte forskjellen"}
 
-_SCALE_NB = {"logit": "logit-skala", "log": "log-skala", "": "den opprinnelige skalaen"}
+_SCALE_NB = measures.SCALE_NB
 
 
 def gradient_sentence(result: IndicatorResult) -> str:
@@ -356,7 +358,7 @@ def indicator_section(
 def period_note(tidy: pd.DataFrame, catalogue: Catalogue, areas, period: str | int) -> None:
     """With a chosen period: name the indicators of ``areas`` (one id or several) that have no
     bydel data for it, with the periods they have ("Ikke tall for 2019: …")."""
-    from helpers import gradient
+    from helpers.stats import gradient
 
     areas = [areas] if isinstance(areas, str) else list(areas)
     indicators = [ind for area in areas for ind in catalogue.available(area)]
@@ -427,39 +429,7 @@ def summary_line(result: IndicatorResult) -> str:
         )
     if not result.counts:
         return no_counts.summary_line(result)
-    parts = []
-    if result.sii is not None and result.fit is not None:
-        s, f = result.sii, result.fit
-        scale = f" (beregnet på {_SCALE_NB[f.transform]})" if f.transform else ""
-        if result.standardised is not None:
-            scale = f" for aldersstandardiserte rater{scale}"
-        parts.append(
-            f"- SII{scale}: {text.number(f.sii)}; 95 % KI med variasjonen mellom bydelene "
-            f"{text.interval(f.sii_lower, f.sii_upper)}, bare tilfeldig variasjon i hver bydels "
-            f"tall {text.interval(s.sii_lower, s.sii_upper)}"
-        )
-        parts.append(
-            f"- RII (linjens verdi i den ressurssvake enden delt på verdien i den ressurssterke "
-            f"enden): {text.number(f.rii, 2)}; 95 % KI med variasjonen mellom bydelene "
-            f"{text.interval(f.rii_lower, f.rii_upper, 2)}, bare tilfeldig variasjon i hver "
-            f"bydels tall {text.interval(s.rii_lower, s.rii_upper, 2)}"
-        )
-    if result.rci is not None and pd.notna(result.rci.estimate):
-        r = result.rci
-        parts.append(
-            "- Relativ konsentrasjonsindeks (RCI): "
-            f"{text.estimate(r.estimate, r.lowerci, r.upperci, 3)}"
-        )
-    if result.poisson is not None:
-        p = result.poisson
-        model = {"negative_binomial": "negativ binomisk", "quasipoisson": "kvasi-Poisson"}.get(
-            p.model, "Poisson"
-        )
-        crude = ", ikke aldersjustert" if result.standardised is not None else ""
-        parts.append(
-            f"- Rateratio, mest ressurssvake mot mest ressurssterke ende ({model}-modell{crude}): "
-            f"{text.estimate(p.rate_ratio, p.lower, p.upper, 2)}"
-        )
+    parts = measures.summary_lines(result)
     if result.gap_trend is not None:
         g = result.gap_trend
         years = f"{g.years[0]}–{g.years[-1]}"
@@ -550,11 +520,6 @@ def goals_without_data(catalogue: Catalogue, area: str) -> str:
     return "**Mål uten indikator med tall i rapporten:**\n\n" + "\n".join(lines)
 
 
-#: Overview columns: the interval shown is the model-based one (variation between bydeler).
-OVERVIEW_SII = "SII (95 % KI med variasjon mellom bydeler)"
-OVERVIEW_RII = "RII (95 % KI med variasjon mellom bydeler)"
-
-
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
     """Every analysed indicator: Oslo value, lowest and highest bydel value, SII and RII
     (neutral labels: which end is favourable depends on the indicator)."""
@@ -569,33 +534,15 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
             good, bad = lo, hi  # neutral: lowest and highest value, whatever the polarity
             best = extreme_text(res, good["value"])
             worst = extreme_text(res, bad["value"])
-        f = res.fit
         std = "; SII og RII aldersstandardisert" if res.standardised is not None else ""
         rows.append(
-            [
-                f"{ind.name_nb} ({ind.unit_nb}{std})",
-                res.period,
-                text.number(oslo),
-                best,
-                worst,
-                text.estimate(f.sii, f.sii_lower, f.sii_upper) if f else "",
-                text.estimate(f.rii, f.rii_lower, f.rii_upper, 2) if f else "",
-            ]
-            if res.counts
-            else [f"{ind.name_nb} ({ind.unit_nb})", res.period, text.number(oslo), best, worst]
-            + list(no_counts.overview_cells(res.sii))
+            [f"{ind.name_nb} ({ind.unit_nb}{std})", res.period, text.number(oslo), best, worst]
+            + measures.overview_cells(res)
         )
     return pd.DataFrame(
         rows,
-        columns=[
-            "Indikator",
-            "Periode",
-            "Oslo",
-            "Lavest verdi",
-            "Høyest verdi",
-            OVERVIEW_SII,
-            OVERVIEW_RII,
-        ],
+        columns=["Indikator", "Periode", "Oslo", "Lavest verdi", "Høyest verdi"]
+        + measures.overview_columns(),
     )
 
 

@@ -10,7 +10,7 @@ column (letter and header).
 
 Childhood vaccination coverage (its entry in data/sources.yml) is published as a percentage only: no
 numerator and no denominator. The tidy rows therefore carry ``numerator``, ``denominator``,
-``ci_low`` and ``ci_high`` as missing; no interval is invented (``helpers.gradient`` then
+``ci_low`` and ``ci_high`` as missing; no interval is invented (``helpers.stats.gradient`` then
 computes the rank-based SII/RII as point estimates only).
 """
 

@@ -13,7 +13,7 @@ from helpers.config import (
     TIDY_COLUMNS,
 )
 from helpers.errors import DataError
-from helpers.inequality import wilson
+from helpers.stats.intervals import wilson
 from helpers.ingest.bydel_names import geo_name
 from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 

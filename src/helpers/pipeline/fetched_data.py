@@ -46,7 +46,7 @@ def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFram
     "2020" for one year) and ``year_end``. Every other dimension must have one category left,
     either in the file or chosen with ``spec["value"]`` by code or label (e.g.
     ``{MEASURE_TYPE: RATE, KJONN: "0"}`` or ``{kjønn: "I alt"}``). Values only: counts and
-    intervals stay missing (``helpers.no_counts``); the publishers' flags are kept as they are.
+    intervals stay missing (``helpers.stats.no_counts``); the publishers' flags are kept as they are.
     """
     file = Path(path)
     publisher = PUBLISHERS[str(spec.get("publisher", "fhi"))]

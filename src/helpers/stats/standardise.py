@@ -10,7 +10,7 @@ band 50–66; the recipient bands 50–59 and 60–67, or 60+, are summed into i
 rate, counts per 31.12. of year Y are divided by residents on 1.1. of Y + 1. The standard is
 Oslo's own population 18–66 on 1.1. of the year after the period (the crude denominator's date),
 so a standardised rate reads "the rate the bydel would have with Oslo's age structure". The rate
-and its Dobson limits come from ``helpers.inequality.dsr`` (PHEindicatormethods ``phe_dsr``); a
+and its Dobson limits come from ``helpers.stats.intervals.dsr`` (PHEindicatormethods ``phe_dsr``); a
 band count missing in the source (suppressed there) counts as 0, as in ``phe_dsr``.
 """
 
@@ -21,11 +21,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import inequality
 from helpers.catalogue import schemas
 from helpers.config import OSLO_CODE
 from helpers.ingest import rawtables
 from helpers.pipeline import denominators
+from helpers.stats import intervals
 
 #: Population bands (BEF age groups) of the four standardisation bands.
 POPULATION_BANDS: dict[str, tuple[str, ...]] = {
@@ -129,7 +129,7 @@ def standardised_rates(indicator_id: str, year: int, confidence: float = 0.95) -
     out = []
     for code, group in rows.groupby("geo_code"):
         g = group.set_index("band").reindex(order)
-        res = inequality.dsr(
+        res = intervals.dsr(
             g["count"].to_numpy(float), g["population"].to_numpy(float), std.to_numpy(float),
             multiplier=100, confidence=confidence,
         )  # fmt: skip

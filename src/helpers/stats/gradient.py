@@ -4,7 +4,7 @@ Bydeler are ordered by a socioeconomic ranking variable from the most to the lea
 (order 1 = most disadvantaged) and given the midpoint of their cumulative population share as rank.
 For each indicator we compute the slope and relative index of inequality (PHEindicatormethods
 ``phe_sii``), the relative concentration index (WHO HEAT), and, where counts exist, a Poisson or
-negative-binomial rate ratio across the gradient (``helpers.models``). SII is oriented so that a
+negative-binomial rate ratio across the gradient (``helpers.stats.models``). SII is oriented so that a
 positive value means *higher values at the disadvantaged end*, whatever the indicator's polarity:
 ``multiplier = -100`` in ``phe_sii`` terms (percentage points, disadvantaged minus advantaged).
 
@@ -30,66 +30,26 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
-from helpers import config, inequality, models, no_counts, standardise
+from helpers import config
 from helpers.catalogue import Catalogue, Indicator, RankingVariable
 from helpers.errors import ParameterError
-
-# phe_sii value_type codes
-_VALUE_TYPE = {"proportion": 2, "rate": 1, "mean": 0}
-# phe_sii transform per value_type (transform = TRUE): name, link, inverse link
-_LINKS = {2: ("logit", special.logit, special.expit), 1: ("log", np.log, np.exp)}
-
-#: Default for ``sii_transform``: PHEindicatormethods recommends transform = TRUE for rates and
-#: proportions (phe_sii documentation, argument ``transform``).
-DEFAULT_SII_TRANSFORM = True
-
-
-@dataclass(frozen=True)
-class GradientFit:
-    """The SII regression line with its model-based interval (between-bydel variation included).
-
-    ``intercept`` and ``slope`` are the weighted least-squares line on the regression scale
-    (``transform``: "logit", "log" or "" for the natural scale), rank 0 = most disadvantaged
-    end; ``slope_lower``/``slope_upper`` its model-based interval (WLS residual variance, t with
-    n − 2 df). ``sii_*`` and ``rii_*`` are the same interval on the report's scale and
-    orientation (disadvantaged minus / over advantaged end); with a transform the slope limits
-    are mapped back around the fitted midpoint as phe_sii maps its simulated slopes.
-    """
-
-    intercept: float
-    slope: float
-    slope_lower: float
-    slope_upper: float
-    transform: str
-    scale: float
-    sii: float
-    sii_lower: float
-    sii_upper: float
-    rii: float
-    rii_lower: float
-    rii_upper: float
-    n_groups: int
-    confidence: float
-
-    def value_at(self, rank: np.ndarray | float, slope: float | None = None) -> np.ndarray:
-        """Fitted value at ``rank`` (0 = disadvantaged end), in the indicator's unit; with
-        ``slope`` the line of that slope through the same midpoint (for interval bands)."""
-        rank = np.asarray(rank, dtype=float)
-        mid = self.intercept + self.slope / 2
-        s = self.slope if slope is None else slope
-        eta = mid + s * (rank - 0.5)
-        inverse = {"logit": special.expit, "log": np.exp}.get(self.transform)
-        return (inverse(eta) if inverse else eta) * self.scale
-
-    @property
-    def clear(self) -> bool:
-        """True when the model-based SII interval excludes 0 (no difference)."""
-        return bool(self.sii_lower > 0 or self.sii_upper < 0)
+from helpers.stats import (
+    checks,
+    heat,
+    measures,
+    models,
+    no_counts,
+    phe_sii,
+    ranks,
+    standardise,
+    trends,
+)
+from helpers.stats.fit import DEFAULT_SII_TRANSFORM, GradientFit, _phe_sii, gradient_fit
 
 
 @dataclass(frozen=True)
@@ -116,19 +76,38 @@ class IndicatorResult:
     ranking: Ranking
     table: pd.DataFrame  # one row per bydel in rank order, with rank and order
     oslo: pd.Series | None
-    sii: inequality.SIIResult | None
-    rci: inequality.HeatResult | None
-    poisson: models.PoissonGradient | None
+    # every registered measure's result by key (helpers.stats.measures.MEASURES), None where it
+    # does not apply; empty when there is no gradient (circular ranking, fewer than 3 bydeler)
+    measures: dict[str, Any]
     trend: pd.DataFrame | None  # phe_sii per year: year_end, sii, lower, upper
     excluded: list[str] = field(default_factory=list)
     circular: bool = False  # the ranking variable is (built from) this indicator: no gradient
-    gap_trend: models.TrendResult | None = None  # is the gap narrowing? (model across years)
-    fit: GradientFit | None = None  # SII line with the model-based (between-bydel) interval
+    gap_trend: trends.TrendResult | None = None  # is the gap narrowing? (model across years)
     # Age-standardised rates (standardise.AGE_STANDARDISED): geo_code, value, ci_low, ci_high.
     # When set, sii, fit and trend use them; the crude gradient is kept in crude_fit.
     standardised: pd.DataFrame | None = None
     crude_fit: GradientFit | None = None
     counts: bool = True  # False: the source gives values only (no counts, no intervals)
+
+    @property
+    def sii(self) -> phe_sii.SIIResult | None:
+        """phe_sii's SII and RII (within-bydel sampling noise only)."""
+        return self.measures.get("sii")
+
+    @property
+    def fit(self) -> GradientFit | None:
+        """The SII line with the model-based (between-bydel) interval."""
+        return self.measures.get("fit")
+
+    @property
+    def rci(self) -> heat.HeatResult | None:
+        """HEAT's relative concentration index."""
+        return self.measures.get("rci")
+
+    @property
+    def poisson(self) -> models.PoissonGradient | None:
+        """The rate ratio across the gradient (counts only)."""
+        return self.measures.get("poisson")
 
     @property
     def published(self) -> pd.DataFrame:
@@ -233,12 +212,23 @@ def _bydel_table(rows: pd.DataFrame, ranking: Ranking) -> pd.DataFrame:
     table["flag"] = table["flag"].fillna("..")
     table = table.sort_values("order").reset_index(drop=True)
     ok = table["flag"].eq("") & table["value"].notna()
-    # values without counts (helpers.no_counts): every bydel with a value gets equal weight
-    weight = table["denominator"] if no_counts.has_counts(table) else ok.astype(float)
+    # values without counts (helpers.stats.no_counts): the age group's population
+    weight = (
+        table["denominator"] if no_counts.has_counts(table) else no_counts.population_weight(table)
+    )
     ok &= weight.gt(0)
-    share = weight.where(ok) / weight[ok].sum()
-    table["rank"] = (share.fillna(0).cumsum() - share / 2).where(ok)
+    table["rank"] = np.nan
+    if ok.any():
+        table.loc[ok, "rank"] = ranks.midpoint_rank(weight[ok])
     return table
+
+
+def indicator_rows(tidy: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """The rows of one indicator for its whole population: sex "alle", or the one sex it has
+    when it has only one (e.g. HPV vaccination of girls: the girls are the whole population)."""
+    rows = tidy[tidy["indicator_id"] == indicator_id]
+    sexes = set(rows["sex"])
+    return rows[rows["sex"] == ("alle" if "alle" in sexes or len(sexes) != 1 else sexes.pop())]
 
 
 def analyse_indicator(
@@ -261,11 +251,8 @@ def analyse_indicator(
 
     ``sii_transform``: phe_sii's ``transform`` for rates and proportions (default True, as
     PHEindicatormethods recommends); other values are never transformed."""
-    confidence = inequality.confidence_level(confidence)  # 0.9-1 or 90-100, as PHE
-    rows = tidy[tidy["indicator_id"] == indicator.id]
-    sexes = set(rows["sex"])
-    # one sex only (e.g. HPV vaccination of girls): that is the indicator's whole population
-    rows = rows[rows["sex"] == ("alle" if "alle" in sexes or len(sexes) != 1 else sexes.pop())]
+    confidence = checks.confidence_level(confidence)  # 0.9-1 or 90-100, as PHE
+    rows = indicator_rows(tidy, indicator.id)
     period = select_period(rows, period, repr(indicator.id))
     current = rows[rows["period"] == period]
     table = _bydel_table(current[current["geo_level"] == "bydel"], ranking)
@@ -274,7 +261,6 @@ def analyse_indicator(
     used = table[table["rank"].notna()]
     excluded = table.loc[table["rank"].isna(), "geo_name"].tolist()
 
-    sii = rci = poisson = fit = None
     circular = not ranking.suitable_for(indicator.id)
     counts = no_counts.has_counts(rows)
     opts = dict(seed=seed, repetitions=repetitions, confidence=confidence, transform=sii_transform)
@@ -286,35 +272,19 @@ def analyse_indicator(
     )
     if std:
         std_rates = standardise.standardised_rates(indicator.id, int(period), confidence)
-    if len(used) >= 3 and not circular and not counts:
-        # values without counts: phe_sii point estimates, bydeler weighted equally, and the
-        # line drawn without a band (helpers.no_counts)
-        sii = no_counts.point_sii(used, indicator)
-        fit = no_counts.point_fit(gradient_fit(used.assign(denominator=1.0), indicator))
-    elif len(used) >= 3 and not circular:
+    results: dict[str, Any] = {}
+    if len(used) >= 3 and not circular:
+        # values without counts: point estimates, the line drawn without a band (no_counts)
         g_used, g_ind = used, indicator
-        if std:
+        if std and counts:
             crude_fit = gradient_fit(
                 used, indicator, transform=sii_transform, confidence=confidence
             )
             g_used = standardise.standardise_rows(used, indicator.id, int(period))
             g_ind = dataclasses.replace(indicator, value_type="rate")
-        sii = _phe_sii(g_used, g_ind, **opts)
-        fit = gradient_fit(g_used, g_ind, transform=sii_transform, confidence=confidence)
-        rci = inequality.rci(
-            used["value"].to_numpy(float),
-            used["denominator"].to_numpy(float),
-            subgroup_order=used["order"].to_numpy(int),
-            favourable_indicator=indicator.polarity == "higher_is_better",
-            conf_level=confidence,
+        results = measures.compute_all(
+            measures.MeasureInput(used, indicator, g_used, g_ind, counts, **opts)
         )
-        if used["numerator"].notna().all():
-            poisson = models.poisson_gradient(
-                used["numerator"].to_numpy(float),
-                used["denominator"].to_numpy(float),
-                1.0 - used["rank"].to_numpy(float),  # ratio disadvantaged / advantaged end
-                confidence=confidence,
-            )
     trend, gap_trend = (
         (None, None) if circular else _trend(rows, indicator, ranking, standardised=std, **opts)
     )
@@ -324,134 +294,15 @@ def analyse_indicator(
         ranking,
         table,
         oslo,
-        sii,
-        rci,
-        poisson,
+        results,
         trend,
         excluded,
         circular,
         gap_trend,
-        fit,
         std_rates,
         crude_fit,
         counts,
     )
-
-
-def _value_type(used: pd.DataFrame, indicator: Indicator) -> int:
-    """phe_sii's value_type for these rows: a share of exactly 0 or 100 % (or a rate of 0) has no
-    logit (log), so it falls back to the natural scale (0), as phe_sii would require."""
-    scale = indicator.multiplier or 1
-    lower = used["ci_low"].to_numpy(float) / scale
-    upper = used["ci_high"].to_numpy(float) / scale
-    value = used["value"].to_numpy(float) / scale
-    value_type = _VALUE_TYPE.get(indicator.value_type, 0)
-    if value_type == 2:
-        inside = np.all((lower > 0) & (upper < 1) & (value > 0) & (value < 1))
-    else:
-        inside = np.all((lower > 0) & (value > 0))
-    return value_type if value_type in (1, 2) and inside else 0
-
-
-def _phe_sii(
-    used: pd.DataFrame,
-    indicator: Indicator,
-    *,
-    seed: int,
-    repetitions: int,
-    confidence: float,
-    transform: bool = DEFAULT_SII_TRANSFORM,
-) -> inequality.SIIResult:
-    """phe_sii on the bydeler in rank order; shares go in as proportions with Wilson limits,
-    with ``transform`` (logit/log) for proportions and rates when asked (the default)."""
-    scale = indicator.multiplier or 1
-    value_type = _value_type(used, indicator)
-    if not no_counts.has_counts(used):
-        return no_counts.point_sii(used, indicator)
-    return inequality.sii(
-        used["value"].to_numpy(float) / scale,
-        used["denominator"].to_numpy(float),
-        value_type=value_type,
-        lower_cl=used["ci_low"].to_numpy(float) / scale,
-        upper_cl=used["ci_high"].to_numpy(float) / scale,
-        transform=bool(transform) and value_type in _LINKS,
-        multiplier=-scale,
-        confidence=confidence,
-        repetitions=repetitions,
-        seed=seed,
-    )
-
-
-def gradient_fit(
-    used: pd.DataFrame,
-    indicator: Indicator,
-    *,
-    transform: bool = DEFAULT_SII_TRANSFORM,
-    confidence: float = config.DEFAULT_CONFIDENCE,
-) -> GradientFit:
-    """The SII line fitted to the bydeler (``used``: rank, value, denominator) with its
-    model-based interval, which includes the bydeler's scatter around the line.
-
-    Weighted least squares of the (logit/log-transformed when ``transform``) value on rank with
-    population weights (``models.weighted_linear_gradient``: the same line as phe_sii, interval
-    from the residual variance, t with n − 2 df). With a transform the slope limits ``s`` become
-    ``SII = g(m − s/2) − g(m + s/2)`` and ``RII = g(m − s/2)/g(m + s/2)`` around the fitted
-    midpoint ``m`` (as phe_sii maps its simulated slopes); without one, SII = −slope and the RII
-    interval is the delta-method interval of log(b0/(b0 + b1)).
-    """
-    scale = float(indicator.multiplier or 1)
-    value_type = _value_type(used, indicator)
-    link = _LINKS.get(value_type) if transform else None
-    y = used["value"].to_numpy(float) / scale
-    y_t = link[1](y) if link else y
-    rank = used["rank"].to_numpy(float)
-    weight = used["denominator"].to_numpy(float)
-    lin = models.weighted_linear_gradient(y_t, weight, rank, confidence=confidence)
-    b0, b1 = lin.intercept, lin.slope
-    if link:
-        g = link[2]
-        mid = b0 + b1 / 2
-
-        def ends(s: float) -> tuple[float, float]:
-            lo_end, hi_end = g(mid - s / 2), g(mid + s / 2)
-            return scale * (lo_end - hi_end), lo_end / hi_end
-
-        (sii_hat, rii_hat), (sii_a, rii_a), (sii_b, rii_b) = (
-            ends(b1),
-            ends(lin.lower),
-            ends(lin.upper),
-        )
-        sii_lo, sii_hi = sorted((sii_a, sii_b))
-        rii_lo, rii_hi = sorted((rii_a, rii_b))
-    else:
-        sii_hat = -scale * b1
-        sii_lo, sii_hi = sorted((-scale * lin.lower, -scale * lin.upper))
-        rii_hat = b0 / (b0 + b1)
-        rii_lo, rii_hi = _ratio_interval(y_t, weight, rank, confidence, rii_hat)
-    return GradientFit(
-        intercept=b0, slope=b1, slope_lower=lin.lower, slope_upper=lin.upper,
-        transform=link[0] if link else "", scale=scale,
-        sii=float(sii_hat), sii_lower=float(sii_lo), sii_upper=float(sii_hi),
-        rii=float(rii_hat), rii_lower=float(rii_lo), rii_upper=float(rii_hi),
-        n_groups=lin.n_groups, confidence=confidence,
-    )  # fmt: skip
-
-
-def _ratio_interval(
-    y: np.ndarray, weight: np.ndarray, rank: np.ndarray, confidence: float, rii: float
-) -> tuple[float, float]:
-    """Delta-method interval of b0/(b0 + b1) on the log scale from the WLS covariance."""
-    import statsmodels.api as sm
-    from scipy import stats
-
-    res = sm.WLS(y, np.column_stack([np.ones(len(y)), rank]), weights=weight).fit()
-    b0, b1 = (float(v) for v in res.params)
-    if not (b0 > 0 and b0 + b1 > 0):
-        return float("nan"), float("nan")
-    grad = np.array([1 / b0 - 1 / (b0 + b1), -1 / (b0 + b1)])
-    se = float(np.sqrt(grad @ np.asarray(res.cov_params()) @ grad))
-    q = float(stats.t.ppf(0.5 + confidence / 2, res.df_resid))
-    return rii * float(np.exp(-q * se)), rii * float(np.exp(q * se))
 
 
 def _trend(
@@ -464,11 +315,11 @@ def _trend(
     confidence: float,
     transform: bool = DEFAULT_SII_TRANSFORM,
     standardised: bool = False,
-) -> tuple[pd.DataFrame | None, models.TrendResult | None]:
+) -> tuple[pd.DataFrame | None, trends.TrendResult | None]:
     """Over 3+ periods: the SII per year on the fixed ranking (the same measure as the headline
     SII, so chart and table agree; ``lower``/``upper`` the model-based interval with the
     variation between bydeler, ``lower_within``/``upper_within`` phe_sii's), and a model of the
-    change in the gradient across years (``models.trend_in_gap``: Poisson with offset when
+    change in the gradient across years (``trends.trend_in_gap``: Poisson with offset when
     counts exist, cluster-robust by bydel). The model uses only the years from the indicator's
     latest series break (``Indicator.latest_break``), and needs 3 of them. With
     ``standardised`` every year uses the age-standardised rates, and the change is modelled by
@@ -493,7 +344,7 @@ def _trend(
             used, ind, seed=seed, repetitions=repetitions, confidence=confidence,
             transform=transform,
         )  # fmt: skip
-        lower = upper = float("nan")  # values without counts: no interval (helpers.no_counts)
+        lower = upper = float("nan")  # values without counts: no interval (helpers.stats.no_counts)
         if no_counts.has_counts(used):
             f = gradient_fit(used, ind, transform=transform, confidence=confidence)
             lower, upper = f.sii_lower, f.sii_upper
@@ -512,44 +363,22 @@ def _trend(
     if brk is not None:
         long = long[long["year_end"] >= brk.year]
     gap = (
-        models.trend_in_gap(long, confidence=confidence, method="wls" if standardised else "auto")
+        trends.trend_in_gap(long, confidence=confidence, method="wls" if standardised else "auto")
         if long["year_end"].nunique() >= 3
         else None
     )
     return pd.DataFrame(per_year), gap
 
 
-def for_area(
-    area: str,
-    *,
-    rank_by: str = config.DEFAULT_RANK_BY,
-    rank_year: int | None = config.DEFAULT_RANK_YEAR,
-    period: str | int = "latest",
-    seed: int = config.DEFAULT_SEED,
-    repetitions: int = config.DEFAULT_REPETITIONS,
-    geo_level: str = "bydel",
-    tidy: pd.DataFrame,
-    catalogue: Catalogue,
-    sii_transform: bool = DEFAULT_SII_TRANSFORM,
-) -> list[IndicatorResult]:
-    """Analyse every available indicator of an innsatsområde, in catalogue order.
+def for_area(area: str, **options) -> list[IndicatorResult]:
+    """Analyse every available indicator of an innsatsområde, in catalogue order
+    (:func:`for_areas` with one area; the same keyword options).
 
     With a given ``period`` (a year, as number or text) the indicators that have it are analysed
     and the others left out (:func:`missing_period` names them); a period that none of the
     area's indicators has is a ``ParameterError`` naming each indicator and its periods.
     """
-    return for_areas(
-        [area],
-        rank_by=rank_by,
-        rank_year=rank_year,
-        period=period,
-        seed=seed,
-        repetitions=repetitions,
-        geo_level=geo_level,
-        tidy=tidy,
-        catalogue=catalogue,
-        sii_transform=sii_transform,
-    )
+    return for_areas([area], **options)
 
 
 def for_areas(
@@ -565,8 +394,8 @@ def for_areas(
     catalogue: Catalogue,
     sii_transform: bool = DEFAULT_SII_TRANSFORM,
 ) -> list[IndicatorResult]:
-    """:func:`for_area` over several areas (the overview): only a period that no indicator of
-    any of them has is an error."""
+    """Analyse every available indicator of the innsatsområder ``areas`` (the overview), in
+    catalogue order; only a period that no indicator of any of them has is an error."""
     from helpers import params
 
     for area in areas:
