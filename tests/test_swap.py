@@ -67,7 +67,7 @@ def test_build_swap_failure_on_first_publish_leaves_nothing(tmp_path, monkeypatc
 def test_render_swap_replaces_whole_folder(tmp_path):
     out = _folder(tmp_path / "_output", **{"index.html": "old", "stale.html": "old chapter"})
     site = _folder(tmp_path / "work" / "site", **{"index.html": "new"})
-    render._swap_in(site, out)
+    render.swap._swap_in(site, out)
     assert _content(out) == {"index.html": "new"}
     assert not site.exists() and list((tmp_path / "work").iterdir()) == []
 
@@ -77,6 +77,6 @@ def test_render_swap_failure_restores_published_report(tmp_path, monkeypatch):
     site = _folder(tmp_path / "work" / "site", **{"index.html": "new"})
     _fail_when_src_is(monkeypatch, site)
     with pytest.raises(Injected):
-        render._swap_in(site, out)
+        render.swap._swap_in(site, out)
     assert _content(out) == {"index.html": "old"}
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["site"]
