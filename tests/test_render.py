@@ -55,7 +55,15 @@ ALLOWED_BOOK = {"title", "subtitle", "author", "date", "chapters", "output-file"
 ALLOWED_EXECUTE = {"enabled", "echo"}
 ALLOWED_FORMATS = {
     "html": {"toc", "number-sections", "css"},
-    "typst": {"papersize", "toc", "number-sections", "section-numbering", "margin", "fontsize"},
+    "typst": {
+        "papersize",
+        "toc",
+        "number-sections",
+        "section-numbering",
+        "margin",
+        "mainfont",
+        "fontsize",
+    },
 }
 # Quarto's documented language strings (src/resources/language/_language.yml).
 ALLOWED_LANGUAGE = {"crossref-ch-prefix", "toc-title-document", "tools-download"}
@@ -768,3 +776,38 @@ def test_set_title_writes_one_front_matter_cell(title):
     assert [c.cell_type for c in nb.cells] == ["raw", "markdown"]
     assert nb.cells[0].source.startswith("---\n") and nb.cells[0].source.endswith("\n---")
     assert render.front_matter(nb.cells[0].source) == {"title": title}
+
+
+# ---------------------------------------------------------------------------------------------
+# Page layout: one source (format: typst: in _quarto.yml) for Quarto and the embedded renderer
+# ---------------------------------------------------------------------------------------------
+
+
+def test_page_layout_comes_from_quarto_yml():
+    from helpers.render import layout
+
+    project = render.load_project()
+    typst_fmt = project["format"]["typst"]
+    args = layout.typst_variables(project, config.QUARTO_FILE)
+    assert f"--variable=papersize:{typst_fmt['papersize']}" in args
+    assert f"--variable=fontsize:{typst_fmt['fontsize']}" in args
+    margin = next(a for a in args if a.startswith("--variable=margin:"))
+    for key, value in typst_fmt["margin"].items():
+        assert f"{key}: {value}" in margin
+    # The template itself holds no page size, margin or font of its own.
+    template = (config.REPORT / "oslohelsa.typ").read_text(encoding="utf-8")
+    assert "margin: $margin$" in template and "2.8cm" not in template and "2.5cm" not in template
+
+
+def test_page_layout_defaults_and_bad_margin(tmp_path):
+    from helpers.errors import DataError
+    from helpers.render import layout
+
+    args = layout.typst_variables({}, tmp_path / "_quarto.yml")
+    assert "--variable=papersize:us-letter" in args
+    assert not any(a.startswith("--variable=section-numbering") for a in args)
+    bad = {"format": {"typst": {"margin": {"x": "2.5cm", "inside": "1cm"}}}}
+    with pytest.raises(DataError, match="inside"):
+        layout.typst_variables(bad, tmp_path / "_quarto.yml")
+    with pytest.raises(DataError, match="length"):
+        layout.typst_variables({"format": {"typst": {"fontsize": "big"}}}, tmp_path / "q.yml")

@@ -302,9 +302,7 @@ def small_multiples(
 ) -> plt.Figure:
     """One small map per indicator, no labels, for the overview; each with its classes and unit."""
     nrows = int(np.ceil(len(results) / ncols))
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.0 * ncols, 3.3 * nrows), layout="constrained"
-    )
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 3.3 * nrows), layout="constrained")
     axes = np.atleast_1d(axes).ravel()
     for ax, result in zip(axes, results, strict=False):
         choropleth(geo, result, ax=ax, labels=False, compact=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from helpers import config
 from helpers.errors import DataError
+from helpers.render.layout import typst_variables
 from helpers.render.markdown import chapter_text
 from helpers.render.pandoc_ast import (
     collect_images,
@@ -152,7 +153,7 @@ def _render_embedded(
     typst_args = [
         f"--template={template}",
         "--toc",
-        "--variable=papersize:a4",
+        *typst_variables(project, quarto_file),
         f"--variable=pdf-author:{author_text}",
         f"--variable=short-title:{str(book.get('title', '')).split(' – ')[0]}",
         f"--variable=date-year:{date.year}",
