@@ -54,6 +54,7 @@ def render(
     date: dt.date | str | None = None,
     extras: tuple[Callable[[Path], None], ...] = (),
     data_date: dt.date | None = None,
+    site_folder: str = "",
 ) -> RenderResult:
     """Render the report to ``out_dir`` (default ``config.output_dir()``).
 
@@ -65,6 +66,8 @@ def render(
     ``extras``: callables given the new site folder before it is published (downloads, bydel
     PDFs), so that they are swapped in together with the pages, or not at all.
     ``data_date``: when the data were fetched; the cover shows it beside the report's date.
+    ``site_folder``: where in the published site the output will sit (``bydeler`` for the bydel
+    PDFs): links to the site's own files are made relative to it (embedded engine).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
@@ -101,7 +104,7 @@ def render(
             _render_quarto(quarto, qfile, site, when)
             html_rel = _find_html(site).relative_to(site)
         else:
-            _render_embedded(qfile, nb_dir, site, work / "work", when, data_date)
+            _render_embedded(qfile, nb_dir, site, work / "work", when, data_date, site_folder)
             html_rel = Path(HTML_NAME)
         if not (site / PDF_NAME).is_file():
             raise RuntimeError(f"the render made no {PDF_NAME}")

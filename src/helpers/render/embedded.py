@@ -19,6 +19,7 @@ from helpers.render.pandoc_ast import (
     for_typst,
     number_elements,
     prepare_chapter,
+    relative_to_folder,
     resolve_references,
     root_relative_links,
 )
@@ -94,6 +95,7 @@ def _render_embedded(
     work: Path,
     date: dt.date,
     data_date: dt.date | None = None,
+    site_folder: str = "",
 ) -> None:
     project = load_project(quarto_file)
     root = quarto_file.resolve().parent
@@ -115,6 +117,7 @@ def _render_embedded(
         alts.update(collect_images(blocks, chapter, assets, taken))
         if path.suffix == ".ipynb":
             root_relative_links(blocks)
+        relative_to_folder(blocks, site_folder)
         all_blocks.extend(blocks)
 
     numbers = number_elements(all_blocks)

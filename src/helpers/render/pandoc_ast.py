@@ -192,6 +192,18 @@ def root_relative_links(blocks: list[dict[str, Any]]) -> None:
             el["c"][2][0] = el["c"][2][0][3:]
 
 
+def relative_to_folder(blocks: list[dict[str, Any]], folder: str) -> None:
+    """Links to the site's own files, made relative to ``folder`` (a path under the site root,
+    e.g. ``bydeler`` for the bydel PDFs), where the output will be published."""
+    depth = len([part for part in folder.strip("/").split("/") if part])
+    for el in _elements(blocks):
+        if el["t"] != "Link":
+            continue
+        target = el["c"][2][0]
+        if depth and target and not re.match(r"^([a-zA-Z][\w+.-]*:|#|/)", target):
+            el["c"][2][0] = "../" * depth + target
+
+
 _INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL)
 
 
