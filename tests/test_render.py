@@ -637,6 +637,24 @@ def test_auto_engine_uses_quarto_when_on_path(tmp_path, monkeypatch):
     assert result.html == (tmp_path / "site" / "index.html").resolve()  # the home page at the root
 
 
+def test_quarto_cover_says_when_data_were_fetched(tmp_path, monkeypatch):
+    """Quarto's cover shows title, subtitle, author and date: "Data hentet" goes in the subtitle."""
+    import datetime as dt
+
+    qfile = make_project(tmp_path)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "quarto-args.txt"
+    script = bin_dir / "quarto"
+    script.write_text(FAKE_QUARTO.replace("{log}", str(log)), encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    render.render(tmp_path / "site", quarto_file=qfile, date=DATE, data_date=dt.date(2025, 2, 1))
+    args = log.read_text(encoding="utf-8").splitlines()[0]
+    assert f"-M date:{DATE}" in args and args.endswith("Data hentet 2025-02-01")
+    assert "-M subtitle:" in args
+
+
 def test_quarto_engine_without_quarto_is_a_clear_error(tmp_path, monkeypatch):
     """engine='quarto' on a machine without Quarto (as on CI)."""
     monkeypatch.setenv("PATH", str(tmp_path))

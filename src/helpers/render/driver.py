@@ -101,7 +101,7 @@ def render(
         site.mkdir()
         if chosen == "quarto":
             assert quarto is not None
-            _render_quarto(quarto, qfile, site, when)
+            _render_quarto(quarto, qfile, site, when, data_date)
             html_rel = _find_html(site).relative_to(site)
         else:
             _render_embedded(qfile, nb_dir, site, work / "work", when, data_date, site_folder)

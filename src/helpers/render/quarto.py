@@ -8,11 +8,28 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers.render.project import HTML_NAME
+from helpers.render.project import HTML_NAME, load_project
 
 
-def _render_quarto(quarto: str, quarto_file: Path, site: Path, when: dt.date) -> None:
-    """``quarto render`` of the whole book; ``-M date:…`` pins the date (not Quarto's ``today``).
+def cover_subtitle(subtitle: str, data_date: dt.date) -> str:
+    """The cover's subtitle with the data's date: Quarto's cover (HTML title block and Typst
+    title page) shows title, subtitle, author and date, and no other field of ours."""
+    return (
+        f"{subtitle}. Data hentet {data_date.isoformat()}"
+        if subtitle
+        else (f"Data hentet {data_date.isoformat()}")
+    )
+
+
+def _render_quarto(
+    quarto: str,
+    quarto_file: Path,
+    site: Path,
+    when: dt.date,
+    data_date: dt.date | None = None,
+) -> None:
+    """``quarto render`` of the whole book; ``-M date:…`` pins the date (not Quarto's ``today``)
+    and, given ``data_date``, ``-M subtitle:…`` adds "Data hentet <dato>" to the cover.
 
     Quarto runs with this interpreter's Python (``QUARTO_PYTHON``, unless already set), the
     environment the notebooks were executed in.
@@ -20,8 +37,20 @@ def _render_quarto(quarto: str, quarto_file: Path, site: Path, when: dt.date) ->
     root = quarto_file.resolve().parent
     env = {**os.environ}
     env.setdefault("QUARTO_PYTHON", sys.executable)
+    args = [
+        quarto,
+        "render",
+        str(root),
+        "--output-dir",
+        str(site),
+        "-M",
+        f"date:{when.isoformat()}",
+    ]
+    if data_date is not None:
+        subtitle = str(load_project(quarto_file)["book"].get("subtitle") or "")
+        args += ["-M", f"subtitle:{cover_subtitle(subtitle, data_date)}"]
     completed = subprocess.run(
-        [quarto, "render", str(root), "--output-dir", str(site), "-M", f"date:{when.isoformat()}"],
+        args,
         cwd=root,
         env=env,
         capture_output=True,
