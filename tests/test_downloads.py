@@ -125,3 +125,26 @@ def test_chapter_links_point_at_the_site_root_in_the_embedded_page():
     link = {"t": "Link", "c": [["", [], []], [], ["../nedlasting/uforetrygd.csv", ""]]}
     render.root_relative_links([{"t": "Para", "c": [link]}])
     assert link["c"][2][0] == "nedlasting/uforetrygd.csv"
+
+
+def test_bydel_pdf_links_resolve_from_the_bydeler_folder(tmp_path):
+    """A bydel profile PDF sits in bydeler/: its download link must lead to nedlasting/ from there
+    (it was nedlasting/… beside the PDF, which does not exist); web links and anchors unchanged."""
+    from helpers import profile
+    from helpers.render.pandoc_ast import relative_to_folder
+
+    targets = ["../nedlasting/oslohelsa-data.xlsx", "https://example.org/x", "#sec-a", "mailto:a@b"]
+    links = [{"t": "Link", "c": [["", [], []], [], [t, ""]]} for t in targets]
+    blocks = [{"t": "Para", "c": links}]
+    render.root_relative_links(blocks)
+    relative_to_folder(blocks, profile.PDF_FOLDER)
+    got = [link["c"][2][0] for link in links]
+    assert got == ["../nedlasting/oslohelsa-data.xlsx", *targets[1:]]
+    # From the PDF's folder in a published site, the target exists.
+    site = tmp_path / "site"
+    (site / downloads.FOLDER).mkdir(parents=True)
+    (site / downloads.FOLDER / downloads.WORKBOOK).write_bytes(b"x")
+    (site / profile.PDF_FOLDER).mkdir()
+    assert (site / profile.PDF_FOLDER / got[0]).resolve().is_file()
+    relative_to_folder(blocks, "")  # the site root: nothing changes
+    assert [link["c"][2][0] for link in links] == got

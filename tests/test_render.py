@@ -51,7 +51,15 @@ ALLOWED_BOOK = {"title", "subtitle", "author", "date", "chapters", "output-file"
 ALLOWED_EXECUTE = {"enabled", "echo"}
 ALLOWED_FORMATS = {
     "html": {"toc", "number-sections", "css"},
-    "typst": {"papersize", "toc", "number-sections", "section-numbering", "margin", "fontsize"},
+    "typst": {
+        "papersize",
+        "toc",
+        "number-sections",
+        "section-numbering",
+        "margin",
+        "mainfont",
+        "fontsize",
+    },
 }
 # Quarto's documented language strings (src/resources/language/_language.yml).
 ALLOWED_LANGUAGE = {"crossref-ch-prefix", "toc-title-document", "tools-download"}
@@ -625,6 +633,24 @@ def test_auto_engine_uses_quarto_when_on_path(tmp_path, monkeypatch):
     assert result.html == (tmp_path / "site" / "index.html").resolve()  # the home page at the root
 
 
+def test_quarto_cover_says_when_data_were_fetched(tmp_path, monkeypatch):
+    """Quarto's cover shows title, subtitle, author and date: "Data hentet" goes in the subtitle."""
+    import datetime as dt
+
+    qfile = make_project(tmp_path)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "quarto-args.txt"
+    script = bin_dir / "quarto"
+    script.write_text(FAKE_QUARTO.replace("{log}", str(log)), encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    render.render(tmp_path / "site", quarto_file=qfile, date=DATE, data_date=dt.date(2025, 2, 1))
+    args = log.read_text(encoding="utf-8").splitlines()[0]
+    assert f"-M date:{DATE}" in args and args.endswith("Data hentet 2025-02-01")
+    assert "-M subtitle:" in args
+
+
 def test_quarto_engine_without_quarto_is_a_clear_error(tmp_path, monkeypatch):
     """engine='quarto' on a machine without Quarto (as on CI)."""
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -764,3 +790,38 @@ def test_set_title_writes_one_front_matter_cell(title):
     assert [c.cell_type for c in nb.cells] == ["raw", "markdown"]
     assert nb.cells[0].source.startswith("---\n") and nb.cells[0].source.endswith("\n---")
     assert render.front_matter(nb.cells[0].source) == {"title": title}
+
+
+# ---------------------------------------------------------------------------------------------
+# Page layout: one source (format: typst: in _quarto.yml) for Quarto and the embedded renderer
+# ---------------------------------------------------------------------------------------------
+
+
+def test_page_layout_comes_from_quarto_yml():
+    from helpers.render import layout
+
+    project = render.load_project()
+    typst_fmt = project["format"]["typst"]
+    args = layout.typst_variables(project, config.QUARTO_FILE)
+    assert f"--variable=papersize:{typst_fmt['papersize']}" in args
+    assert f"--variable=fontsize:{typst_fmt['fontsize']}" in args
+    margin = next(a for a in args if a.startswith("--variable=margin:"))
+    for key, value in typst_fmt["margin"].items():
+        assert f"{key}: {value}" in margin
+    # The template itself holds no page size, margin or font of its own.
+    template = (config.REPORT / "oslohelsa.typ").read_text(encoding="utf-8")
+    assert "margin: $margin$" in template and "2.8cm" not in template and "2.5cm" not in template
+
+
+def test_page_layout_defaults_and_bad_margin(tmp_path):
+    from helpers.errors import DataError
+    from helpers.render import layout
+
+    args = layout.typst_variables({}, tmp_path / "_quarto.yml")
+    assert "--variable=papersize:us-letter" in args
+    assert not any(a.startswith("--variable=section-numbering") for a in args)
+    bad = {"format": {"typst": {"margin": {"x": "2.5cm", "inside": "1cm"}}}}
+    with pytest.raises(DataError, match="inside"):
+        layout.typst_variables(bad, tmp_path / "_quarto.yml")
+    with pytest.raises(DataError, match="length"):
+        layout.typst_variables({"format": {"typst": {"fontsize": "big"}}}, tmp_path / "q.yml")

@@ -75,9 +75,13 @@ def choropleth(
     ax: plt.Axes | None = None,
     labels: bool = True,
     legend: bool = True,
+    compact: bool = False,
     decimals: int = 1,
 ) -> plt.Figure:
-    """Map of one indicator by bydel; ``geo`` holds all bydeler (+ Sentrum/Marka as context)."""
+    """Map of one indicator by bydel; ``geo`` holds all bydeler (+ Sentrum/Marka as context).
+
+    The legend lists the class breaks under the indicator's unit; ``compact`` puts a small one
+    under the map (small multiples) instead of beside it."""
     ind = result.indicator
     data = geo.merge(result.table[["geo_code", "value", "flag"]], on="geo_code", how="left")
     published = data["flag"].eq("") & data["value"].notna()
@@ -99,30 +103,59 @@ def choropleth(
     if labels:
         _label_bydeler(ax, data[is_bydel])
     if legend:
-        handles = []
-        low = lower
-        for high in breaks:
-            colour = cmap(norm((low + high) / 2 if high > low else high))
-            label = f"{text.number(low, decimals)}{text.EN_DASH}{text.number(high, decimals)}"
-            handles.append(Patch(facecolor=colour, edgecolor="none", label=label))
-            low = high
+        handles = _class_handles(cmap, norm, lower, breaks, decimals)
         if (is_bydel & ~published).any():
             handles.append(
                 Patch(facecolor=SUPPRESSED_COLOUR, hatch="///", label="prikket / mangler")
             )
-        handles.append(Patch(facecolor=OTHER_COLOUR, edgecolor="#cccccc", label="Sentrum, Marka"))
-        ax.legend(
-            handles=handles,
-            title=ind.unit_nb,
-            loc="upper left",
-            bbox_to_anchor=(1.0, 1.0),
-            frameon=False,
-            fontsize=8,
-            title_fontsize=8,
-        )
+        if compact:  # small multiples: classes and unit under the map, no context patch
+            ax.legend(
+                handles=handles,
+                title=ind.unit_nb,
+                loc="upper center",
+                bbox_to_anchor=(0.5, 0.0),
+                ncols=3,
+                frameon=False,
+                fontsize=6,
+                title_fontsize=6,
+                handlelength=1.0,
+                columnspacing=0.8,
+                borderaxespad=0.2,
+            )
+        else:
+            handles.append(
+                Patch(facecolor=OTHER_COLOUR, edgecolor="#cccccc", label="Sentrum, Marka")
+            )
+            ax.legend(
+                handles=handles,
+                title=ind.unit_nb,
+                loc="upper left",
+                bbox_to_anchor=(1.0, 1.0),
+                frameon=False,
+                fontsize=8,
+                title_fontsize=8,
+            )
     ax.set_axis_off()
     ax.set_title(f"{ind.name_nb}, {result.period}", loc="left")
     return fig
+
+
+def _class_handles(
+    cmap: mpl.colors.Colormap,
+    norm: mpl.colors.Normalize,
+    lower: float,
+    breaks: np.ndarray,
+    decimals: int,
+) -> list[Patch]:
+    """One legend patch per class, labelled with its lower and upper break."""
+    handles = []
+    low = lower
+    for high in breaks:
+        colour = cmap(norm((low + high) / 2 if high > low else high))
+        label = f"{text.number(low, decimals)}{text.EN_DASH}{text.number(high, decimals)}"
+        handles.append(Patch(facecolor=colour, edgecolor="none", label=label))
+        low = high
+    return handles
 
 
 # Names broken where the polygon is narrow; small inner-city bydeler get a smaller font.
@@ -181,21 +214,10 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
         ax=ax,
         zorder=3,
     )
-    # Neighbours along the rank axis alternate above and below their point to avoid overlaps.
-    for i, (_, row) in enumerate(table.sort_values("rank").iterrows()):
-        above = i % 2 == 0
-        ax.annotate(
-            row["geo_name"],
-            (row["rank"], row["value"]),
-            xytext=(3, 5 if above else -5),
-            textcoords="offset points",
-            va="bottom" if above else "top",
-            fontsize=6.5,
-            color="#444444",
-        )
     if result.sii is not None:
         _sii_line(ax, table, result)
     ax.set_xlim(0, 1)
+    _label_points(ax, table)
     ax.set_xlabel(
         f"Rang etter {result.ranking.name_nb.lower()} ({result.ranking.year})\n"
         "0 = mest ressurssvake ende, 1 = mest ressurssterke ende"
@@ -207,6 +229,26 @@ def gradient_chart(result: IndicatorResult, *, ax: plt.Axes | None = None) -> pl
     ax.yaxis.set_major_formatter(_comma_formatter(0))
     ax.set_title(f"{ind.name_nb}, {result.period}: sosial gradient", loc="left")
     return fig
+
+
+def _label_points(ax: plt.Axes, table: pd.DataFrame) -> None:
+    """Bydel names beside their points, moved apart by adjustText where they would overlap
+    (Stovner/Grorud/Alna, Nordre/Vestre Aker), with a thin line back to the point if moved."""
+    from adjustText import adjust_text
+
+    rows = table.sort_values("rank")
+    texts = [
+        ax.text(r, v, name, fontsize=6.5, color="#444444")
+        for r, v, name in zip(rows["rank"], rows["value"], rows["geo_name"], strict=True)
+    ]
+    adjust_text(
+        texts,
+        x=rows["rank"].to_numpy(float),
+        y=rows["value"].to_numpy(float),
+        ax=ax,
+        expand=(1.15, 1.4),
+        arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5},
+    )
 
 
 def _sii_line(ax: plt.Axes, table: pd.DataFrame, result: IndicatorResult) -> None:
@@ -258,16 +300,15 @@ def _sii_unit(result: IndicatorResult) -> str:
 def small_multiples(
     geo: pd.DataFrame, results: list[IndicatorResult], ncols: int = 3
 ) -> plt.Figure:
-    """One small map per indicator, no labels, for the overview."""
+    """One small map per indicator, no labels, for the overview; each with its classes and unit."""
     nrows = int(np.ceil(len(results) / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 2.8 * nrows))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.0 * ncols, 3.3 * nrows), layout="constrained")
     axes = np.atleast_1d(axes).ravel()
     for ax, result in zip(axes, results, strict=False):
-        choropleth(geo, result, ax=ax, labels=False, legend=False)
+        choropleth(geo, result, ax=ax, labels=False, compact=True)
         ax.set_title(f"{result.indicator.name_nb}\n({result.period})", fontsize=8, loc="left")
     for ax in axes[len(results) :]:
         ax.set_axis_off()
-    fig.tight_layout()
     return fig
 
 

@@ -231,7 +231,8 @@ def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Pat
 
     from helpers import render
 
-    book = render.load_project(config.QUARTO_FILE)["book"]
+    main = render.load_project(config.QUARTO_FILE)
+    book = main["book"]
     with tempfile.TemporaryDirectory(prefix="profil-") as tmp:
         qfile = Path(tmp) / "_quarto.yml"
         project = {
@@ -242,6 +243,8 @@ def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Pat
                 "author": book.get("author", ""),
                 "chapters": [f"{config.CHAPTERS.name}/{output_name(code)}.ipynb"],
             },
+            # The report's page layout (size, margins, fonts): one source, _quarto.yml.
+            "format": {"typst": (main.get("format") or {}).get("typst") or {}},
         }
         qfile.write_text(yaml.safe_dump(project, allow_unicode=True), encoding="utf-8")
         result = render.render(
@@ -250,6 +253,7 @@ def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Pat
             notebooks_dir=chapters_dir,
             quarto_file=qfile,
             date=date,
+            site_folder=PDF_FOLDER,
         )
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(result.pdf, target)

@@ -1,0 +1,5 @@
+"""``python -m helpers.render``."""
+
+from helpers.render.cli import main
+
+raise SystemExit(main())
