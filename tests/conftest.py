@@ -458,7 +458,8 @@ def assert_measures_printed(block: str, used, ind, s) -> None:
     """``block`` (an indicator's summary) prints the SII and RII of ``s`` (an independent
     ``stats.sii``) and the RCI of ``inequality.rci`` on ``used``, formatted as the report
     formats them."""
-    from helpers import config, stats, text
+    from helpers import config, stats
+    from helpers.present import text
 
     sii_line, rii_line = printed_line(block, "- SII"), printed_line(block, "- RII")
     assert printed_point(sii_line) == text.number(s.sii), (ind.id, sii_line)

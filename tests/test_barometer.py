@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 import synthetic
 
-from helpers import barometer, catalogue, config
-from helpers.barometer import (
+from helpers import catalogue, config
+from helpers.present import barometer
+from helpers.present.barometer import (
     BETTER,
     HIGHER,
     LOWER,

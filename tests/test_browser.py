@@ -13,7 +13,8 @@ import os
 import pytest
 import synthetic
 
-from helpers import a11y, catalogue, maps_interactive, render
+from helpers import a11y, catalogue, render
+from helpers.present import maps_interactive
 from helpers.ingest import geo
 from helpers.stats import gradient
 

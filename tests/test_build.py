@@ -44,9 +44,9 @@ def test_job_order_comes_from_quarto_yml_alone(tmp_path):
 
 
 def test_profile_jobs_named_as_helpers_profile_names_them():
-    """The job list names profiles without importing helpers.profile (the Snakefile builds it
+    """The job list names profiles without importing helpers.present.profile (the Snakefile builds it
     on every run); its names and titles must be the profile module's."""
-    from helpers import profile
+    from helpers.present import profile
 
     made = {j.parameters["bydel"]: j for j in build.jobs() if j.template == "bydel.ipynb"}
     assert set(made) == set(config.BYDELER)

@@ -582,7 +582,7 @@ def test_check_shipped_catalogue_against_synthetic_complete_table(shipped: Catal
 
 
 def test_text_for_the_report(shipped: Catalogue) -> None:
-    """Running-text helpers used by helpers.report: unit, denominator and source lines."""
+    """Running-text helpers used by helpers.present.report: unit, denominator and source lines."""
     ufore = shipped.indicator("uforetrygd")
     assert ufore.denominator_text().startswith("Per 100 innbyggere 18–66 år. Nevner: bosatte")
     assert "OK-SOS006" in ufore.source_text()

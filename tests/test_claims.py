@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import catalogue, report
+from helpers import catalogue
+from helpers.present import report
 from helpers.pipeline import build_data, suppress
 from helpers.stats import gradient
 

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 import synthetic
 
-from helpers import barometer, catalogue, downloads, render
+from helpers import catalogue, render
+from helpers.present import barometer, downloads
 from helpers.pipeline import suppress
 
 
@@ -130,7 +131,7 @@ def test_chapter_links_point_at_the_site_root_in_the_embedded_page():
 def test_bydel_pdf_links_resolve_from_the_bydeler_folder(tmp_path):
     """A bydel profile PDF sits in bydeler/: its download link must lead to nedlasting/ from there
     (it was nedlasting/… beside the PDF, which does not exist); web links and anchors unchanged."""
-    from helpers import profile
+    from helpers.present import profile
     from helpers.render.pandoc_ast import relative_to_folder
 
     targets = ["../nedlasting/oslohelsa-data.xlsx", "https://example.org/x", "#sec-a", "mailto:a@b"]

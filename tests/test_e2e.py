@@ -220,7 +220,7 @@ def _all_output_text(tmp) -> str:
 def test_suppressed_numbers_appear_nowhere(small_count_build):
     import pandas as pd
 
-    from helpers import text
+    from helpers.present import text
     from helpers.pipeline import loaders, store
 
     tidy = store.load_tidy(small_count_build / "build" / "data" / "indicators.parquet")
@@ -297,7 +297,7 @@ def test_built_tree_follows_quartos_book_rules(built, html):
 
 
 def test_downloads_profiles_and_key_findings_are_published(built, html):
-    from helpers import downloads, profile
+    from helpers.present import downloads, profile
 
     _result, tmp = built
     out = tmp / "out"

@@ -7,7 +7,8 @@ background for the area (``mal: []``), and the report says so instead of naming 
 
 from __future__ import annotations
 
-from helpers import catalogue, report
+from helpers import catalogue
+from helpers.present import report
 
 BACKGROUND = {"barn_berort_sosialhjelp", "lavinntekt_husholdninger_barn"}
 

@@ -14,7 +14,8 @@ import pytest
 from scipy import special
 from synthetic import tidy_table
 
-from helpers import catalogue, config, report, stats
+from helpers import catalogue, config, stats
+from helpers.present import report
 from helpers.stats import gradient
 from helpers.stats.fit import gradient_fit
 

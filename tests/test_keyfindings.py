@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 import synthetic
 
-from helpers import barometer, catalogue, config, keyfindings, render
+from helpers import catalogue, config, render
+from helpers.present import barometer, keyfindings
 from helpers.stats import gradient
 
 

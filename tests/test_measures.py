@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, report, text
+from helpers import catalogue
+from helpers.present import report, text
 from helpers.stats import gradient, measures
 
 

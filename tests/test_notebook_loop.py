@@ -19,7 +19,8 @@ import pytest
 from conftest import code_outputs, markdown_outputs, run_template
 from IPython.core.interactiveshell import InteractiveShell
 
-from helpers import config, render, report
+from helpers import config, render
+from helpers.present import report
 from helpers.errors import StaleDataError
 from helpers.pipeline import store
 
@@ -114,7 +115,7 @@ def _figure_and_table(tmp_path, monkeypatch):
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from helpers import text
+    from helpers.present import text
 
     monkeypatch.chdir(tmp_path)
     fig, _ = plt.subplots()

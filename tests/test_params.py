@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from synthetic import tidy_table
 
-from helpers import build, catalogue, config, params, report
+from helpers import build, catalogue, config, params
+from helpers.present import report
 from helpers.errors import ParameterError
 from helpers.stats import gradient
 

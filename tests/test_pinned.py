@@ -2,7 +2,7 @@
 
 Every number is read from the executed notebooks of the session's shared build (what the HTML and
 PDF show; tests/conftest.py) and recomputed here without helpers.stats.gradient's analysis (only
-its row selection, ``indicator_rows``) or helpers.report:
+its row selection, ``indicator_rows``) or helpers.present.report:
 
 - per indicator, the headline SII, RII and RCI equal ``stats.sii(..., multiplier=-100)`` and
   ``stats.rci`` on the same table (latest period, bydeler in the socioeconomic order,
@@ -29,8 +29,9 @@ from conftest import (
     report_transform,
 )
 
-from helpers import catalogue, config, text
-from helpers.report import slug
+from helpers import catalogue, config
+from helpers.present import text
+from helpers.present.report import slug
 from helpers.stats import gradient, standardise
 
 pytestmark = pytest.mark.e2e

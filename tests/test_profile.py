@@ -9,7 +9,8 @@ import pytest
 import synthetic
 from conftest import markdown_outputs, run_template
 
-from helpers import barometer, build, catalogue, config, profile, render
+from helpers import build, catalogue, config, render
+from helpers.present import barometer, profile
 
 
 def test_check_bydel_accepts_codes_numbers_and_names():

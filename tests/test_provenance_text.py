@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from helpers import catalogue, report
+from helpers import catalogue
+from helpers.present import report
 from helpers.catalogue import sources
 from helpers.pipeline import build_data
 

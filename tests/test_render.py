@@ -25,7 +25,8 @@ from nbformat.v4 import (
     new_raw_cell,
 )
 
-from helpers import build, config, render, report
+from helpers import build, config, render
+from helpers.present import report
 from helpers.errors import DataError
 
 DATE = "2025-03-14"
@@ -139,7 +140,7 @@ def make_notebook(
             )
         ],
     )
-    # helpers.report.figure saves a PNG next to the notebook and shows it as Markdown.
+    # helpers.present.report.figure saves a PNG next to the notebook and shows it as Markdown.
     figures = path.parent / "figures"
     figures.mkdir(exist_ok=True)
     (figures / f"{path.stem}-gradient.png").write_bytes(base64.b64decode(tiny_png(6.0, 2.0)))
@@ -420,7 +421,7 @@ def test_html_has_titles_figure_table_and_no_code(rendered):
     assert not re.search(r'src="(?!data:)', html)
     # Numbered, cross-referenced, in bokmål; chapter 1 is the first notebook (index unnumbered).
     assert "Figur 1.1:" in html and "Figur 2.1:" in html and "Tabell 1.1:" in html
-    # A figure shown as Markdown by helpers.report.figure (PNG next to the notebook).
+    # A figure shown as Markdown by helpers.present.report.figure (PNG next to the notebook).
     assert "Figur 1.2:" in html and "Gradient i første område" in html
     assert 'alt="Punkter for syntetiske bydeler"' in html and "data-fig-alt" not in html
     assert ">Figur 1.1</a>" in html and ">Tabell 2.1</a>" in html

@@ -1,4 +1,4 @@
-"""helpers.report and helpers.plots on synthetic tables (tests/synthetic.py, not Oslo's numbers)."""
+"""helpers.present.report and helpers.present.plots on synthetic tables (tests/synthetic.py, not Oslo's numbers)."""
 
 import re
 
@@ -6,7 +6,8 @@ import matplotlib
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, config, plots, report, text
+from helpers import catalogue, config
+from helpers.present import plots, report, text
 from helpers.ingest import geo
 from helpers.pipeline import suppress
 from helpers.stats import gradient

@@ -2,7 +2,7 @@
 
 The same pins as tests/test_pinned.py, but fast and in this process, so that mutation testing
 (``make mutate``, which only sees code run in the test process) can kill mutants in
-helpers.stats.gradient and helpers.report: the headline SII/RII/RCI equal an independent
+helpers.stats.gradient and helpers.present.report: the headline SII/RII/RCI equal an independent
 ``stats.sii(..., multiplier=-100)`` / ``stats.rci``, and the overview's best and worst
 bydel follow the indicator's polarity.
 """
@@ -13,7 +13,8 @@ import pytest
 from conftest import assert_measures_printed, independent_sii
 from synthetic import tidy_table
 
-from helpers import catalogue, config, report, text
+from helpers import catalogue, config
+from helpers.present import report, text
 from helpers.stats import gradient
 
 REPETITIONS = 2000

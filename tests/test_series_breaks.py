@@ -10,7 +10,8 @@ import pytest
 import yaml
 from synthetic import tidy_table
 
-from helpers import catalogue, plots, report
+from helpers import catalogue
+from helpers.present import plots, report
 from helpers.errors import DataError
 from helpers.stats import gradient
 

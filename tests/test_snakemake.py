@@ -240,7 +240,8 @@ def test_ranking_text_follows_the_parameters(tmp_path, monkeypatch):
     """The front page and the methods chapter say which ranking the build uses: the report's
     own paragraphs for the default ranking, the sensitivity analysis's variable, year, source
     and the report's ranking otherwise; both reach the chapters through their includes."""
-    from helpers import catalogue, ranking_text, render
+    from helpers import catalogue, render
+    from helpers.present import ranking_text
 
     monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
     cat = catalogue.load_catalogue()

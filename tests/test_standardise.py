@@ -10,7 +10,8 @@ oslo_bef005_folkemengde_bydel_alder_2017_2026.csv lines 2719-2725 (Gamle Oslo 1.
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, report
+from helpers import catalogue
+from helpers.present import report
 from helpers.pipeline import build_data, loaders, suppress
 from helpers.stats import gradient, standardise
 

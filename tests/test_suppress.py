@@ -391,7 +391,8 @@ def test_downloads_refuse_a_table_with_small_counts(tmp_path):
     suppressed; nothing is written."""
     import synthetic
 
-    from helpers import catalogue, downloads
+    from helpers import catalogue
+    from helpers.present import downloads
 
     raw = synthetic.tidy_table(small={"030105": 2})
     with pytest.raises(ValueError, match="below the suppression thresholds"):

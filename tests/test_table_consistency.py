@@ -13,7 +13,8 @@ import re
 import pandas as pd
 import pytest
 
-from helpers import catalogue, report, text
+from helpers import catalogue
+from helpers.present import report, text
 from helpers.ingest import oslo
 from helpers.pipeline import build_data, denominators, loaders, suppress
 from helpers.stats import gradient

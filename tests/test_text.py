@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import text
+from helpers.present import text
 
 NB = text.NBSP
 

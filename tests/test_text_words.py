@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, report, text
+from helpers import catalogue
+from helpers.present import report, text
 from helpers.pipeline import suppress
 from helpers.stats import gradient
 

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from scipy import special
 
-from helpers import config, report
+from helpers import config
+from helpers.present import report
 from helpers.catalogue import load_catalogue
 from helpers.errors import DataError
 from helpers.ingest import fhi

@@ -198,7 +198,7 @@ def data_inputs() -> list[str]:
 
 def publish_inputs() -> list[str]:
     """The book's own files besides the notebooks: _quarto.yml, index.qmd, report/*.qmd, and
-    the catalogue (the ranking paragraphs, ``helpers.ranking_text``)."""
+    the catalogue (the ranking paragraphs, ``helpers.present.ranking_text``)."""
     files = [config.QUARTO_FILE, config.ROOT / "index.qmd", *sorted(config.REPORT.glob("*.qmd"))]
     files.append(config.CATALOGUE_FILE)  # the ranking's name and source in the text
     return [str(p) for p in files if p.is_file()]
@@ -400,7 +400,8 @@ def _now() -> str:
 
 def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
     """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
-    from helpers import build, downloads, profile, ranking_text, render
+    from helpers import build, render
+    from helpers.present import downloads, profile, ranking_text
     from helpers.catalogue import sources
 
     job_list = list(jobs_by_id(params).values())

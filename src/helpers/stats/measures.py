@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from helpers import text
+from helpers.present import text
 from helpers.stats import heat, models, no_counts
 from helpers.stats.fit import _phe_sii, gradient_fit
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from helpers import text
+from helpers.present import text
 from helpers.pipeline import denominators
 from helpers.stats import phe_sii
 

@@ -1,7 +1,7 @@
 """One bydel's profile (``notebooks/bydel.ipynb``): ranking position, barometer, trends, map.
 
 Kept light (no Monte Carlo, no models) so that the build can run it for all 15 bydeler. Every
-statement is read off the barometer (``helpers.barometer``: Oslo's value against the bydel's 95 %
+statement is read off the barometer (``helpers.present.barometer``: Oslo's value against the bydel's 95 %
 interval), so no sentence claims more than its interval allows.
 """
 
@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers import barometer as bm
-from helpers import config, text
+from helpers.present import barometer as bm
+from helpers import config
+from helpers.present import text
 from helpers.catalogue import Catalogue
 
 TITLE_PREFIX = "Bydel"
@@ -41,7 +42,7 @@ def title(code: str) -> str:
 
 def output_name(code: str) -> str:
     """File stem of the executed profile and of its PDF: ``bydel-grunerlokka``."""
-    from helpers.report import slug
+    from helpers.present.report import slug
 
     return f"bydel-{slug(config.BYDELER[code])}"
 
@@ -168,7 +169,7 @@ def show(
     figures_dir: str = "",
 ) -> None:
     """The whole profile as cell outputs (text, barometer table, trend lines, map)."""
-    from helpers import downloads, report
+    from helpers.present import downloads, report
 
     name = config.BYDELER[code]
     folder = output_name(code)
@@ -217,7 +218,7 @@ PDF_FOLDER = "bydeler"
 
 def pdf_name(code: str) -> str:
     """``grunerlokka.pdf``: the file name of a bydel's own PDF in ``bydeler/``."""
-    from helpers.report import slug
+    from helpers.present.report import slug
 
     return f"{slug(config.BYDELER[code])}.pdf"
 

@@ -25,7 +25,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from helpers import config, text
+from helpers import config
+from helpers.present import text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.pipeline import denominators, loaders
 from helpers.stats import measures, no_counts, standardise
@@ -291,7 +292,7 @@ def indicator_section(
         + (f"\n\n*Merk:* {ind.note_nb}" if ind.note_nb else "")
     )
     show(finding(result))
-    from helpers import plots  # local: plots imports matplotlib styles on first use
+    from helpers.present import plots  # local: plots imports matplotlib styles on first use
 
     plots.use_style()
     where = f"{ind.name_nb}, {result.period}"
@@ -303,7 +304,7 @@ def indicator_section(
         folder=area,
         figures_dir=figures_dir,
     )
-    from helpers import maps_interactive  # HTML only: Typst drops the raw HTML
+    from helpers.present import maps_interactive  # HTML only: Typst drops the raw HTML
 
     maps_interactive.show(geo, result)
     if result.sii is not None:

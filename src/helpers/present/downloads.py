@@ -184,7 +184,8 @@ def for_site(data_dir: Path | None = None, date: dt.date | None = None):
     site from the build's tidy table (already suppressed) before the site is published."""
 
     def extra(site: Path) -> None:
-        from helpers import barometer, catalogue
+        from helpers import catalogue
+        from helpers.present import barometer
         from helpers.pipeline import store
 
         tidy = store.load_tidy(None if data_dir is None else Path(data_dir) / "indicators.parquet")

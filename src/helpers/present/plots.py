@@ -2,7 +2,7 @@
 
 One palette (ColorBrewer YlGnBu, sequential and colour-blind safe), darker always meaning *worse*
 for the indicator's polarity; suppressed bydeler hatched grey; bokmål labels with decimal comma.
-Figures are returned, not shown: ``helpers.report.figure`` saves and captions them.
+Figures are returned, not shown: ``helpers.present.report.figure`` saves and captions them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import seaborn as sns
 from matplotlib import patheffects
 from matplotlib.patches import Patch
 
-from helpers import text
+from helpers.present import text
 from helpers.stats.gradient import IndicatorResult
 
 CMAP = "YlGnBu"

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import barometer as bm
-from helpers import config, text
+from helpers.present import barometer as bm
+from helpers import config
+from helpers.present import text
 from helpers.stats.gradient import IndicatorResult
 
 FRONT_PAGE_FILE = "_forside.md"
@@ -37,7 +38,7 @@ class Finding:
 
 
 def _section(result: IndicatorResult) -> str:
-    from helpers.report import slug
+    from helpers.present.report import slug
 
     return f"sec-{slug(result.indicator.id)}"
 
@@ -130,7 +131,7 @@ def findings(results: list[IndicatorResult], grid: pd.DataFrame) -> list[Finding
 
 def front_page_markdown(found: list[Finding]) -> str:
     """The generated part of the home page: key findings and links to the bydel profiles."""
-    from helpers import profile
+    from helpers.present import profile
 
     lines = ["## Hovedfunn {#sec-hovedfunn .unnumbered}", ""]
     if found:

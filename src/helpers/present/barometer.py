@@ -23,7 +23,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers import config, text
+from helpers import config
+from helpers.present import text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.pipeline.suppress import SUPPRESSED_FLAG
 
@@ -313,7 +314,7 @@ def counts_table(barometer: pd.DataFrame) -> pd.DataFrame:
 
 def show_city(barometer: pd.DataFrame, *, figures_dir: str = "") -> None:
     """The overview's barometer section: grid figure, rule, and the counts as a table."""
-    from helpers import report
+    from helpers.present import report
 
     if barometer.empty:
         report.show("Ingen indikatorer har bydelstall ennå, så barometeret er tomt.")

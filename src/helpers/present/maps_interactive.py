@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import config, text
+from helpers import config
+from helpers.present import text
 from helpers.stats.gradient import IndicatorResult
 
 _STATE = {"js_done": False}
@@ -28,7 +29,7 @@ def _colourscale(polarity: str) -> str:
 
 def hover_rows(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
     """One row per bydel: code, name, value (or NaN), hover text."""
-    from helpers.barometer import rank_highest_first
+    from helpers.present.barometer import rank_highest_first
 
     t = result.table.copy()
     t["rank_high"] = rank_highest_first(t["value"], t["flag"])
@@ -67,13 +68,13 @@ def _rings(geometry):
 
 def figure(geo, result: IndicatorResult):
     """The plotly figure: one filled shape per bydel, in the static map's Fisher–Jenks classes
-    (``helpers.plots.class_breaks``) and colours; suppressed bydeler grey. Plain cartesian axes
+    (``helpers.present.plots.class_breaks``) and colours; suppressed bydeler grey. Plain cartesian axes
     in the map's own projection, so nothing (no tiles, no world outline) is fetched."""
     import matplotlib as mpl
     import numpy as np
     import plotly.graph_objects as go
 
-    from helpers import plots
+    from helpers.present import plots
 
     rows = hover_rows(result).set_index("geo_code")
     shapes = geo[geo["geo_code"].isin(config.BYDELER)].set_index("geo_code")
@@ -149,7 +150,7 @@ def figure(geo, result: IndicatorResult):
 
 def html(geo, result: IndicatorResult, *, include_js: bool) -> str:
     """The map as an HTML fragment with a deterministic element id (reproducible builds)."""
-    from helpers.report import slug
+    from helpers.present.report import slug
 
     fig = figure(geo, result)
     div = fig.to_html(

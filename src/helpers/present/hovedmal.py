@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import config, report, text
+from helpers import config
+from helpers.present import report, text
 from helpers.catalogue import Catalogue
 from helpers.stats import gradient
 
@@ -97,7 +98,7 @@ def section(
     figures_dir: str = "",
 ) -> list[gradient.IndicatorResult]:
     """Show the hovedmål-1 section (text, findings, maps, missing tables); return the results."""
-    from helpers import plots
+    from helpers.present import plots
 
     results = analyse(tidy, catalogue, ranking, period=period, seed=seed, repetitions=repetitions)
     report.show(intro_text(catalogue, results))

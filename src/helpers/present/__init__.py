@@ -1,0 +1,1 @@
+"""present: see docs/architecture.md."""
