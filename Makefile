@@ -18,11 +18,12 @@ endif
 
 export PYTHONHASHSEED := 0
 
-.PHONY: report test bench lint clean install help lab data mutate
+.PHONY: report test test-fast bench lint clean install help lab data mutate
 
 help:
 	@echo "make report  - build the report (report/_output/index.html and oslohelsa.pdf)"
 	@echo "make test    - run the whole test suite (pytest, nbval, end-to-end build)"
+	@echo "make test-fast - the inner loop: unit, reference and data tests, no build (a minute or two)"
 	@echo "make bench   - run the benchmarks"
 	@echo "make lab     - open Jupyter Lab on the notebooks, in the project's environment"
 	@echo "make mutate  - mutation testing (slow; MUTANTS=\"helpers.pipeline.suppress*\" scopes it)"
@@ -43,6 +44,11 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# tests/unit, tests/reference and tests/data without the end-to-end ones (tests/e2e, nbval, and
+# tests marked e2e: they build the report).
+test-fast: $(STAMP)
+	$(PYTHON) -m pytest tests/unit tests/reference tests/data -m "not e2e" $(PYTEST_ARGS)
 
 data: $(STAMP)
 	$(PYTHON) -m helpers.ingest.fetch

@@ -394,8 +394,8 @@ def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
 
 
 # --------------------------------------------------------------------------------------------
-# The printed SII/RII/RCI, pinned against independent computations (tests/test_pinned.py on the
-# shared build, tests/test_report_numbers.py in-process on synthetic tables)
+# The printed SII/RII/RCI, pinned against independent computations (tests/e2e/test_pinned.py on the
+# shared build, tests/unit/test_report_numbers.py in-process on synthetic tables)
 # --------------------------------------------------------------------------------------------
 VALUE_TYPE_CODES = {"proportion": 2, "rate": 1}  # phe_sii codes; anything else: 0 (natural scale)
 

@@ -99,7 +99,7 @@ def jobs(
 
 
 # helpers.present.profile.TITLE_PREFIX and .output_name, without importing the plotting modules (the
-# Snakefile builds the job list on every run); tests/test_build.py checks they agree.
+# Snakefile builds the job list on every run); tests/e2e/test_build.py checks they agree.
 _PROFILE_TITLE_PREFIX = "Bydel"
 _SLUG = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ü": "u", "é": "e"})
 

@@ -325,7 +325,7 @@ for _ind, _spec in _fetch.fetched_indicators().items():
 # numerator / denominator x 100: the denominator is the project's population count, used only
 # as weight and for the interval, so report tables must not print it as if it were the
 # publisher's. Bokmål text for the table note. Every other indicator has
-# value == 100 x numerator / denominator exactly (tests/test_table_consistency.py).
+# value == 100 x numerator / denominator exactly (tests/data/test_table_consistency.py).
 PUBLISHED_VALUES: dict[str, str] = {
     "sosialhjelp": "Andelen er Oslo kommunes publiserte andel (OK-STØ020, én desimal), og telleren "
     "er kildens antall mottakere. Kilden publiserer ikke nevneren; befolkningstallet prosjektet "

@@ -2,7 +2,7 @@
 R package healthequal) computes them for aggregated (non-survey) data, one module per family.
 
 Groups are always ordered from the most disadvantaged (first) to the most advantaged (last).
-Validated against healthequal's own results in ``tests/test_inequality.py``. Reference:
+Validated against healthequal's own results in ``tests/reference/test_inequality.py``. Reference:
 Schlotheuber A, Hosseinpoor AR. Summary measures of health inequality: a review of existing
 measures and their application. Int J Environ Res Public Health 2022;19(6):3697.
 """

@@ -20,7 +20,7 @@ from helpers.stats.models import poisson_gradient, weighted_linear_gradient
 from helpers.stats.ranks import midpoint_rank
 from helpers.stats.trends import sii_by_year, trend_in_gap
 
-REFERENCE_CASES = Path(__file__).parent / "fixtures" / "reference_cases.json"
+REFERENCE_CASES = Path(__file__).parents[1] / "fixtures" / "reference_cases.json"
 
 
 # ---------------------------------------------------------------------------------------------

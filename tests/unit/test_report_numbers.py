@@ -1,6 +1,6 @@
 """Printed numbers on synthetic tables (tests/synthetic.py, NOT Oslo's numbers), in-process.
 
-The same pins as tests/test_pinned.py, but fast and in this process, so that mutation testing
+The same pins as tests/e2e/test_pinned.py, but fast and in this process, so that mutation testing
 (``make mutate``, which only sees code run in the test process) can kill mutants in
 helpers.stats.gradient and helpers.present.report: the headline SII/RII/RCI equal an independent
 ``stats.sii(..., multiplier=-100)`` / ``stats.rci``, and the overview's best and worst

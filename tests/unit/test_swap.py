@@ -1,6 +1,6 @@
 """The one atomic publish (``helpers.publish``: ``swap_in`` for a folder such as the staged
 chapters or the report, ``replace_files`` for the tidy tables), as units with failures injected
-into ``os.replace``; fast and in-process, so mutation testing sees them (tests/test_publish.py
+into ``os.replace``; fast and in-process, so mutation testing sees them (tests/e2e/test_publish.py
 does the same through whole builds)."""
 
 from __future__ import annotations

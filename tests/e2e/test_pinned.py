@@ -146,7 +146,7 @@ def test_headline_sii_rii_rci_per_indicator(shared_build, tidy, cat):
         sections = _sections(shared_build.notebooks / f"{area}.ipynb", cat)
         block = "\n".join(sections[ind.id])
         used = _latest_used(tidy, ind, order)
-        if used.empty:  # a value-only series (no counts): pinned in tests/test_vaccination.py
+        if used.empty:  # a value-only series (no counts): pinned in tests/data/test_vaccination.py
             continue
         s = _report_sii(used, ind, shared_build.repetitions)
         assert_measures_printed(block, used, ind, s)
@@ -194,7 +194,7 @@ def test_overview_lowest_and_highest_value(shared_build, tidy, cat):
         assert row[high_col].startswith(high["geo_name"]), ind.id
         assert row[high_col].endswith(f"{text.number(high['value'])})"), ind.id
         used = _latest_used(tidy, ind, order)
-        if spec.suitable_for(ind.id) and used.empty:  # value-only: tests/test_vaccination.py
+        if spec.suitable_for(ind.id) and used.empty:  # value-only: tests/data/test_vaccination.py
             assert row[sii_col].endswith("(ingen KI)"), ind.id
         elif spec.suitable_for(ind.id):
             s = _report_sii(used, ind, shared_build.repetitions)

@@ -213,7 +213,7 @@ def _expected_years() -> dict[str, tuple[int, int]]:
     """First and last year of every annual series, derived, not copied: a catalogue indicator's
     ``period`` (what the report tells readers, e.g. "Årlig, per 31.12., 2007–2024"); a ranking
     variable's file title in data/sources.yml (its own table is its denominator). Moving averages
-    (vaccination) are checked in tests/test_vaccination.py."""
+    (vaccination) are checked in tests/data/test_vaccination.py."""
     cat = catalogue.load_catalogue()
     catalogued = {i.id: i for i in cat.available()}
     titles = {i: f["title"] for f in sources.load_sources()["files"] for i in f.get("used_for", [])}
