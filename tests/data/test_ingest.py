@@ -351,7 +351,8 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
     assert (root / "data/raw/fhi_660_forventet_levealder_bydel.json").is_file()
     assert "fhi_660_forventet_levealder_bydel.json" in (root / "data/sources.yml").read_text()
     check = (
-        "from helpers import catalogue, report\n"
+        "from helpers import catalogue\n"
+        "from helpers.present import report\n"
         "from helpers.pipeline import build_data, store\n"
         "from helpers.stats import gradient\n"
         "cat = catalogue.load_catalogue()\n"
