@@ -401,8 +401,8 @@ def _now() -> str:
 def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
     """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
     from helpers import build, render
-    from helpers.present import downloads, profile, ranking_text
     from helpers.catalogue import sources
+    from helpers.present import downloads, profile, ranking_text
 
     job_list = list(jobs_by_id(params).values())
     notebooks = config.build_notebooks_dir()

@@ -92,8 +92,8 @@ def test_compute_block_errors_name_entry_and_field(
 
 def test_population_ages_match_the_data_code() -> None:
     """The catalogue's list of population age groups is the one the population reader sums."""
-    from helpers.ingest import oslo
     from helpers.catalogue.raw_tables import POPULATION_AGES
+    from helpers.ingest import oslo
 
     assert set(POPULATION_AGES) == set(oslo.POPULATION_AGE_GROUPS) - {"alle"}
 

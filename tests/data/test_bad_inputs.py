@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.catalogue.raw_tables import RAW_TABLES
 from helpers.config import DATA_RAW
 from helpers.errors import DataError
 from helpers.ingest import geo
 from helpers.pipeline import build_data, denominators, loaders, store
-from helpers.catalogue.raw_tables import RAW_TABLES
 
 Rows = list[list[str]]
 Mutation = Callable[[Rows], tuple[Rows, list[str]]]

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from helpers import catalogue
-from helpers.present import report
 from helpers.catalogue import sources
 from helpers.pipeline import build_data
+from helpers.present import report
 
 ENGLISH = re.compile(r"\b(the|copy|checked|working|not|and|from|summed|confidence)\b", re.I)
 

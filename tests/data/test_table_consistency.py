@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from helpers import catalogue
-from helpers.present import report, text
 from helpers.ingest import oslo
 from helpers.pipeline import build_data, denominators, loaders, suppress
+from helpers.present import report, text
 from helpers.stats import gradient
 
 #: Half a unit of the one decimal the publishers print (and the report prints).

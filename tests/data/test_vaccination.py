@@ -16,12 +16,12 @@ import pytest
 from scipy import special
 
 from helpers import config
-from helpers.present import report
 from helpers.catalogue import load_catalogue
 from helpers.errors import DataError
 from helpers.ingest import fhi
 from helpers.pipeline.denominators import load_population
 from helpers.pipeline.loaders import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
+from helpers.present import report
 from helpers.stats import gradient, no_counts
 
 FILE = config.DATA_RAW / fhi.VACCINATION_FILE

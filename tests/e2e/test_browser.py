@@ -14,8 +14,8 @@ import pytest
 import synthetic
 
 from helpers import a11y, catalogue, render
-from helpers.present import maps_interactive
 from helpers.ingest import geo
+from helpers.present import maps_interactive
 from helpers.stats import gradient
 
 

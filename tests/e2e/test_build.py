@@ -44,7 +44,8 @@ def test_job_order_comes_from_quarto_yml_alone(tmp_path):
 
 
 def test_profile_jobs_named_as_helpers_profile_names_them():
-    """The job list names profiles without importing helpers.present.profile (the Snakefile builds it
+    """The job list names profiles without importing helpers.present.profile (the Snakefile builds
+    it
     on every run); its names and titles must be the profile module's."""
     from helpers.present import profile
 

@@ -220,8 +220,8 @@ def _all_output_text(tmp) -> str:
 def test_suppressed_numbers_appear_nowhere(small_count_build):
     import pandas as pd
 
-    from helpers.present import text
     from helpers.pipeline import loaders, store
+    from helpers.present import text
 
     tidy = store.load_tidy(small_count_build / "build" / "data" / "indicators.parquet")
     votes = tidy[(tidy["indicator_id"] == "valgdeltakelse") & (tidy["geo_level"] == "bydel")]

@@ -20,9 +20,9 @@ from conftest import code_outputs, markdown_outputs, run_template
 from IPython.core.interactiveshell import InteractiveShell
 
 from helpers import config, render
-from helpers.present import report
 from helpers.errors import StaleDataError
 from helpers.pipeline import store
+from helpers.present import report
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 

@@ -11,8 +11,8 @@ import pytest
 from synthetic import tidy_table
 
 from helpers import catalogue
-from helpers.present import report
 from helpers.pipeline import build_data, loaders, suppress
+from helpers.present import report
 from helpers.stats import gradient, standardise
 
 

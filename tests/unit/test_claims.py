@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from helpers import catalogue
-from helpers.present import report
 from helpers.pipeline import build_data, suppress
+from helpers.present import report
 from helpers.stats import gradient
 
 DIRECTION_WORDS = ("høyere i den mest", "lavere i den mest", "Gradienten er tydelig")

@@ -14,8 +14,8 @@ import pytest
 import synthetic
 
 from helpers import catalogue, render
-from helpers.present import barometer, downloads
 from helpers.pipeline import suppress
+from helpers.present import barometer, downloads
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,14 @@
-"""The overview's hovedmål-1 section (helpers.present.hovedmal): what the build has, what is missing."""
+"""The overview's hovedmål-1 section (helpers.present.hovedmal): what the build has, what is
+missing."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from helpers import config
-from helpers.present import hovedmal
 from helpers.catalogue import load_catalogue
 from helpers.pipeline.loaders import load_indicator
+from helpers.present import hovedmal
 from helpers.stats import gradient
 
 

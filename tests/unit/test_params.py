@@ -14,8 +14,8 @@ import pytest
 from synthetic import tidy_table
 
 from helpers import build, catalogue, config, params
-from helpers.present import report
 from helpers.errors import ParameterError
+from helpers.present import report
 from helpers.stats import gradient
 
 

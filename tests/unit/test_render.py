@@ -26,8 +26,8 @@ from nbformat.v4 import (
 )
 
 from helpers import build, config, render
-from helpers.present import report
 from helpers.errors import DataError
+from helpers.present import report
 
 DATE = "2025-03-14"
 

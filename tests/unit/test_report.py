@@ -1,4 +1,5 @@
-"""helpers.present.report and helpers.present.plots on synthetic tables (tests/synthetic.py, not Oslo's numbers)."""
+"""helpers.present.report and helpers.present.plots on synthetic tables (tests/synthetic.py, not
+Oslo's numbers)."""
 
 import re
 
@@ -7,9 +8,9 @@ import pytest
 from synthetic import tidy_table
 
 from helpers import catalogue, config
-from helpers.present import plots, report, text
 from helpers.ingest import geo
 from helpers.pipeline import suppress
+from helpers.present import plots, report, text
 from helpers.stats import gradient
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel

@@ -26,7 +26,8 @@ RUN_DEFAULTS = {
     "period": params.LATEST,
     "geo_level": params.GEO_LEVELS[0],
     "area": next(iter(config.AREAS)),  # the first innsatsområde
-    "figures_dir": "",  # empty: the build's or the scratch folder (helpers.present.report.figures_path)
+    # empty: the build's or the scratch folder (helpers.present.report.figures_path)
+    "figures_dir": "",
 }
 # parameters whose default is any valid choice (a template must show one example)
 CHOICES = {"bydel": config.BYDELER}

@@ -11,8 +11,8 @@ import yaml
 from synthetic import tidy_table
 
 from helpers import catalogue
-from helpers.present import plots, report
 from helpers.errors import DataError
+from helpers.present import plots, report
 from helpers.stats import gradient
 
 matplotlib.use("Agg")

@@ -6,8 +6,8 @@ import pytest
 from synthetic import tidy_table
 
 from helpers import catalogue
-from helpers.present import report, text
 from helpers.pipeline import suppress
+from helpers.present import report, text
 from helpers.stats import gradient
 
 

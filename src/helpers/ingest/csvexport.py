@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.errors import DataError
 from helpers.catalogue.schemas import EMPTY_CELL_FLAG, SSB_SYMBOLS
+from helpers.errors import DataError
 
 _SEPARATORS = (";", ",", "\t")
 

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 from pyjstat import pyjstat
 
-from helpers.errors import DataError
 from helpers.catalogue.schemas import EMPTY_CELL_FLAG, SSB_SYMBOLS
+from helpers.errors import DataError
 
 # What the publishers' flag symbols mean (FHI's legend; SSB uses the same symbols).
 FLAG_LABELS = {

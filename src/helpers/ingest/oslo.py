@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from helpers.catalogue.raw_tables import RAW_TABLES
 from helpers.config import (
     BYDELER,
     OSLO_CODE,
@@ -28,7 +29,6 @@ from helpers.errors import DataError
 from helpers.ingest.bydel_names import geo_name, normalise_bydel
 from helpers.ingest.pxweb import check_jsonstat
 from helpers.ingest.rawtables import _check_complete, _check_unique, _geo_rows, raw_path, read_table
-from helpers.catalogue.raw_tables import RAW_TABLES
 
 API_DEFAULT = "https://statistikkbanken.oslo.kommune.no/statbank/api/v1/no/db1/"
 API_ENV = "OSLOHELSA_OSLO_API"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.catalogue.raw_tables import RAW_TABLES, RawTable
+from helpers.catalogue.schemas import raw_schema, validate
 from helpers.config import (
     BYDELER,
     DATA_RAW,
@@ -21,8 +23,6 @@ from helpers.errors import DataError
 from helpers.ingest.bydel_names import geo_name, normalise_bydel
 from helpers.ingest.csvexport import read_csv_export
 from helpers.ingest.jsonstat import read_jsonstat
-from helpers.catalogue.raw_tables import RAW_TABLES, RawTable
-from helpers.catalogue.schemas import raw_schema, validate
 
 
 def raw_path(key: str, path: str | Path | None = None) -> Path:
@@ -31,7 +31,8 @@ def raw_path(key: str, path: str | Path | None = None) -> Path:
 
 
 def read_table(key: str, path: str | Path | None = None) -> pd.DataFrame:
-    """Read raw table ``key`` (see :data:`helpers.catalogue.raw_tables.RAW_TABLES`) and validate it with pandera.
+    """Read raw table ``key`` (see :data:`helpers.catalogue.raw_tables.RAW_TABLES`) and validate
+    it with pandera.
 
     ``.json`` files are read as json-stat2, anything else as a CSV export. Returns all columns
     (labels as str, numbers as float plus ``<column>_flag``), indexed by 1-based data row.

@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.catalogue.raw_tables import RAW_TABLES
 from helpers.config import BYDELER, OSLO_CODE
 from helpers.ingest.pxweb import check_jsonstat
 from helpers.ingest.rawtables import _check_unique, _geo_rows, raw_path, read_table
-from helpers.catalogue.raw_tables import RAW_TABLES
 
 API_DEFAULT = "https://data.ssb.no/api/pxwebapi/v2/"
 API_ENV = "OSLOHELSA_SSB_API"

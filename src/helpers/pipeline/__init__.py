@@ -1,7 +1,8 @@
 """From validated raw tables to ``build/data``: the only code that writes ``build/data``.
 
 One direction only: raw CSV / json-stat2 / Excel (:mod:`helpers.ingest`) -> validated raw table
-(pandera, :mod:`helpers.catalogue.schemas`) -> bydel names mapped to SSB codes -> one tidy long table per
+(pandera, :mod:`helpers.catalogue.schemas`) -> bydel names mapped to SSB codes -> one tidy long
+table per
 indicator (``config.TIDY_COLUMNS``) -> small numbers suppressed -> ``build/data``.
 Every problem with the input is a :class:`helpers.errors.DataError` naming the file, the 1-based
 data row and the column. Shares are percent (proportion x 100) with 95 % Wilson score intervals;

@@ -8,14 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 from helpers.config import (
     OSLO_CODE,
     TIDY_COLUMNS,
 )
 from helpers.errors import DataError
-from helpers.stats.intervals import wilson
 from helpers.ingest.bydel_names import geo_name
-from helpers.catalogue.schemas import TIDY_SCHEMA, validate
+from helpers.stats.intervals import wilson
 
 
 def _tidy(indicator_id: str, df: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from helpers import publish
+from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 from helpers.config import (
     build_data_dir,
 )
@@ -19,7 +20,6 @@ from helpers.ingest.geo import check_coverage, load_bydeler
 from helpers.pipeline import suppress
 from helpers.pipeline.denominators import _population
 from helpers.pipeline.loaders import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
-from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 
 
 def build_tidy(paths: dict[str, str | Path] | None = None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 from helpers.config import (
     BYDELER,
     OSLO_CODE,
@@ -26,7 +27,6 @@ from helpers.ingest.fetch import PUBLISHERS
 from helpers.ingest.jsonstat import read_jsonstat
 from helpers.ingest.rawtables import _check_complete, _check_unique
 from helpers.pipeline.assemble import _tidy
-from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 
 _PERIOD = re.compile(r"\d{4}(-\d{4})?")
 
@@ -46,7 +46,8 @@ def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFram
     "2020" for one year) and ``year_end``. Every other dimension must have one category left,
     either in the file or chosen with ``spec["value"]`` by code or label (e.g.
     ``{MEASURE_TYPE: RATE, KJONN: "0"}`` or ``{kjønn: "I alt"}``). Values only: counts and
-    intervals stay missing (``helpers.stats.no_counts``); the publishers' flags are kept as they are.
+    intervals stay missing (``helpers.stats.no_counts``); the publishers' flags are kept as they
+    are.
     """
     file = Path(path)
     publisher = PUBLISHERS[str(spec.get("publisher", "fhi"))]

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.catalogue.raw_tables import RAW_TABLES
+from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 from helpers.config import (
     BYDELER,
     DATA_RAW,
@@ -22,12 +24,12 @@ from helpers.ingest.bydel_names import geo_name
 from helpers.ingest.fhi import VACCINATION_FILE, VACCINATIONS, _oslo_rows, read_khs_export
 from helpers.ingest.oslo import (
     AGES_18_PLUS,
-    CountRate,
     COUNT_RATES,
     SHARES,
     SOSIALHJELP_COUNT,
     SOSIALHJELP_SHARE,
     SOSIALHJELP_WHOLE_POPULATION_FROM,
+    CountRate,
     Share,
 )
 from helpers.ingest.rawtables import (
@@ -42,8 +44,6 @@ from helpers.ingest.rawtables import (
 from helpers.pipeline.assemble import _tidy
 from helpers.pipeline.denominators import POPULATION_YEAR_OFFSET, _population, _population_sum
 from helpers.pipeline.fetched_data import load_fetched
-from helpers.catalogue.raw_tables import RAW_TABLES
-from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 
 
 def _load_count_rate(

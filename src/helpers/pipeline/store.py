@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 from helpers.config import (
     CATALOGUE_FILE,
     DATA_RAW,
@@ -22,7 +23,6 @@ from helpers.config import (
     build_data_dir,
 )
 from helpers.errors import DataError, StaleDataError
-from helpers.catalogue.schemas import TIDY_SCHEMA, validate
 
 # What build/data is made from besides data/raw, the catalogue, the manifest and the shapes: the
 # code that reads, checks, assembles and suppresses the data. Everything else in src/helpers

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from helpers import config
-from helpers.present import text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.pipeline.suppress import SUPPRESSED_FLAG
+from helpers.present import text
 
 BETTER = "bedre"
 SIMILAR = "ingen klar forskjell"

@@ -185,8 +185,8 @@ def for_site(data_dir: Path | None = None, date: dt.date | None = None):
 
     def extra(site: Path) -> None:
         from helpers import catalogue
-        from helpers.present import barometer
         from helpers.pipeline import store
+        from helpers.present import barometer
 
         tidy = store.load_tidy(None if data_dir is None else Path(data_dir) / "indicators.parquet")
         cat = catalogue.load_catalogue()

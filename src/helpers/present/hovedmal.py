@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import config
-from helpers.present import report, text
 from helpers.catalogue import Catalogue
+from helpers.present import report, text
 from helpers.stats import gradient
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.present import barometer as bm
 from helpers import config
+from helpers.present import barometer as bm
 from helpers.present import text
 from helpers.stats.gradient import IndicatorResult
 

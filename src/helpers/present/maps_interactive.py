@@ -68,7 +68,8 @@ def _rings(geometry):
 
 def figure(geo, result: IndicatorResult):
     """The plotly figure: one filled shape per bydel, in the static map's Fisher–Jenks classes
-    (``helpers.present.plots.class_breaks``) and colours; suppressed bydeler grey. Plain cartesian axes
+    (``helpers.present.plots.class_breaks``) and colours; suppressed bydeler grey. Plain cartesian
+    axes
     in the map's own projection, so nothing (no tiles, no world outline) is fetched."""
     import matplotlib as mpl
     import numpy as np

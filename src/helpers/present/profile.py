@@ -1,7 +1,8 @@
 """One bydel's profile (``notebooks/bydel.ipynb``): ranking position, barometer, trends, map.
 
 Kept light (no Monte Carlo, no models) so that the build can run it for all 15 bydeler. Every
-statement is read off the barometer (``helpers.present.barometer``: Oslo's value against the bydel's 95 %
+statement is read off the barometer (``helpers.present.barometer``: Oslo's value against the
+bydel's 95 %
 interval), so no sentence claims more than its interval allows.
 """
 
@@ -14,10 +15,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from helpers.present import barometer as bm
 from helpers import config
-from helpers.present import text
 from helpers.catalogue import Catalogue
+from helpers.present import barometer as bm
+from helpers.present import text
 
 TITLE_PREFIX = "Bydel"
 

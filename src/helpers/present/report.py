@@ -26,9 +26,9 @@ import pandas as pd
 from IPython.display import display
 
 from helpers import config
-from helpers.present import text
 from helpers.catalogue import Catalogue, Indicator
 from helpers.pipeline import denominators, loaders
+from helpers.present import text
 from helpers.stats import measures, no_counts, standardise
 from helpers.stats.gradient import IndicatorResult
 from helpers.stats.measures import OVERVIEW_RII, OVERVIEW_SII  # noqa: F401 (report's names)

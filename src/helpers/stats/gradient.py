@@ -4,7 +4,8 @@ Bydeler are ordered by a socioeconomic ranking variable from the most to the lea
 (order 1 = most disadvantaged) and given the midpoint of their cumulative population share as rank.
 For each indicator we compute the slope and relative index of inequality (PHEindicatormethods
 ``phe_sii``), the relative concentration index (WHO HEAT), and, where counts exist, a Poisson or
-negative-binomial rate ratio across the gradient (``helpers.stats.models``). SII is oriented so that a
+negative-binomial rate ratio across the gradient (``helpers.stats.models``). SII is oriented so
+that a
 positive value means *higher values at the disadvantaged end*, whatever the indicator's polarity:
 ``multiplier = -100`` in ``phe_sii`` terms (percentage points, disadvantaged minus advantaged).
 

@@ -3,7 +3,8 @@
 ``wilson_lower``/``wilson_upper`` and ``phe_proportion``, ``byars_lower``/``byars_upper`` and
 ``phe_rate`` (exact Poisson below 10 events), ``phe_dsr``/``calculate_dsr`` (directly
 standardised rates with Dobson limits, ESP 2013) and ``calculate_ISRatio`` (indirectly
-standardised ratio); validated against the package's own tests in ``tests/reference/test_inequality.py``.
+standardised ratio); validated against the package's own tests in
+``tests/reference/test_inequality.py``.
 
 Reference: Dobson AJ et al. Confidence intervals for weighted sums of Poisson parameters.
 Stat Med 1991;10:457-62.

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from helpers.present import text
 from helpers.pipeline import denominators
+from helpers.present import text
 from helpers.stats import phe_sii
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ def has_counts(rows: pd.DataFrame) -> bool:
     return bool(rows["denominator"].notna().any())
 
 
-#: The age group of the population table (``helpers.pipeline.denominators.load_population``) whose size weights
+#: The age group of the population table
+#: (``helpers.pipeline.denominators.load_population``) whose size weights
 #: each value-only indicator's bydeler: the published band containing the indicator's age (the
 #: table has no single years and no sexes, so HPV for girls is weighted by all 16–17-year-olds).
 #: Other value-only indicators are weighted by the whole population.
