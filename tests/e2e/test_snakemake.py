@@ -116,7 +116,7 @@ def test_one_areas_catalogue_entry_changed_runs_only_that_area(project):
 
 
 def test_helper_code_changed_runs_every_notebook(project):
-    helper = project / "src" / "helpers" / "plots.py"
+    helper = project / "src" / "helpers" / "present" / "plots.py"
     helper.write_text(helper.read_text() + "\n# changed\n")
     _snakemake(project, "--touch", "data")
     assert _planned(project) == {*(build.job_folder(j) for j in build.jobs()), "publish"}
