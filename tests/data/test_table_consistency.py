@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from helpers import catalogue
-from helpers.present import report, text
+from helpers.present import report, tables, text
 from helpers.ingest import oslo
 from helpers.pipeline import build_data, denominators, loaders, suppress
 from helpers.stats import gradient
@@ -85,7 +85,7 @@ def test_printed_tables_agree_with_themselves(tidy, cat):
             continue
         for period in _periods(tidy, ind.id):
             res = gradient.analyse_indicator(tidy, ind, ranking, period=period, repetitions=1000)
-            table = report.bydel_table(res)
+            table = tables.bydel_table(res)
             value_col = table.columns[2]
             note = report.table_note(res)
             for _, row in table.iterrows():
