@@ -305,29 +305,33 @@ class BuildFailed(RuntimeError):
     """The workflow stopped (a notebook failed, or the render): what Snakemake said."""
 
 
-def build(
-    *,
-    engine: str = "auto",
-    force: bool = False,
-    rank_by: str = config.DEFAULT_RANK_BY,
-    rank_year: int = config.DEFAULT_RANK_YEAR,
-    seed: int = config.DEFAULT_SEED,
-    repetitions: int = config.DEFAULT_REPETITIONS,
-    workers: int | None = None,
-    paths: dict[str, Path] | None = None,
-):
-    """The whole pipeline; returns ``helpers.render.RenderResult``.
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of a build run and their defaults (those of ``python -m helpers.build``):
+    the renderer, re-executing every notebook, the ranking, the Monte Carlo intervals."""
+
+    engine: str = "auto"
+    force: bool = False
+    rank_by: str = config.DEFAULT_RANK_BY
+    rank_year: int = config.DEFAULT_RANK_YEAR
+    seed: int = config.DEFAULT_SEED
+    repetitions: int = config.DEFAULT_REPETITIONS
+
+
+def build(*, workers: int | None = None, paths: dict[str, Path] | None = None, **options):
+    """The whole pipeline; returns ``helpers.render.RenderResult``. ``options``: those of
+    :class:`RunOptions` (a wrong name is a ``TypeError`` before any work).
 
     Steps 1-2 run here (bad input raises ``DataError`` before anything is published; ``paths``
     replaces raw tables for tests), then the Snakemake workflow executes the notebooks whose
     inputs changed and publishes (``BuildFailed`` with Snakemake's account if it stops)."""
     from helpers import render, workflow
 
+    run = RunOptions(**options)
     data_dir = prepare_data(paths=paths)
-    check_ranking(data_dir, rank_by, rank_year)
+    check_ranking(data_dir, run.rank_by, run.rank_year)
     workflow.remove_changed_outputs(config.build_notebooks_dir())
-    options = dict(engine=engine, force=force, rank_by=rank_by, rank_year=rank_year, seed=seed)
-    cmd = snakemake_command(cores=workers, repetitions=repetitions, data_ready=True, **options)
+    cmd = snakemake_command(cores=workers, data_ready=True, **vars(run))
     import subprocess
 
     done = subprocess.run(cmd, cwd=config.ROOT, capture_output=True, text=True, check=False)
@@ -341,18 +345,14 @@ def build(
 
 def snakemake_command(
     *,
-    engine: str = "auto",
-    force: bool = False,
-    rank_by: str = config.DEFAULT_RANK_BY,
-    rank_year: int = config.DEFAULT_RANK_YEAR,
-    seed: int = config.DEFAULT_SEED,
-    repetitions: int = config.DEFAULT_REPETITIONS,
     cores: int | None = None,
     dry_run: bool = False,
     targets: list[str] | None = None,
     data_ready: bool = False,
+    **options,
 ) -> list[str]:
-    """The Snakemake command line of a build (``workflow/Snakefile``, run in ``build/``).
+    """The Snakemake command line of a build (``workflow/Snakefile``, run in ``build/``) with the
+    run's ``options`` (:class:`RunOptions`).
 
     Rerun triggers: modification time (with Snakemake's checksum check for small files, so a
     file rewritten with the same content does not count), params, input set and rule code.
@@ -361,6 +361,7 @@ def snakemake_command(
     """
     from helpers import workflow
 
+    run = RunOptions(**options)
     cmd = [
         sys.executable, "-m", "snakemake", *(targets or []),  # before --config (which is nargs=*)
         "--snakefile", str(workflow.SNAKEFILE),
@@ -370,11 +371,11 @@ def snakemake_command(
         "--max-checksum-file-size", str(50_000_000),
         "--quiet", "rules", "host",
         "--config",
-        f"rank_by={rank_by}", f"rank_year={rank_year}", f"seed={seed}",
-        f"repetitions={repetitions}", f"engine={engine}",
+        f"rank_by={run.rank_by}", f"rank_year={run.rank_year}", f"seed={run.seed}",
+        f"repetitions={run.repetitions}", f"engine={run.engine}",
         f"stage={'data' if targets == ['data'] else ('ready' if data_ready else 'all')}",
     ]  # fmt: skip
-    if force:
+    if run.force:
         cmd += ["--forcerun", "notebook"]
     if dry_run:
         cmd += ["--dry-run"]

@@ -8,11 +8,12 @@ them on :mod:`helpers.build`).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 
 from helpers import build, config
-from helpers.errors import DataError
+from helpers.errors import DataError, stopped_by
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,14 +127,9 @@ def _snakemake_build(args: argparse.Namespace) -> int:
         print(f"Endret siden kjøringen, kjøres på nytt: {job}")
     before = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
     status = build.run_workflow(
-        engine=args.engine,
-        force=args.force,
-        rank_by=args.rank_by,
-        rank_year=args.rank_year,
-        seed=args.seed,
-        repetitions=args.repetitions,
         workers=args.workers,
         between=lambda: _check_ranking_once(args.rank_by, args.rank_year),
+        **{f.name: getattr(args, f.name) for f in dataclasses.fields(build.RunOptions)},
     )
     seconds = time.monotonic() - start
     if status == 2:
@@ -194,5 +190,4 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{p.prog}: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:
-        print(f"Feil i inndata, rapporten er ikke bygget: {exc}", file=sys.stderr)
-        return 2
+        return stopped_by(exc)
