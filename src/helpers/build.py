@@ -13,12 +13,12 @@ Steps (each stops the build with a clear error before anything already published
    so that Quarto's pages are ``kapitler/levekar.html``, never ``build/...``;
 5. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
 
-Run as ``python -m helpers.build`` (``make report``): options are checked by ``helpers.build_cli``
-(one-line errors), then the Snakemake workflow ``workflow/Snakefile`` runs steps 1-5 on every core, each
-notebook of :func:`jobs` as one rule job with its own output folder, re-running only what
-changed (``helpers.workflow``; ``docs/scale.md``). Snakemake is the one engine: :func:`build`
-(the tests' entry) runs steps 1-2 in this process, so that bad input raises here, then the same
-workflow for steps 3-5.
+Run as ``python -m helpers.build`` (``make report``): options are checked by
+``helpers.build_cli`` (one-line errors), then the Snakemake workflow ``workflow/Snakefile`` runs
+steps 1-5 on every core, each notebook of :func:`jobs` as one rule job with its own output
+folder, re-running only what changed (``helpers.workflow``; ``docs/scale.md``). Snakemake is
+the one engine: :func:`build` (the tests' entry) runs steps 1-2 in this process, so that bad
+input raises here, then the same workflow for steps 3-5.
 """
 
 from __future__ import annotations

@@ -126,9 +126,7 @@ def figure(geo, result: IndicatorResult):
     low = lower
     for high in breaks:
         colour = mpl.colors.to_hex(cmap(norm((low + high) / 2 if high > low else high)))
-        fig.add_trace(
-            _legend_entry(colour, f"{text.number(low)}{text.EN_DASH}{text.number(high)}")
-        )
+        fig.add_trace(_legend_entry(colour, f"{text.number(low)}{text.EN_DASH}{text.number(high)}"))
         low = high
     if (~published).any():
         fig.add_trace(_legend_entry(SUPPRESSED_COLOUR, "prikket / mangler"))

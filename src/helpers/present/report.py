@@ -237,8 +237,8 @@ def indicator_section(
         + (f"\n\n*Merk:* {ind.note_nb}" if ind.note_nb else "")
     )
     show(finding(result))
-    from helpers.present import plots  # local: plots imports matplotlib styles on first use
-    from helpers.present import tables  # local: tables imports this module
+    # local: plots imports matplotlib styles on first use; tables imports this module
+    from helpers.present import plots, tables
 
     plots.use_style()
     where = f"{ind.name_nb}, {result.period}"

@@ -69,8 +69,6 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
     ]
 
 
-
-
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
     """Every analysed indicator: Oslo value, lowest and highest bydel value, SII and RII
     (neutral labels: which end is favourable depends on the indicator)."""
