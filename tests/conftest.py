@@ -354,7 +354,7 @@ def _workflow_in_process(*, workers=None, between=None, **options) -> int:
 
 @pytest.fixture
 def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
-    """Record every papermill call of a build (``build.main`` / ``build.build``, the Snakemake
+    """Record every papermill call of a build (``build_cli.main`` / ``build.build``, the Snakemake
     workflow replaced by its rule bodies run in-process); no notebook is executed and nothing is
     rendered. Each call: template, output, parameters, cwd."""
     import papermill

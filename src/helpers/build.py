@@ -13,17 +13,16 @@ Steps (each stops the build with a clear error before anything already published
    so that Quarto's pages are ``kapitler/levekar.html``, never ``build/...``;
 5. render HTML and PDF (``helpers.render``: Quarto when installed, else pandoc + Typst).
 
-Run as ``python -m helpers.build`` (``make report``): options are checked here (one-line
-errors), then the Snakemake workflow ``workflow/Snakefile`` runs steps 1-5 on every core, each
-notebook of :func:`jobs` as one rule job with its own output folder, re-running only what
-changed (``helpers.workflow``; ``docs/scale.md``). Snakemake is the one engine: :func:`build`
-(the tests' entry) runs steps 1-2 in this process, so that bad input raises here, then the same
-workflow for steps 3-5.
+Run as ``python -m helpers.build`` (``make report``): options are checked by
+``helpers.build_cli`` (one-line errors), then the Snakemake workflow ``workflow/Snakefile`` runs
+steps 1-5 on every core, each notebook of :func:`jobs` as one rule job with its own output
+folder, re-running only what changed (``helpers.workflow``; ``docs/scale.md``). Snakemake is
+the one engine: :func:`build` (the tests' entry) runs steps 1-2 in this process, so that bad
+input raises here, then the same workflow for steps 3-5.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -306,29 +305,33 @@ class BuildFailed(RuntimeError):
     """The workflow stopped (a notebook failed, or the render): what Snakemake said."""
 
 
-def build(
-    *,
-    engine: str = "auto",
-    force: bool = False,
-    rank_by: str = config.DEFAULT_RANK_BY,
-    rank_year: int = config.DEFAULT_RANK_YEAR,
-    seed: int = config.DEFAULT_SEED,
-    repetitions: int = config.DEFAULT_REPETITIONS,
-    workers: int | None = None,
-    paths: dict[str, Path] | None = None,
-):
-    """The whole pipeline; returns ``helpers.render.RenderResult``.
+@dataclass(frozen=True)
+class RunOptions:
+    """The options of a build run and their defaults (those of ``python -m helpers.build``):
+    the renderer, re-executing every notebook, the ranking, the Monte Carlo intervals."""
+
+    engine: str = "auto"
+    force: bool = False
+    rank_by: str = config.DEFAULT_RANK_BY
+    rank_year: int = config.DEFAULT_RANK_YEAR
+    seed: int = config.DEFAULT_SEED
+    repetitions: int = config.DEFAULT_REPETITIONS
+
+
+def build(*, workers: int | None = None, paths: dict[str, Path] | None = None, **options):
+    """The whole pipeline; returns ``helpers.render.RenderResult``. ``options``: those of
+    :class:`RunOptions` (a wrong name is a ``TypeError`` before any work).
 
     Steps 1-2 run here (bad input raises ``DataError`` before anything is published; ``paths``
     replaces raw tables for tests), then the Snakemake workflow executes the notebooks whose
     inputs changed and publishes (``BuildFailed`` with Snakemake's account if it stops)."""
     from helpers import render, workflow
 
+    run = RunOptions(**options)
     data_dir = prepare_data(paths=paths)
-    check_ranking(data_dir, rank_by, rank_year)
+    check_ranking(data_dir, run.rank_by, run.rank_year)
     workflow.remove_changed_outputs(config.build_notebooks_dir())
-    options = dict(engine=engine, force=force, rank_by=rank_by, rank_year=rank_year, seed=seed)
-    cmd = snakemake_command(cores=workers, repetitions=repetitions, data_ready=True, **options)
+    cmd = snakemake_command(cores=workers, data_ready=True, **vars(run))
     import subprocess
 
     done = subprocess.run(cmd, cwd=config.ROOT, capture_output=True, text=True, check=False)
@@ -342,18 +345,14 @@ def build(
 
 def snakemake_command(
     *,
-    engine: str = "auto",
-    force: bool = False,
-    rank_by: str = config.DEFAULT_RANK_BY,
-    rank_year: int = config.DEFAULT_RANK_YEAR,
-    seed: int = config.DEFAULT_SEED,
-    repetitions: int = config.DEFAULT_REPETITIONS,
     cores: int | None = None,
     dry_run: bool = False,
     targets: list[str] | None = None,
     data_ready: bool = False,
+    **options,
 ) -> list[str]:
-    """The Snakemake command line of a build (``workflow/Snakefile``, run in ``build/``).
+    """The Snakemake command line of a build (``workflow/Snakefile``, run in ``build/``) with the
+    run's ``options`` (:class:`RunOptions`).
 
     Rerun triggers: modification time (with Snakemake's checksum check for small files, so a
     file rewritten with the same content does not count), params, input set and rule code.
@@ -362,6 +361,7 @@ def snakemake_command(
     """
     from helpers import workflow
 
+    run = RunOptions(**options)
     cmd = [
         sys.executable, "-m", "snakemake", *(targets or []),  # before --config (which is nargs=*)
         "--snakefile", str(workflow.SNAKEFILE),
@@ -371,11 +371,11 @@ def snakemake_command(
         "--max-checksum-file-size", str(50_000_000),
         "--quiet", "rules", "host",
         "--config",
-        f"rank_by={rank_by}", f"rank_year={rank_year}", f"seed={seed}",
-        f"repetitions={repetitions}", f"engine={engine}",
+        f"rank_by={run.rank_by}", f"rank_year={run.rank_year}", f"seed={run.seed}",
+        f"repetitions={run.repetitions}", f"engine={run.engine}",
         f"stage={'data' if targets == ['data'] else ('ready' if data_ready else 'all')}",
     ]  # fmt: skip
-    if force:
+    if run.force:
         cmd += ["--forcerun", "notebook"]
     if dry_run:
         cmd += ["--dry-run"]
@@ -400,186 +400,7 @@ def run_workflow(*, workers: int | None = None, between=None, **options) -> int:
     return subprocess.run(cmd, cwd=config.ROOT, check=False).returncode
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a wrong option is answered in two lines (the error, where to find help)
-    instead of the whole usage text."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: {message}\nSee `{self.prog} --help` for every option.\n")
-
-
-def parser() -> argparse.ArgumentParser:
-    p = _Parser(
-        prog="python -m helpers.build",
-        description=__doc__.splitlines()[0],
-        epilog="A wrong value stops the build at once with the valid choices (exit status 2); "
-        "bad input data stops it before anything published is replaced.",
-    )
-    p.add_argument(
-        "--engine",
-        choices=["auto", "quarto", "embedded"],
-        default="auto",
-        help="renderer: quarto (needs the quarto binary), embedded (pandoc + Typst), or auto "
-        "(quarto when installed, else embedded; default)",
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help="re-execute every notebook, also those whose inputs did not change",
-    )
-    p.add_argument(
-        "--rank-by",
-        default=config.DEFAULT_RANK_BY,
-        metavar="ID",
-        help="socioeconomic variable the bydeler are ranked by: an id under `ranking` in "
-        f"data/indicators.yml with data (default {config.DEFAULT_RANK_BY})",
-    )
-    p.add_argument(
-        "--rank-year",
-        type=int,
-        default=config.DEFAULT_RANK_YEAR,
-        metavar="YEAR",
-        help=f"year of the ranking variable (default {config.DEFAULT_RANK_YEAR})",
-    )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=config.DEFAULT_SEED,
-        help=f"seed of the Monte Carlo intervals for SII/RII (default {config.DEFAULT_SEED})",
-    )
-    p.add_argument(
-        "--repetitions",
-        type=int,
-        default=config.DEFAULT_REPETITIONS,
-        metavar="N",
-        help="Monte Carlo draws for the SII/RII intervals, at least 1000 "
-        f"(default {config.DEFAULT_REPETITIONS})",
-    )
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        metavar="N",
-        help="notebooks executed at the same time: Snakemake's --cores (default: every core "
-        "of the machine)",
-    )
-    p.add_argument(
-        "--data-only",
-        action="store_true",
-        help="only steps 1-2: check the raw files and rebuild build/data (what a notebook "
-        "reads), then stop",
-    )
-    return p
-
-
-def _check_ranking_once(rank_by: str, rank_year: int) -> None:
-    """:func:`check_ranking`, skipped when it passed for the same ranking on the same tidy
-    tables (a no-op rebuild then loads no data in this process)."""
-    import json
-
-    data = config.build_data_dir()
-    seen = {
-        "ranking": [rank_by, int(rank_year)],
-        "data": {p.name: p.stat().st_mtime_ns for p in sorted(data.glob("*.parquet"))},
-    }
-    record = config.build_dir() / "ranking-checked.json"
-    try:
-        if json.loads(record.read_text()) == seen:
-            return
-    except (OSError, ValueError):
-        pass
-    check_ranking(data, rank_by, rank_year)
-    record.write_text(json.dumps(seen))
-
-
-def _snakemake_build(args: argparse.Namespace) -> int:
-    """``make report``: data checked here (one-line errors), then the Snakemake workflow."""
-    import time
-
-    from helpers import workflow
-
-    if workflow.is_sensitivity(args.rank_by, args.rank_year):
-        # beside the report, not over it: own build folder and output folder
-        where = workflow.sensitivity_folder(args.rank_by, args.rank_year)
-        os.environ["OSLOHELSA_BUILD"] = str(config.build_dir() / where)
-        os.environ["OSLOHELSA_OUTPUT"] = str(config.output_dir() / where)
-        print(f"Sensitivitetsanalyse: rapporten skrives til {config.output_dir()}")
-    start = time.monotonic()
-    os.environ.setdefault("OSLOHELSA_STARTED", workflow._now())  # the manifest's start
-    folders = config.build_notebooks_dir()
-    for job in workflow.remove_changed_outputs(folders):
-        print(f"Endret siden kjøringen, kjøres på nytt: {job}")
-    before = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
-    status = run_workflow(
-        engine=args.engine,
-        force=args.force,
-        rank_by=args.rank_by,
-        rank_year=args.rank_year,
-        seed=args.seed,
-        repetitions=args.repetitions,
-        workers=args.workers,
-        between=lambda: _check_ranking_once(args.rank_by, args.rank_year),
-    )
-    seconds = time.monotonic() - start
-    if status == 2:
-        print("Feil i inndata (se over), rapporten er ikke bygget.", file=sys.stderr)
-        return 2
-    if status != 0:
-        print(
-            f"Rapporten er ikke bygget (etter {seconds:.0f} s); den publiserte rapporten i "
-            f"{config.output_dir()} er urørt.",
-            file=sys.stderr,
-        )
-        return 1
-    jobs_now = [job_folder(j) for j in jobs(rank_by=args.rank_by, rank_year=args.rank_year)]
-    after = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
-    executed = sum(1 for j in jobs_now if before.get(j) != after.get(j))
-    print(
-        f"Ferdig på {seconds:.0f} s: {executed} notatbøker kjørt, "
-        f"{len(jobs_now) - executed} uendret."
-    )
-    out = config.output_dir()
-    print(f"  HTML:     {out / 'index.html'}")
-    print(f"  PDF:      {out / 'oslohelsa.pdf'}")
-    print(f"  Manifest: {out / 'manifest.json'}")
-    return 0
-
-
-def check_options(args: argparse.Namespace) -> None:
-    """Every option checked before any work (no data read): ``ParameterError`` if one is wrong."""
-    from helpers import params
-
-    params.check_rank_by("--rank-by", args.rank_by)
-    params.check_int("--rank-year", args.rank_year, minimum=1900)
-    params.check_int("--seed", args.seed, minimum=0)
-    params.check_int("--repetitions", args.repetitions, minimum=1000)
-    if args.workers is not None:
-        params.check_int("--workers", args.workers, minimum=1)
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = parser()
-    args = p.parse_args(argv)
-    from helpers.errors import ParameterError
-
-    try:
-        check_options(args)
-    except ParameterError as exc:
-        print(f"{p.prog}: {exc}", file=sys.stderr)
-        return 2
-    try:
-        if args.data_only:
-            data_dir = prepare_data()
-            print(f"Data er bygget: {data_dir}")
-            return 0
-        return _snakemake_build(args)
-    except ParameterError as exc:
-        print(f"{p.prog}: {exc}", file=sys.stderr)
-        return 2
-    except DataError as exc:
-        print(f"Feil i inndata, rapporten er ikke bygget: {exc}", file=sys.stderr)
-        return 2
-
-
 if __name__ == "__main__":
+    from helpers.build_cli import main
+
     raise SystemExit(main())

@@ -32,6 +32,14 @@ class DataError(ValueError):
         super().__init__(", ".join(parts) + ": " + message)
 
 
+def stopped_by(exc: DataError) -> int:
+    """Tell the user on stderr that bad input stopped the build; the exit status (2)."""
+    import sys
+
+    print(f"Feil i inndata, rapporten er ikke bygget: {exc}", file=sys.stderr)
+    return 2
+
+
 def _relative(path: str | Path) -> Path:
     """Show paths relative to the project root when they live inside it."""
     p = Path(path)

@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stamp", help="publish: a file written when the report is published")
     args = p.parse_args(argv)
     params = build_params(json.loads(args.params))
-    from helpers.errors import DataError
+    from helpers.errors import DataError, stopped_by
 
     try:
         if args.step == "data":
@@ -473,8 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1
     except DataError as exc:
-        print(f"Feil i inndata, rapporten er ikke bygget: {exc}", file=sys.stderr)
-        return 2
+        return stopped_by(exc)
     return 0
 
 

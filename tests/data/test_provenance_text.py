@@ -8,7 +8,7 @@ import pytest
 from helpers import catalogue
 from helpers.catalogue import sources
 from helpers.pipeline import build_data
-from helpers.present import report
+from helpers.present import report, tables
 
 ENGLISH = re.compile(r"\b(the|copy|checked|working|not|and|from|summed|confidence)\b", re.I)
 
@@ -41,7 +41,7 @@ def test_reader_text_has_no_internal_confirmation_notes(cat, monkeypatch):
     monkeypatch.setattr(report, "show", shown.append)
     for area in ("levekar", "klima_miljo"):
         report.planned_section(cat.planned(area))
-    shown.append(report.catalogue_table(cat).to_string())
+    shown.append(tables.catalogue_table(cat).to_string())
     for text in shown:
         assert "bekreftet" not in text
 

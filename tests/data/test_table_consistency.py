@@ -16,7 +16,7 @@ import pytest
 from helpers import catalogue
 from helpers.ingest import oslo
 from helpers.pipeline import build_data, denominators, loaders, suppress
-from helpers.present import report, text
+from helpers.present import report, tables, text
 from helpers.stats import gradient
 
 #: Half a unit of the one decimal the publishers print (and the report prints).
@@ -85,7 +85,7 @@ def test_printed_tables_agree_with_themselves(tidy, cat):
             continue
         for period in _periods(tidy, ind.id):
             res = gradient.analyse_indicator(tidy, ind, ranking, period=period, repetitions=1000)
-            table = report.bydel_table(res)
+            table = tables.bydel_table(res)
             value_col = table.columns[2]
             note = report.table_note(res)
             for _, row in table.iterrows():

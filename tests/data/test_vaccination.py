@@ -21,7 +21,7 @@ from helpers.errors import DataError
 from helpers.ingest import fhi
 from helpers.pipeline.denominators import load_population
 from helpers.pipeline.loaders import INDICATOR_LOADERS, INDICATOR_TABLES, load_indicator
-from helpers.present import report
+from helpers.present import report, tables
 from helpers.stats import gradient, no_counts
 
 FILE = config.DATA_RAW / fhi.VACCINATION_FILE
@@ -156,10 +156,10 @@ def test_report_text_is_honest(results) -> None:
     summary = report.summary_line(res)
     assert "ikke uavhengige" in summary and "ikke testet" in summary
     assert no_counts.NO_INTERVAL_NB in summary
-    table = no_counts.bydel_table(report.bydel_table(res))
+    table = no_counts.bydel_table(tables.bydel_table(res))
     assert list(table.columns) == ["Rang", "Bydel", "Prosent av 16-åringene"]
-    over = report.overview_table([res])
-    assert over[report.OVERVIEW_SII].iat[0] == "2,0 (ingen KI)"
+    over = tables.overview_table([res])
+    assert over[tables.OVERVIEW_SII].iat[0] == "2,0 (ingen KI)"
 
 
 def test_value_only_finding_names_ties(results) -> None:

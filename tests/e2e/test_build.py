@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers import build, config, render
+from helpers import build, build_cli, config, render
 
 
 def test_jobs_cover_every_notebook_chapter_once():
@@ -93,6 +93,6 @@ def test_main_reports_data_errors_in_bokmal(monkeypatch, capsys):
         raise DataError("data/raw/x.csv", "unknown bydel", row=3, column="bydel_navn")
 
     monkeypatch.setattr(build, "run_workflow", fail)
-    assert build.main([]) == 2
+    assert build_cli.main([]) == 2
     err = capsys.readouterr().err
     assert "rapporten er ikke bygget" in err and 'row 3, column "bydel_navn"' in err

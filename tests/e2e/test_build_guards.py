@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import snapshot, write_small_counts_csv
 
-from helpers import build, catalogue, config
+from helpers import build, build_cli, catalogue, config
 from helpers.catalogue import sources
 from helpers.pipeline import build_data, suppress
 
@@ -48,7 +48,7 @@ def test_tampered_raw_file_stops_the_build(placeholders, tmp_path, monkeypatch, 
 
     monkeypatch.setattr(build_data, "_build", no_loading)
     before = snapshot(placeholders)
-    assert build.main(["--data-only"]) == 2
+    assert build_cli.main(["--data-only"]) == 2
     err = capsys.readouterr().err
     assert "rapporten er ikke bygget" in err
     assert "oslo_val001_valgdeltakelse" in err and "sha256" in err
@@ -66,7 +66,7 @@ def test_catalogue_data_mismatch_stops_the_build(
     real = catalogue.load_catalogue
     monkeypatch.setattr(catalogue, "load_catalogue", lambda path=None: real(edited))
     before = snapshot(placeholders)
-    assert build.main(["--data-only"]) == 2
+    assert build_cli.main(["--data-only"]) == 2
     err = capsys.readouterr().err
     assert "valgdeltakelse are in the data but not in" in err and "indicators_SYNTHETIC.yml" in err
     assert snapshot(placeholders) == before

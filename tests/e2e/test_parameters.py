@@ -16,7 +16,7 @@ import subprocess
 
 from conftest import notebook_defaults
 
-from helpers import build, config, render
+from helpers import build_cli, config, render
 
 
 def _expected_chapters() -> list[str]:
@@ -56,7 +56,7 @@ def test_cli_options_reach_papermill(papermill_calls):
         "1500",
         "--force",
     ]
-    assert build.main(argv) == 0
+    assert build_cli.main(argv) == 0
     values = {"rank_by": "lavinntekt_husholdninger", "rank_year": 2023, "seed": 7}
     _assert_calls(papermill_calls, {**values, "repetitions": 1500})
     # the sensitivity parameters reach the area chapters and the overview alike
@@ -74,7 +74,7 @@ def test_make_report_passes_the_notebooknotebook_defaults(papermill_calls):
     ).stdout
     (command,) = [line for line in dry.splitlines() if "-m helpers.build" in line]
     argv = shlex.split(command.split("-m helpers.build", 1)[1])
-    assert build.main(argv) == 0
+    assert build_cli.main(argv) == 0
     defaults = {**notebook_defaults("innsatsomrade.ipynb"), **notebook_defaults("oversikt.ipynb")}
     values = {k: defaults[k] for k in ("rank_by", "rank_year", "seed", "repetitions")}
     assert values == {
@@ -89,7 +89,7 @@ def test_make_report_passes_the_notebooknotebook_defaults(papermill_calls):
 def test_kernel_runs_in_the_executions_own_folder(papermill_calls):
     """Figures are written next to the executed notebook, in a folder that execution owns:
     papermill's cwd is a fresh ``build/notebooks/.<job>-…/``, renamed to ``<job>/``."""
-    assert build.main(["--force"]) == 0
+    assert build_cli.main(["--force"]) == 0
     cwds = [c["cwd"] for c in papermill_calls]
     assert len(set(cwds)) == len(cwds) == len(_expected_chapters())
     for call in papermill_calls:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import build, config, workflow
+from helpers import build, build_cli, config, workflow
 
 COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
 
@@ -178,7 +178,7 @@ def test_another_ranking_is_built_beside_the_report(tmp_path, monkeypatch, capsy
 
     monkeypatch.setattr(build, "run_workflow", run_workflow)
     argv = ["--rank-by", "lavinntekt_husholdninger", "--rank-year", "2023"]
-    assert build.main(argv) == 0
+    assert build_cli.main(argv) == 0
     where = Path("sensitivitet") / "lavinntekt_husholdninger-2023"
     assert seen["build"] == tmp_path / "build" / where
     assert seen["out"] == tmp_path / "out" / where

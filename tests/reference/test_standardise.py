@@ -12,7 +12,7 @@ from synthetic import tidy_table
 
 from helpers import catalogue
 from helpers.pipeline import build_data, loaders, suppress
-from helpers.present import report
+from helpers.present import report, tables
 from helpers.stats import gradient, standardise
 
 
@@ -58,10 +58,10 @@ def test_report_shows_both_rates_and_says_which_the_gradient_uses():
     tidy = suppress.suppress(build_data.build_tidy(), cat.thresholds())
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
     res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
-    table = report.bydel_table(res)
-    assert report.STANDARDISED_COLUMN in table.columns
+    table = tables.bydel_table(res)
+    assert tables.STANDARDISED_COLUMN in table.columns
     row = table[table["Bydel"] == "St. Hanshaugen"].iloc[0]
-    assert row.iloc[2] == "3,8" and row[report.STANDARDISED_COLUMN] == "5,1"
+    assert row.iloc[2] == "3,8" and row[tables.STANDARDISED_COLUMN] == "5,1"
     sentence = report.finding(res)
     assert "Gradienten nedenfor bygger på de aldersstandardiserte ratene" in sentence
     assert res.fit.transform == "log"  # standardised rates are rates: log transform

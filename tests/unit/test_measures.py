@@ -6,7 +6,7 @@ import pytest
 from synthetic import tidy_table
 
 from helpers import catalogue
-from helpers.present import report, text
+from helpers.present import tables, text
 from helpers.stats import gradient, measures
 
 
@@ -20,7 +20,7 @@ def analysed():
 
 def test_every_registered_measure_is_computed_and_overview_columns_follow_the_registry(analysed):
     assert set(analysed.measures) == {m.key for m in measures.MEASURES}
-    table = report.overview_table([analysed])
+    table = tables.overview_table([analysed])
     assert list(table.columns[5:]) == measures.overview_columns()
 
 
@@ -36,5 +36,5 @@ def test_par_in_the_overview_is_heats_parisk_by_hand(analysed):
     assert by_hand < 0
     assert par.estimate == pytest.approx(by_hand, rel=1e-12)
     assert par.lowerci < par.estimate < par.upperci
-    cell = report.overview_table([analysed])[measures.OVERVIEW_PAR].iat[0]
+    cell = tables.overview_table([analysed])[measures.OVERVIEW_PAR].iat[0]
     assert cell.startswith(text.number(by_hand))

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from synthetic import tidy_table
 
-from helpers import build, catalogue, config, params
+from helpers import build, build_cli, catalogue, config, params
 from helpers.errors import ParameterError
 from helpers.present import report
 from helpers.stats import gradient
@@ -78,7 +78,7 @@ def test_close_misspelling_gets_did_you_mean_and_planned_variable_is_refused():
 def test_checking_options_imports_no_pandas():
     """The check reads only the catalogue: what makes the answer quick (no timing asserted)."""
     code = (
-        "import sys; from helpers import build; rc = build.main(['--rank-by', 'x']); "
+        "import sys; from helpers import build_cli; rc = build_cli.main(['--rank-by', 'x']); "
         "print('pandas' in sys.modules); sys.exit(rc)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
@@ -98,7 +98,7 @@ def test_checking_options_imports_no_pandas():
 )
 def test_bad_options_two_lines_at_most(args, expect, capsys):
     try:
-        code = build.main(args)  # our checks return 2
+        code = build_cli.main(args)  # our checks return 2
     except SystemExit as exit_info:  # argparse's own (types, choices) exit 2
         code = exit_info.code
     err = capsys.readouterr().err
@@ -108,12 +108,12 @@ def test_bad_options_two_lines_at_most(args, expect, capsys):
 
 def test_bad_option_returns_2_without_building(monkeypatch, capsys):
     monkeypatch.setattr(build, "build", lambda **_: pytest.fail("the build ran"))
-    assert build.main(["--rank-by", "nonsense"]) == 2
+    assert build_cli.main(["--rank-by", "nonsense"]) == 2
     assert "choose one of" in capsys.readouterr().err
 
 
 def test_help_describes_every_option():
-    parser = build.parser()
+    parser = build_cli.parser()
     for action in parser._actions:
         assert action.help, f"{action.option_strings} has no help text"
     text = parser.format_help()

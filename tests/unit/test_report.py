@@ -10,7 +10,7 @@ from synthetic import tidy_table
 from helpers import catalogue, config
 from helpers.ingest import geo
 from helpers.pipeline import suppress
-from helpers.present import plots, report, text
+from helpers.present import plots, report, tables, text
 from helpers.stats import gradient
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
@@ -36,7 +36,7 @@ def shown(monkeypatch):
 
 
 def test_bydel_table_prints_prikket_and_oslo(result):
-    table = report.bydel_table(result)
+    table = tables.bydel_table(result)
     assert len(table) == len(config.BYDELER) + 1 and table.iloc[-1]["Bydel"] == "**Oslo**"
     row = table[table["Bydel"] == "Vestre Aker"].iloc[0]
     assert row.iloc[2] == "prikket" and row["Teller"] == "" and row["95 % KI"] == ""
@@ -100,8 +100,8 @@ def test_planned_section_lists_sources(cat, shown):
 
 
 def test_overview_and_coverage(cat, result):
-    table = report.overview_table([result])
-    assert table.loc[0, report.OVERVIEW_SII].count(",") >= 2
+    table = tables.overview_table([result])
+    assert table.loc[0, tables.OVERVIEW_SII].count(",") >= 2
     assert "Klima og miljø: 0 med data" in report.coverage_text(cat)
 
 
@@ -140,7 +140,7 @@ def test_summary_line_reports_gap_trend_in_report_orientation(cat):
 
 def test_overview_labels_are_neutral(result):
     """Issue 14: "høyest"/"lavest verdi", never "beste"/"svakeste bydel"."""
-    table = report.overview_table([result])
+    table = tables.overview_table([result])
     assert {"Lavest verdi", "Høyest verdi"} <= set(table.columns)
     assert not any("svakeste" in c.lower() or "beste" in c.lower() for c in table.columns)
     lo, hi = result.extremes()

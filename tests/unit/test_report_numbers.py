@@ -14,7 +14,7 @@ from conftest import assert_measures_printed, independent_sii
 from synthetic import tidy_table
 
 from helpers import catalogue, config
-from helpers.present import report, text
+from helpers.present import report, tables, text
 from helpers.stats import gradient
 
 REPETITIONS = 2000
@@ -67,7 +67,7 @@ def test_overview_lowest_and_highest_whatever_the_polarity(cat):
     lower, higher = cat.indicator("uforetrygd"), cat.indicator("sysselsetting_25_59")
     assert (lower.polarity, higher.polarity) == ("lower_is_better", "higher_is_better")
     results = [_result(cat, "uforetrygd")[1], _result(cat, "sysselsetting_25_59")[1]]
-    table = report.overview_table(results)
+    table = tables.overview_table(results)
     top = f"Gamle Oslo ({text.number(9.6)})"
     bottom = f"Søndre Nordstrand ({text.number(4.0)})"
     # neutral columns (issue 14): lowest and highest value for either polarity
@@ -101,7 +101,7 @@ def test_overview_rii_and_cells_without_oslo_or_published_bydeler(cat):
         gradient.analyse_indicator(hidden, ind, ranking, repetitions=REPETITIONS),
     ]
     assert results[0].oslo is None and results[1].sii is None
-    table = report.overview_table(results)
+    table = tables.overview_table(results)
     rii_col = next(c for c in table.columns if c.startswith("RII"))
     sii_col = next(c for c in table.columns if c.startswith("SII"))
     s = independent_sii(_used(tidy), ind, REPETITIONS)

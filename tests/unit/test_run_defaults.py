@@ -13,7 +13,7 @@ import inspect
 import pytest
 from conftest import notebook_defaults
 
-from helpers import build, config, params
+from helpers import build, build_cli, config, params
 
 TEMPLATES = sorted(p.name for p in config.NOTEBOOKS.glob("*.ipynb"))
 
@@ -79,7 +79,7 @@ def test_build_and_command_line_use_the_same_defaults():
     signature = inspect.signature(build.jobs).parameters
     for name in ("rank_by", "rank_year", "seed", "repetitions"):
         assert signature[name].default == RUN_DEFAULTS[name], name
-    args = vars(build.parser().parse_args([]))
+    args = vars(build_cli.parser().parse_args([]))
     for name in ("rank_by", "rank_year", "seed", "repetitions"):
         assert args[name] == RUN_DEFAULTS[name], name
     for job in build.jobs():

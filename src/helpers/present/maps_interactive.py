@@ -66,6 +66,19 @@ def _rings(geometry):
     return xs, ys
 
 
+def _legend_entry(colour: str, name: str):
+    """A legend entry without a point on the map: a square of ``colour`` named ``name``."""
+    import plotly.graph_objects as go
+
+    return go.Scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker={"size": 12, "color": colour, "symbol": "square"},
+        name=name,
+    )
+
+
 def figure(geo, result: IndicatorResult):
     """The plotly figure: one filled shape per bydel, in the static map's Fisher–Jenks classes
     (``helpers.present.plots.class_breaks``) and colours; suppressed bydeler grey. Plain cartesian
@@ -114,26 +127,10 @@ def figure(geo, result: IndicatorResult):
     low = lower
     for high in breaks:
         colour = mpl.colors.to_hex(cmap(norm((low + high) / 2 if high > low else high)))
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"size": 12, "color": colour, "symbol": "square"},
-                name=f"{text.number(low)}{text.EN_DASH}{text.number(high)}",
-            )
-        )
+        fig.add_trace(_legend_entry(colour, f"{text.number(low)}{text.EN_DASH}{text.number(high)}"))
         low = high
     if (~published).any():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"size": 12, "color": SUPPRESSED_COLOUR, "symbol": "square"},
-                name="prikket / mangler",
-            )
-        )
+        fig.add_trace(_legend_entry(SUPPRESSED_COLOUR, "prikket / mangler"))
     axis = {"visible": False, "showgrid": False, "zeroline": False}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis, scaleanchor="x", scaleratio=1)
