@@ -51,6 +51,23 @@ def _pxweb(ids: list[str], labels: dict[str, Col], value: Col = Col("count")) ->
     return cols
 
 
+def _pxweb_table(
+    key: str,
+    filename: str,
+    title: str,
+    ids: list[str],
+    labels: dict[str, Col],
+    *,
+    geo: str,
+    year: str,
+    value: Col = Col("count"),
+) -> RawTable:
+    """A PxWeb table of Oslo statistikkbank: ``geo`` and ``year`` are ids in ``ids``; the year's
+    ``_navn`` column is the year column, the other columns as :func:`_pxweb` gives them."""
+    columns = _pxweb(ids, {f"{year}_navn": Col("year"), **labels}, value)
+    return RawTable(key, filename, title, columns, geo=f"{geo}_navn", year=f"{year}_navn")
+
+
 BEF_AGES_COMMON = (
     "Alder i alt", "0 år", "1-2 år", "3-5 år", "6-9 år", "10-12 år", "13-15 år", "16-17 år",
     "18-19 år", "20-22 år", "23-24 år", "25-29 år", "30-39 år", "40-49 år", "50-66 år",
@@ -69,132 +86,114 @@ POPULATION_AGES: tuple[str, ...] = (
 RAW_TABLES: dict[str, RawTable] = {
     t.key: t
     for t in (
-        RawTable(
+        _pxweb_table(
             "sos006",
             "oslo_sos006_uforetrygd_bydel_2004_2024.csv",
             "OK-SOS006 Mottakere av uføretrygd etter alder og kjønn (B)",
-            _pxweb(
-                ["ContentsCode", "år", "bosted", "kjønn", "aldersgruppe", "statistikkvariabel"],
-                {
-                    "år_navn": Col("year"),
-                    "kjønn_navn": Col("label", ("I alt", "Kvinner", "Menn")),
-                    "aldersgruppe_navn": Col(
-                        "label", ("I alt", "18-29", "30-39", "40-49", "50-59", "60-67")
-                    ),
-                },
-            ),
-            geo="bosted_navn",
-            year="år_navn",
+            ["ContentsCode", "år", "bosted", "kjønn", "aldersgruppe", "statistikkvariabel"],
+            {
+                "kjønn_navn": Col("label", ("I alt", "Kvinner", "Menn")),
+                "aldersgruppe_navn": Col(
+                    "label", ("I alt", "18-29", "30-39", "40-49", "50-59", "60-67")
+                ),
+            },
+            geo="bosted",
+            year="år",
         ),
-        RawTable(
+        _pxweb_table(
             "sos001",
             "oslo_sos001_aap_bydel_2012_2024.csv",
             "OK-SOS001 Mottakere av arbeidsavklaringspenger etter kjønn og alder (B)",
-            _pxweb(
-                ["ContentsCode", "år", "geografi", "kjønn", "aldersgruppe", "statistikkvariabel"],
-                {
-                    "år_navn": Col("year"),
-                    "kjønn_navn": Col("label", ("Begge kjønn", "Kvinner", "Menn")),
-                    "aldersgruppe_navn": Col(
-                        "label", ("Alder i alt", "Under 30", "30-39", "40-49", "50-59", "60+")
-                    ),
-                },
-            ),
-            geo="geografi_navn",
-            year="år_navn",
+            ["ContentsCode", "år", "geografi", "kjønn", "aldersgruppe", "statistikkvariabel"],
+            {
+                "kjønn_navn": Col("label", ("Begge kjønn", "Kvinner", "Menn")),
+                "aldersgruppe_navn": Col(
+                    "label", ("Alder i alt", "Under 30", "30-39", "40-49", "50-59", "60+")
+                ),
+            },
+            geo="geografi",
+            year="år",
         ),
-        RawTable(
+        _pxweb_table(
             "sto020",
             "oslo_sto020_sosialhjelp_andel_bydel_2007_2023.csv",
             "OK-STØ020 Antall og andel sosialhjelpsmottakere i befolkningen (B)",
-            _pxweb(
-                ["ContentsCode", "år", "geografi", "alder", "statistikkvariabel"],
-                {
-                    "år_navn": Col("year"),
-                    "alder_navn": Col(
-                        "label",
-                        (
-                            "I alt",
-                            "Under 20 år",
-                            "20-24 år",
-                            "25-29 år",
-                            "30-39 år",
-                            "40-49 år",
-                            "50-66 år",
-                            "67 år og over",
-                        ),
-                    ),  # fmt: skip
-                    "statistikkvariabel_navn": Col(
-                        "label",
-                        (
-                            "Andel sosialhjelpsmottakere i befolkningen",
-                            "Antall sosialhjelpsmottakere",
-                        ),
+            ["ContentsCode", "år", "geografi", "alder", "statistikkvariabel"],
+            {
+                "alder_navn": Col(
+                    "label",
+                    (
+                        "I alt",
+                        "Under 20 år",
+                        "20-24 år",
+                        "25-29 år",
+                        "30-39 år",
+                        "40-49 år",
+                        "50-66 år",
+                        "67 år og over",
                     ),
-                },
-                value=Col("number"),
-            ),
-            geo="geografi_navn",
-            year="år_navn",
+                ),  # fmt: skip
+                "statistikkvariabel_navn": Col(
+                    "label",
+                    (
+                        "Andel sosialhjelpsmottakere i befolkningen",
+                        "Antall sosialhjelpsmottakere",
+                    ),
+                ),
+            },
+            value=Col("number"),
+            geo="geografi",
+            year="år",
         ),
-        RawTable(
+        _pxweb_table(
             "sto013",
             "oslo_sto013_sosialhjelp_bydel_2005_2023.csv",
             "OK-STØ013 Sosialhjelpsmottakere og berørte etter bydel (B)",
-            _pxweb(
-                [
-                    "ContentsCode",
-                    "år",
-                    "bydel",
-                    "sosialhjelpsmottakere og berørte",
-                    "statistikkvariabel",
-                ],
-                {
-                    "år_navn": Col("year"),
-                    "sosialhjelpsmottakere og berørte_navn": Col(
-                        "label",
-                        (
-                            "Sosialhjelpsmottakere i alt",
-                            "Berørte av sosialhjelp",
-                            "Berørte ektefeller/samboere",
-                            "Berørte barn i alt",
-                            "Barn av par",
-                            "Barn av enslig forsørger",
-                        ),
+            [
+                "ContentsCode",
+                "år",
+                "bydel",
+                "sosialhjelpsmottakere og berørte",
+                "statistikkvariabel",
+            ],
+            {
+                "sosialhjelpsmottakere og berørte_navn": Col(
+                    "label",
+                    (
+                        "Sosialhjelpsmottakere i alt",
+                        "Berørte av sosialhjelp",
+                        "Berørte ektefeller/samboere",
+                        "Berørte barn i alt",
+                        "Barn av par",
+                        "Barn av enslig forsørger",
                     ),
-                    "statistikkvariabel_navn": Col("label", ("Antall",)),
-                },
-            ),  # fmt: skip
-            geo="bydel_navn",
-            year="år_navn",
-        ),
-        RawTable(
+                ),
+                "statistikkvariabel_navn": Col("label", ("Antall",)),
+            },
+            geo="bydel",
+            year="år",
+        ),  # fmt: skip
+        _pxweb_table(
             "bef004",
             "oslo_bef004_folkemengde_bydel_alder_2008_2019.csv",
             "OK-BEF004 Folkemengden etter administrativ bydel og alder 2008-2019",
-            _pxweb(
-                ["ContentsCode", "År", "Geografi", "Aldersgrupper", "Måltall"],
-                {
-                    "År_navn": Col("year"),
-                    "Aldersgrupper_navn": Col("label", (*BEF_AGES_COMMON, "90 år +")),
-                },
-            ),
-            geo="Geografi_navn",
-            year="År_navn",
+            ["ContentsCode", "År", "Geografi", "Aldersgrupper", "Måltall"],
+            {
+                "Aldersgrupper_navn": Col("label", (*BEF_AGES_COMMON, "90 år +")),
+            },
+            geo="Geografi",
+            year="År",
         ),
-        RawTable(
+        _pxweb_table(
             "bef005",
             "oslo_bef005_folkemengde_bydel_alder_2017_2026.csv",
             "OK-BEF005 Folkemengden etter administrativ bydel og alder",
-            _pxweb(
-                ["ContentsCode", "år", "bosted", "aldersgruppe", "statistikkvariabel"],
-                {
-                    "år_navn": Col("year"),
-                    "aldersgruppe_navn": Col("label", (*BEF_AGES_COMMON, "90-94 år", "95+ år")),
-                },
-            ),
-            geo="bosted_navn",
-            year="år_navn",
+            ["ContentsCode", "år", "bosted", "aldersgruppe", "statistikkvariabel"],
+            {
+                "aldersgruppe_navn": Col("label", (*BEF_AGES_COMMON, "90-94 år", "95+ år")),
+            },
+            geo="bosted",
+            year="år",
         ),
         RawTable(
             "lavinntekt",

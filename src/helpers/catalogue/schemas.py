@@ -12,6 +12,7 @@ References: pandera ``DataFrameSchema`` (https://pandera.readthedocs.io); SSB's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -33,48 +34,38 @@ TIDY_SEXES: tuple[str, ...] = ("alle", "kvinner", "menn")
 TIDY_GEO_CODES: tuple[str, ...] = (*BYDELER, OSLO_CODE)
 
 
+#: Column kind -> (dtype, checks or None, nullable) for the kinds whose checks do not depend on the
+#: column ("label" does: its allowed values). Checks are made per column by the factories.
+_KIND_SPECS: dict[str, tuple[type, Callable[[], pa.Check] | None, bool]] = {
+    "year": (
+        str, lambda: pa.Check.str_matches(r"^\d{4}(-\d{4})?$", error="a year such as 2023"), False
+    ),
+    "code": (
+        str,
+        lambda: pa.Check.str_matches(r"^0301(\d\d)?$", error="an SSB code 0301 or 0301xx"),
+        False,
+    ),
+    "optional": (str, None, True),
+    "count": (float, lambda: pa.Check.ge(0, error="a count >= 0"), True),
+    "share": (
+        float, lambda: pa.Check.in_range(0, 100, error="a percentage between 0 and 100"), True
+    ),
+    "number": (float, lambda: pa.Check.ge(0, error="a number >= 0"), True),
+}  # fmt: skip
+
+
 def _column_schema(name: str, col: Col) -> pa.Column:
-    if col.kind == "year":
-        return pa.Column(
-            str,
-            pa.Check.str_matches(r"^\d{4}(-\d{4})?$", error="a year such as 2023"),
-            nullable=False,
-            required=col.required,
-        )
     if col.kind == "label":
         checks = [pa.Check.str_length(min_value=1, error="a non-empty label")]
         if col.allowed:
             allowed = list(col.allowed)
             checks.append(pa.Check.isin(allowed, error=f"one of {allowed}"))
         return pa.Column(str, checks, nullable=False, required=col.required)
-    if col.kind == "code":
-        return pa.Column(
-            str,
-            pa.Check.str_matches(r"^0301(\d\d)?$", error="an SSB code 0301 or 0301xx"),
-            nullable=False,
-            required=col.required,
-        )
-    if col.kind == "optional":
-        return pa.Column(str, nullable=True, required=col.required)
-    if col.kind == "count":
-        return pa.Column(
-            float,
-            pa.Check.ge(0, error="a count >= 0"),
-            nullable=True,
-            required=col.required,
-        )
-    if col.kind == "share":
-        return pa.Column(
-            float,
-            pa.Check.in_range(0, 100, error="a percentage between 0 and 100"),
-            nullable=True,
-            required=col.required,
-        )
-    if col.kind == "number":
-        return pa.Column(
-            float, pa.Check.ge(0, error="a number >= 0"), nullable=True, required=col.required
-        )
-    raise ValueError(f"unknown column kind {col.kind!r} for column {name!r}")
+    if col.kind not in _KIND_SPECS:
+        raise ValueError(f"unknown column kind {col.kind!r} for column {name!r}")
+    dtype, make_check, nullable = _KIND_SPECS[col.kind]
+    check = make_check() if make_check is not None else None
+    return pa.Column(dtype, check, nullable=nullable, required=col.required)
 
 
 def raw_schema(table: RawTable) -> pa.DataFrameSchema:

@@ -12,30 +12,9 @@ The measures of ``intervals``, ``phe_sii`` and ``heat`` are exposed here (``stat
 ``stats.rci``, ...), as the former ``helpers.inequality`` exposed them.
 """
 
+from helpers.stats import heat
 from helpers.stats.checks import confidence_level
-from helpers.stats.heat import (
-    HeatResult,
-    aci,
-    bgsd,
-    bgv,
-    d,
-    heat_rii,
-    heat_sii,
-    idisu,
-    idisw,
-    mdbu,
-    mdbw,
-    mdmu,
-    mdmw,
-    mdru,
-    mdrw,
-    mld,
-    paf,
-    par,
-    r,
-    rci,
-    theil,
-)
+from helpers.stats.heat import *  # noqa: F403 (the HEAT measures: heat.__all__)
 from helpers.stats.intervals import (
     ESP2013,
     ESP2013_AGEBANDS,
@@ -51,38 +30,18 @@ from helpers.stats.intervals import (
 from helpers.stats.phe_sii import SIIResult, sii
 
 __all__ = [
+    *heat.__all__,
     "ESP2013",
     "ESP2013_AGEBANDS",
     "DSRResult",
-    "HeatResult",
     "SIIResult",
-    "aci",
-    "bgsd",
-    "bgv",
     "byars",
     "confidence_level",
-    "d",
     "dsr",
     "exact_poisson",
-    "heat_rii",
-    "heat_sii",
-    "idisu",
-    "idisw",
-    "mdbu",
-    "mdbw",
-    "mdmu",
-    "mdmw",
-    "mdru",
-    "mdrw",
-    "mld",
-    "paf",
-    "par",
     "proportion",
-    "r",
     "rate",
-    "rci",
     "sii",
     "smr",
-    "theil",
     "wilson",
 ]

@@ -146,6 +146,26 @@ def proportion(
     return pd.DataFrame({"value": x / n * m, "lower": lo * m, "upper": hi * m})
 
 
+def _count_ratio(
+    count: tuple[str, Any], base: tuple[str, Any], scale: tuple[str, Any], confidence: float
+) -> pd.DataFrame:
+    """``count / base · scale`` with the Poisson limits of the count (shared by rate and smr).
+
+    Each argument is ``(parameter name, value)``, so errors name the caller's parameter.
+    """
+    (count_name, count_in), (base_name, base_in), (scale_name, scale_in) = count, base, scale
+    x = _vector(count_name, count_in, allow_scalar=True)
+    n = _vector(base_name, base_in, allow_scalar=True)
+    _same_length(**{count_name: x, base_name: n})
+    _nonnegative(count_name, x)
+    _positive(base_name, n)
+    m = _finite_scalar(scale_name, scale_in)
+    lo, hi, method = _poisson_limits(x, confidence)
+    return pd.DataFrame(
+        {"value": x / n * m, "lower": lo / n * m, "upper": hi / n * m, "method": method}
+    )
+
+
 def rate(
     numerator: Any, denominator: Any, multiplier: float = 100_000, confidence: float = 0.95
 ) -> pd.DataFrame:
@@ -158,16 +178,10 @@ def rate(
 
     Returns a DataFrame with columns ``value``, ``lower``, ``upper``, ``method``.
     """
-    x = _vector("numerator", numerator, allow_scalar=True)
-    n = _vector("denominator", denominator, allow_scalar=True)
-    _same_length(numerator=x, denominator=n)
-    _nonnegative("numerator", x)
-    _positive("denominator", n)
-    m = _finite_scalar("multiplier", multiplier)
-    lo, hi, method = _poisson_limits(x, confidence)
-    return pd.DataFrame(
-        {"value": x / n * m, "lower": lo / n * m, "upper": hi / n * m, "method": method}
-    )
+    return _count_ratio(
+        ("numerator", numerator), ("denominator", denominator), ("multiplier", multiplier),
+        confidence,
+    )  # fmt: skip
 
 
 def smr(
@@ -183,15 +197,8 @@ def smr(
 
     Returns a DataFrame with columns ``value``, ``lower``, ``upper``, ``method``.
     """
-    o = _vector("observed", observed, allow_scalar=True)
-    e = _vector("expected", expected, allow_scalar=True)
-    _same_length(observed=o, expected=e)
-    _nonnegative("observed", o)
-    _positive("expected", e)
-    ref = _finite_scalar("refvalue", refvalue)
-    lo, hi, method = _poisson_limits(o, confidence)
-    return pd.DataFrame(
-        {"value": o / e * ref, "lower": lo / e * ref, "upper": hi / e * ref, "method": method}
+    return _count_ratio(
+        ("observed", observed), ("expected", expected), ("refvalue", refvalue), confidence
     )
 
 
