@@ -47,7 +47,7 @@ EXPECTED_CHAPTERS = [
 #   projects/options.html (project), projects/books.html (book), formats/html.html,
 #   formats/typst.html, formats/ipynb + cells-jupyter (execute), authoring language (language).
 ALLOWED_TOP = {"project", "book", "lang", "language", "date-format", "execute", "format"}
-ALLOWED_PROJECT = {"type", "output-dir", "render"}
+ALLOWED_PROJECT = {"type", "output-dir", "render", "resources"}
 ALLOWED_BOOK = {"title", "subtitle", "author", "date", "chapters", "output-file", "downloads"}
 ALLOWED_EXECUTE = {"enabled", "echo"}
 ALLOWED_FORMATS = {
