@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.catalogue import schemas
+from helpers.catalogue.raw_tables import RAW_TABLES
 from helpers.config import OSLO_CODE
 from helpers.ingest import rawtables
 from helpers.pipeline import denominators
@@ -91,7 +91,7 @@ def age_band_table(indicator_id: str) -> pd.DataFrame:
     population (residents on 1.1. of year + 1).
     """
     spec = AGE_STANDARDISED[indicator_id]
-    table = schemas.RAW_TABLES[spec.table]
+    table = RAW_TABLES[spec.table]
     file = rawtables.raw_path(spec.table)
     rows = rawtables._geo_rows(rawtables.read_table(spec.table, file), table, file)
     rows = rawtables._select(rows, spec.select)
