@@ -252,6 +252,7 @@ def stage_chapters(
     other level-1 heading follows (Quarto would number it as a chapter of its own).
     """
     from helpers import render
+    from helpers.present import maps_interactive
 
     qfile = Path(quarto_file) if quarto_file is not None else config.QUARTO_FILE
     dest = Path(dest) if dest is not None else config.chapters_dir()
@@ -288,6 +289,8 @@ def stage_chapters(
         for figures in [notebooks / "figures", *sorted(notebooks.glob("*/figures"))]:
             if figures.is_dir():
                 shutil.copytree(figures, staging / "figures", dirs_exist_ok=True)
+        # plotly.js once for every chapter page (their maps load it from beside the page)
+        maps_interactive.write_plotlyjs(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -116,3 +116,75 @@ def test_axe_finds_a_planted_violation(tmp_path):
     found, _ = a11y.violations(path)
     rules = {v.rule for v in found}
     assert {"image-alt", "html-has-lang"} <= rules
+
+
+def _chapter_page(chapter, folder):
+    """``folder/<chapter>.html``: the chapter notebook's HTML outputs on one page, as Quarto
+    writes it beside the staged notebook (kapitler/levekar.ipynb -> kapitler/levekar.html)."""
+    import nbformat
+
+    nb = nbformat.read(chapter, as_version=4)
+    parts = [
+        "".join(out["data"]["text/html"])
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if "text/html" in out.get("data", {})
+    ]
+    page = folder / f"{chapter.stem}.html"
+    page.write_text(
+        '<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>Kapittel</title>'
+        f"</head><body><main>{''.join(parts)}</main></body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def _plotly_maps(path):
+    """(maps drawn with an svg, plotly.js script tags on the page, blocked requests) offline."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser, page, blocked = a11y.open_page(p, path)
+        try:
+            page.wait_for_timeout(1000)
+            drawn = page.locator(".interaktivt-kart .js-plotly-plot svg.main-svg").count()
+            kind = page.evaluate("typeof Plotly")
+        finally:
+            browser.close()
+    return drawn, kind, blocked
+
+
+def test_built_chapter_page_loads_plotly_from_beside_it(shared_build, tmp_path):
+    """A chapter of the real build, as a page beside the staged chapters: its maps load the one
+    plotly.min.js of the folder (not an inline copy) and draw offline."""
+    import shutil
+
+    staged = tmp_path / "kapitler"
+    shutil.copytree(shared_build.notebooks, staged)
+    js = staged / maps_interactive.PLOTLYJS
+    assert js.is_file() and js.stat().st_size > 1_000_000
+    page = _chapter_page(staged / "levekar.ipynb", staged)
+    html = page.read_text(encoding="utf-8")
+    assert html.count(f'src="{maps_interactive.PLOTLYJS}"') == 1
+    assert len(html) < 1_000_000  # no inlined copy of plotly.js (~4.6 MB)
+    drawn, kind, blocked = _plotly_maps(page)
+    assert blocked == []
+    assert kind == "object"
+    assert drawn >= 1
+    # without the file beside it the page has no plotly: the check above can fail
+    js.unlink()
+    drawn, kind, _ = _plotly_maps(page)
+    assert kind == "undefined" and drawn == 0
+
+
+def test_embedded_report_keeps_one_plotly_and_draws_offline(shared_build):
+    """The embedded renderer's one self-contained page: plotly.js once, every map drawn."""
+    page = shared_build.result.html
+    html = page.read_text(encoding="utf-8")
+    assert f'src="{maps_interactive.PLOTLYJS}"' not in html  # inlined by pandoc, not referenced
+    assert html.count("plotly.js v") == 1  # one copy: the library's header comment
+    drawn, kind, blocked = _plotly_maps(page)
+    assert blocked == []
+    assert kind == "object"
+    assert drawn >= 5

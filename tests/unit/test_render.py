@@ -47,7 +47,7 @@ EXPECTED_CHAPTERS = [
 #   projects/options.html (project), projects/books.html (book), formats/html.html,
 #   formats/typst.html, formats/ipynb + cells-jupyter (execute), authoring language (language).
 ALLOWED_TOP = {"project", "book", "lang", "language", "date-format", "execute", "format"}
-ALLOWED_PROJECT = {"type", "output-dir", "render"}
+ALLOWED_PROJECT = {"type", "output-dir", "render", "resources"}
 ALLOWED_BOOK = {"title", "subtitle", "author", "date", "chapters", "output-file", "downloads"}
 ALLOWED_EXECUTE = {"enabled", "echo"}
 ALLOWED_FORMATS = {
@@ -826,3 +826,18 @@ def test_page_layout_defaults_and_bad_margin(tmp_path):
         layout.typst_variables(bad, tmp_path / "_quarto.yml")
     with pytest.raises(DataError, match="length"):
         layout.typst_variables({"format": {"typst": {"fontsize": "big"}}}, tmp_path / "q.yml")
+
+
+def test_local_script_tag_kept_once_on_the_embedded_page():
+    """Each chapter's first map loads plotly.min.js from beside the page; on the one embedded
+    page only the first tag stays (pandoc then inlines that one copy)."""
+    from helpers.render.pandoc_ast import drop_repeated_scripts
+
+    tag = '<script charset="utf-8" src="plotly.min.js"></script>'
+    blocks = [
+        {"t": "RawBlock", "c": ["html", f"<div>{tag}<p>kart 1</p></div>"]},
+        {"t": "RawBlock", "c": ["html", f"<div>{tag}<p>kart 2</p></div>"]},
+    ]
+    drop_repeated_scripts(blocks)
+    assert blocks[0]["c"][1].count(tag) == 1
+    assert tag not in blocks[1]["c"][1] and "kart 2" in blocks[1]["c"][1]

@@ -1,9 +1,13 @@
 """Interactive maps for the HTML report (plotly), beside the static PNG maps the PDF keeps.
 
 No tile server and no CDN: the bydeler are filled shapes on plain axes (plotly's geo maps
-fetch a world outline from a CDN), and
-plotly.js (shipped inside the plotly wheel) is inlined into the page with the first map a
-kernel shows, so the page works offline and from ``file://``. Hovering a bydel shows its name,
+fetch a world outline from a CDN). plotly.js (shipped inside the plotly wheel) comes from a
+local file: in a notebook executed by the build (``config.rendering()``) the first map of the
+chapter loads ``plotly.min.js`` from beside the page (``PLOTLYJS``, written once into the staged
+chapters folder by ``helpers.build`` and shipped by both renderers), so the ~4.6 MB library is
+not copied into every chapter page; in Jupyter it is inlined with the first map the kernel
+shows, so the notebook works on its own. Either way the page works offline and from
+``file://``. Hovering a bydel shows its name,
 the value with its 95 % interval, its rank among the bydeler (1 = highest value) and teller /
 nevner; suppressed bydeler say "prikket" and show no numbers.
 
@@ -13,6 +17,8 @@ it; Typst (the PDF) drops raw HTML, so the PDF shows only the static map.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from helpers import config
@@ -20,6 +26,8 @@ from helpers.present import text
 from helpers.stats.gradient import IndicatorResult
 
 _STATE = {"js_done": False}
+# The file name plotly's include_plotlyjs="directory" refers to (beside the page).
+PLOTLYJS = "plotly.min.js"
 SUPPRESSED_COLOUR = "#bdbdbd"
 
 
@@ -146,14 +154,27 @@ def figure(geo, result: IndicatorResult):
     return fig
 
 
-def html(geo, result: IndicatorResult, *, include_js: bool) -> str:
-    """The map as an HTML fragment with a deterministic element id (reproducible builds)."""
+def write_plotlyjs(folder) -> Path:
+    """Write plotly.js (from the installed plotly) as ``folder/plotly.min.js``: the one copy the
+    chapter pages of a folder load."""
+    from plotly.offline import get_plotlyjs
+
+    target = Path(folder) / PLOTLYJS
+    target.write_text(get_plotlyjs(), encoding="utf-8")
+    return target
+
+
+def html(geo, result: IndicatorResult, *, include_js: bool | str) -> str:
+    """The map as an HTML fragment with a deterministic element id (reproducible builds).
+
+    ``include_js``: False (plotly.js already on the page), True (inline it) or ``"directory"``
+    (a ``<script src="plotly.min.js">`` tag: the file sits beside the page)."""
     from helpers.present.report import slug
 
     fig = figure(geo, result)
     div = fig.to_html(
         full_html=False,
-        include_plotlyjs=bool(include_js),
+        include_plotlyjs=include_js if include_js == "directory" else bool(include_js),
         div_id=f"interaktivt-kart-{slug(result.indicator.id)}",
         config={"displaylogo": False, "responsive": True, "locale": "no"},
     )
@@ -168,8 +189,12 @@ def html(geo, result: IndicatorResult, *, include_js: bool) -> str:
 
 
 def show(geo, result: IndicatorResult) -> None:
-    """Display the interactive map; plotly.js is inlined with the first map of the kernel."""
+    """Display the interactive map; the first map of the kernel brings plotly.js: a reference to
+    ``plotly.min.js`` beside the page in the build's notebooks, inline in Jupyter."""
     from IPython.display import HTML, display
 
-    display(HTML(html(geo, result, include_js=not _STATE["js_done"])))
+    first: bool | str = not _STATE["js_done"]
+    if first and config.rendering():
+        first = "directory"
+    display(HTML(html(geo, result, include_js=first)))
     _STATE["js_done"] = True

@@ -10,6 +10,7 @@ from typing import Any
 
 from helpers import config
 from helpers.errors import DataError
+from helpers.present import maps_interactive
 from helpers.render.layout import typst_variables
 from helpers.render.markdown import chapter_text
 from helpers.render.pandoc_ast import (
@@ -123,6 +124,9 @@ def _render_embedded(
     numbers = number_elements(all_blocks)
     resolve_references(all_blocks, numbers)
     drop_repeated_scripts(all_blocks)
+    # The chapters' maps load plotly.min.js from beside the page: pandoc finds it on the
+    # resource path (work) and inlines the one tag left, so the page stays self-contained.
+    maps_interactive.write_plotlyjs(work)
 
     def document(blocks: list[dict[str, Any]]) -> str:
         return json.dumps({"pandoc-api-version": api_version, "meta": {}, "blocks": blocks})

@@ -205,11 +205,15 @@ def relative_to_folder(blocks: list[dict[str, Any]], folder: str) -> None:
 
 
 _INLINE_SCRIPT = re.compile(r"<script[^>]*>(.*?)</script>", re.DOTALL)
+# A script loaded from a file beside the page (plotly.min.js, see helpers.present.maps_interactive).
+_LOCAL_SCRIPT = re.compile(r'<script[^>]*\bsrc="([^":/]+\.js)"[^>]*>\s*</script>')
 
 
 def drop_repeated_scripts(blocks: list[dict[str, Any]]) -> None:
     """The embedded renderer writes one page: an inline script that an earlier chapter already
-    holds (plotly.js, inlined by each chapter's first interactive map) is kept once."""
+    holds (plotly.js, inlined by each chapter's first interactive map in Jupyter), or a script tag
+    loading a local file (``plotly.min.js``, the build's chapters), is kept once: pandoc's
+    ``--embed-resources`` then inlines that one copy."""
     seen: set[int] = set()
 
     def once(match: re.Match[str]) -> str:
@@ -222,9 +226,17 @@ def drop_repeated_scripts(blocks: list[dict[str, Any]]) -> None:
         seen.add(key)
         return match.group(0)
 
+    def first_src(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key in seen:
+            return ""
+        seen.add(key)
+        return match.group(0)
+
     for el in _elements(blocks):
         if el["t"] == "RawBlock" and el["c"][0] == "html":
             el["c"][1] = _INLINE_SCRIPT.sub(once, el["c"][1])
+            el["c"][1] = _LOCAL_SCRIPT.sub(first_src, el["c"][1])
 
 
 def number_elements(blocks: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
