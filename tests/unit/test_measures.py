@@ -38,3 +38,11 @@ def test_par_in_the_overview_is_heats_parisk_by_hand(analysed):
     assert par.lowerci < par.estimate < par.upperci
     cell = tables.overview_table([analysed])[measures.OVERVIEW_PAR].iat[0]
     assert cell.startswith(text.number(by_hand))
+
+
+def test_overview_widths_follow_the_registry():
+    """One width per overview column, measure columns included: a measure added to the registry
+    needs no width of its own in the notebook."""
+    columns = tables.overview_table([]).columns
+    assert len(tables.overview_widths()) == len(columns)
+    assert list(columns[len(tables.OVERVIEW_WIDTHS) :]) == measures.overview_columns()

@@ -69,6 +69,17 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
     ]
 
 
+#: Relative widths of the overview's fixed columns; every measure column of the registry gets
+#: ``MEASURE_WIDTH`` (a new measure needs no width of its own).
+OVERVIEW_WIDTHS: tuple[int, ...] = (24, 7, 6, 14, 14)
+MEASURE_WIDTH = 12
+
+
+def overview_widths() -> list[int]:
+    """Column widths for :func:`overview_table`, one per column, in its order."""
+    return [*OVERVIEW_WIDTHS, *[MEASURE_WIDTH] * len(measures.overview_columns())]
+
+
 def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
     """Every analysed indicator: Oslo value, lowest and highest bydel value, SII and RII
     (neutral labels: which end is favourable depends on the indicator)."""
