@@ -248,6 +248,7 @@ def _label_points(ax: plt.Axes, table: pd.DataFrame) -> None:
         ax=ax,
         expand=(1.15, 1.4),
         arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.5},
+        iter_lim=300,  # a fixed number of steps: adjustText's default 1 s limit varies with load
     )
 
 
