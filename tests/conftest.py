@@ -143,19 +143,31 @@ def session_dir() -> Path:
     return _SESSION["root"]
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
+def _seed_nbval_build() -> None:
     """Before nbval's first notebook starts its kernel: seed the default build folder with the
     shared build's data (if the session made one, else build the data: load_tidy only reads)."""
-    if type(item).__module__.startswith("nbval"):
-        target = Path(os.environ["OSLOHELSA_BUILD"]) / "data"
-        built = (target / "indicators.parquet").exists()  # an earlier test may leave the folder
-        if not built and "shared" in _SHARED:
-            shutil.copytree(_SHARED["shared"].data, target, dirs_exist_ok=True)
-        elif not built:
-            from helpers import build
+    target = Path(os.environ["OSLOHELSA_BUILD"]) / "data"
+    built = (target / "indicators.parquet").exists()  # an earlier test may leave the folder
+    if not built and "shared" in _SHARED:
+        shutil.copytree(_SHARED["shared"].data, target, dirs_exist_ok=True)
+    elif not built:
+        from helpers import build
 
-            build.prepare_data(target)
+        build.prepare_data(target)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """nbval's items live under notebooks/, outside this conftest's per-item hooks: wrap their
+    set-up so the build data exist before a notebook runs."""
+    for item in items:
+        if type(item).__module__.startswith("nbval"):
+            original = item.setup
+
+            def setup(original=original):
+                _seed_nbval_build()
+                original()
+
+            item.setup = setup
 
 
 def _build_into(root: Path, **kwargs):
