@@ -488,9 +488,3 @@ def assert_measures_printed(block: str, used, ind, s) -> None:
     )
     rci_line = printed_line(block, "- Relativ konsentrasjonsindeks (RCI)")
     assert rci_line.endswith(text.estimate(r.estimate, r.lowerci, r.upperci, 3)), (ind.id, rci_line)
-
-
-# Known issue #11 (open): Snakemake keys its records by absolute output path, so a build folder
-# copied elsewhere (as these tests do with the shared build) has no records and every notebook
-# is executed again; a rebuild in place executes nothing. Expected to fail until that is fixed.
-COPIED_BUILD_REBUILDS = "issue #11: a copied build folder loses Snakemake's records and is rebuilt"

@@ -149,6 +149,12 @@ TIDY_COLUMNS: tuple[str, ...] = (
     "ci_high",
     "flag",
 )
+# The tidy table's flags besides "" (a value): SSB's symbols where a number is expected, kept as
+# flags and never turned into 0 ("." not applicable, ".." not available, ":" suppressed by the
+# source, "-" nil; https://www.ssb.no/en/help/symbols), and the flag of a value we suppressed.
+SSB_SYMBOLS: tuple[str, ...] = (".", "..", ":", "-")
+SOURCE_SUPPRESSED = ":"
+SUPPRESSED_FLAG = "prikket"
 
 # Default notebook parameters (the notebooks' parameters cells repeat these as literals).
 DEFAULT_RANK_BY = "hoyere_utdanning_30_66"

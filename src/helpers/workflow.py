@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from helpers import config
+from helpers.digest import sha256_cached, sha256_of
 
 DATA_FILES = ("indicators.parquet", "population.parquet", "bydeler.parquet")
 SNAKEFILE = config.ROOT / "workflow" / "Snakefile"
@@ -78,20 +79,6 @@ def jobs_by_id(params: dict, regions: str | Path | None = None) -> dict:
     return {build.job_folder(job): job for job in job_list}
 
 
-def _sha(path: Path) -> str:
-    """sha256 of a file, computed once per process for a given size and modification time."""
-    stat = Path(path).stat()
-    return _sha_cached(str(path), stat.st_size, stat.st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=4096)
-def _sha_cached(path: str, size: int, mtime_ns: int) -> str:
-    import hashlib
-
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def _yaml(path: Path):
     """A YAML file read with libyaml when available (the Snakefile reads the catalogue and the
     sources manifest on every run; validating them is the data rule's job)."""
@@ -103,7 +90,7 @@ def _yaml(path: Path):
 def _code_digest() -> dict[str, str]:
     """sha256 of every helpers module (once per process: the Snakefile's parse)."""
     code = config.ROOT / "src" / "helpers"
-    return {p.relative_to(code).as_posix(): _sha(p) for p in sorted(code.rglob("*.py"))}
+    return {p.relative_to(code).as_posix(): sha256_cached(p) for p in sorted(code.rglob("*.py"))}
 
 
 def _raw_files(sources: dict) -> dict[str, list[str]]:
@@ -122,7 +109,7 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
     area = job.parameters.get("area")
     everything = [p for role, paths in by_role.items() if role != "test_fixture" for p in paths]
     if area is None:
-        files, entries = everything, {"catalogue": _sha(config.CATALOGUE_FILE)}
+        files, entries = everything, {"catalogue": sha256_cached(config.CATALOGUE_FILE)}
     else:
         indicators = [i for i in catalogue_doc.get("indicators", []) if i.get("area") == area]
         ranking = [r for r in catalogue_doc.get("ranking", []) if r.get("id") == params["rank_by"]]
@@ -158,9 +145,9 @@ def dependency_key(job, params: dict, catalogue_doc: dict, sources: dict) -> dic
             "defaults": catalogue_doc.get("defaults"),
         }
     key = {
-        "template": _sha(config.NOTEBOOKS / job.template),
+        "template": sha256_cached(config.NOTEBOOKS / job.template),
         "catalogue": entries,
-        "raw": {p: _sha(config.ROOT / p) for p in sorted(set(files))},
+        "raw": {p: sha256_cached(config.ROOT / p) for p in sorted(set(files))},
         "code": _code_digest(),
     }
     if job.template in PROVENANCE_TEMPLATES:  # shows the code version: a new commit reruns it
@@ -248,7 +235,7 @@ FILES_RECORD = ".files.json"
 
 def _file_digests(folder: Path) -> dict[str, str]:
     return {
-        p.relative_to(folder).as_posix(): _sha_cached.__wrapped__(str(p), 0, 0)
+        p.relative_to(folder).as_posix(): sha256_of(p)
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name != FILES_RECORD
     }
@@ -323,7 +310,7 @@ def manifest(params: dict, *, started: str, ended: str) -> dict:
             for job in jobs_by_id(params).values()
         },
         "inputs": [
-            {"path": e["path"], "role": e["role"], "sha256": _sha(config.ROOT / e["path"])}
+            {"path": e["path"], "role": e["role"], "sha256": sha256_cached(config.ROOT / e["path"])}
             for e in files
         ],
         "started": started,

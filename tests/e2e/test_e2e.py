@@ -13,7 +13,7 @@ import re
 
 import nbformat
 import pytest
-from conftest import COPIED_BUILD_REBUILDS, SMALL_ELIGIBLE, SMALL_VOTES, write_small_counts_csv
+from conftest import SMALL_ELIGIBLE, SMALL_VOTES, write_small_counts_csv
 from pypdf import PdfReader
 
 from helpers import config
@@ -250,7 +250,6 @@ def test_suppressed_numbers_appear_nowhere(small_count_build):
     assert "prikket" in everything
 
 
-@pytest.mark.xfail(reason=COPIED_BUILD_REBUILDS, strict=False)
 def test_unchanged_inputs_reuse_executed_notebooks(copy_of_shared_build, shared_build):
     """Snakemake's up-to-date check: a rebuild with the same inputs executes no notebook (no
     execution folder replaced) and gives the same notebooks, figures and report (on a copy of

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import COPIED_BUILD_REBUILDS, snapshot  # noqa: E402  (helpers, not fixtures)
+from conftest import snapshot  # noqa: E402  (helpers, not fixtures)
 
 from helpers import build, config
 
@@ -24,7 +24,6 @@ def _published(root):
     return {"out": snapshot(root / "out"), "kapitler": snapshot(root / "build" / "kapitler")}
 
 
-@pytest.mark.xfail(reason=COPIED_BUILD_REBUILDS, strict=False)
 @pytest.mark.e2e
 def test_papermill_by_hand_then_build_publishes_the_same_figures(
     copy_of_shared_build, shared_build, tmp_path, monkeypatch
@@ -51,7 +50,6 @@ def test_papermill_by_hand_then_build_publishes_the_same_figures(
     assert _published(copy_of_shared_build) == before
 
 
-@pytest.mark.xfail(reason=COPIED_BUILD_REBUILDS, strict=False)
 @pytest.mark.e2e
 def test_a_notebook_whose_figure_changed_is_executed_again(copy_of_shared_build, shared_build):
     """Overwrite one published figure of an execution (what the shared folder allowed): the

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import COPIED_BUILD_REBUILDS, snapshot  # noqa: E402  (a helper, not a fixture)
+from conftest import snapshot  # noqa: E402  (a helper, not a fixture)
 
 from helpers import build, config, workflow
 
@@ -89,7 +89,6 @@ def _published(root: Path) -> dict:
     }
 
 
-@pytest.mark.xfail(reason=COPIED_BUILD_REBUILDS, strict=False)
 @pytest.mark.e2e
 def test_failing_notebooks_publish_nothing(
     copy_of_shared_build, shared_build, no_data_stage, monkeypatch
@@ -119,7 +118,6 @@ def test_os_replace_failing_while_swapping_report(copy_of_shared_build, shared_b
     assert snapshot(copy_of_shared_build) == before
 
 
-@pytest.mark.xfail(reason=COPIED_BUILD_REBUILDS, strict=False)
 @pytest.mark.e2e
 def test_successful_rebuild_replaces_the_report_folder(
     copy_of_shared_build, shared_build, no_data_stage

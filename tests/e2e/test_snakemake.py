@@ -50,12 +50,15 @@ def project(tmp_path, monkeypatch) -> Path:
     return root
 
 
-def _snakemake(root: Path, *args: str, config_args: tuple[str, ...] = ()) -> str:
-    """Run Snakemake on the project's Snakefile against ``root``; return its output."""
+def _snakemake(
+    root: Path, *args: str, config_args: tuple[str, ...] = (), build: Path | None = None
+) -> str:
+    """Run Snakemake on the project's Snakefile against ``root`` (build folder ``build``, by
+    default ``root/build``); return its output."""
     cmd = [
         sys.executable, "-m", "snakemake", *args,
         "--snakefile", str(config.ROOT / "workflow" / "Snakefile"),
-        "--directory", str(root / "build"), "--cores", "1",
+        "--directory", str(build or root / "build"), "--cores", "1",
         "--rerun-triggers", "mtime", "params", "input", "code",
     ]  # fmt: skip
     if config_args:
@@ -77,6 +80,33 @@ def _planned(root: Path, *config_args: str) -> set[str]:
 
 def test_unchanged_inputs_run_nothing(project):
     assert _planned(project) == set()
+
+
+def test_a_copied_build_folder_keeps_its_records(project, tmp_path, monkeypatch):
+    """Snakemake records each output by its path as the Snakefile writes it; outputs inside the
+    build folder are written relative to it, so a copy of the folder (the tests' copies, a build
+    moved elsewhere) is up to date as it was: nothing runs, and no record is missing."""
+    before = _snakemake(project, "--dry-run")
+    copy = tmp_path / "moved" / "build"
+    shutil.copytree(project / "build", copy, symlinks=True)
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(copy))
+    out = _snakemake(project, "--dry-run", build=copy)
+    assert "Nothing to be done" in out
+    missing = re.compile(r"^.*missing (?:provenance/)?metadata.*$", flags=re.M)
+    assert missing.findall(out) == missing.findall(before)
+
+
+def test_reading_the_workflow_imports_no_analysis_libraries():
+    """Snakemake parses the Snakefile on every run (and every job): building the job list and the
+    dependency keys must not import pandas, matplotlib or the renderer (seconds each time)."""
+    code = (
+        "import sys, tempfile; from pathlib import Path; from helpers import workflow as w; "
+        "p = w.build_params({}); w.write_keys(w.jobs_by_id(p), p, Path(tempfile.mkdtemp())); "
+        "heavy = ('pandas', 'numpy', 'matplotlib', 'pandera', 'papermill', 'helpers.render.cli'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
 
 
 def _reading_everything() -> set[str]:

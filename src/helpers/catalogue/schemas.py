@@ -20,12 +20,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from helpers.catalogue.raw_tables import Col, RawTable
-from helpers.config import BYDELER, OSLO_CODE
+from helpers.config import BYDELER, OSLO_CODE, SSB_SYMBOLS, SUPPRESSED_FLAG
 from helpers.errors import DataError
-from helpers.pipeline.suppress import SUPPRESSED_FLAG
 
-# SSB symbols that may stand where a number is expected, kept as flags (never turned into 0).
-SSB_SYMBOLS: tuple[str, ...] = (".", "..", ":", "-")
 # Flag written for an empty numeric cell in a flattened export (the symbol was lost upstream).
 EMPTY_CELL_FLAG = ".."
 # Flags allowed in the tidy table: "" = ok, the SSB symbols, "prikket" = suppressed by us.

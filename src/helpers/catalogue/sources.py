@@ -10,7 +10,6 @@ convention). The manifest is validated with pydantic (:class:`ManifestModel`).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import sys
@@ -22,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from helpers.config import ROOT, SOURCES_FILE
+from helpers.digest import sha256_of
 from helpers.errors import DataError
 
 ROLES: tuple[str, ...] = ("indicator", "population", "context", "geometry", "test_fixture")
@@ -149,15 +149,6 @@ def _data_error(file: Path, doc: dict, exc: ValidationError) -> DataError:
     else:
         message = f"{error['msg']} (got {value!r})"
     return DataError(file, message, row=row, column=column)
-
-
-def sha256_of(path: str | Path) -> str:
-    """SHA-256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def verify_checksums(sources: dict[str, Any] | None = None) -> list[str]:

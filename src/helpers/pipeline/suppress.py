@@ -37,20 +37,21 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.config import OSLO_CODE, TIDY_COLUMNS
+from helpers.config import (
+    OSLO_CODE,
+    SOURCE_SUPPRESSED,
+    SUPPRESSED_FLAG,
+    TIDY_COLUMNS,
+)
 
 __all__ = [
     "SUPPRESSED_FLAG",
-    "SSB_SYMBOLS",
     "GROUP_KEYS",
     "suppress",
     "suppressed_mask",
     "assert_no_small_counts",
 ]
 
-SUPPRESSED_FLAG = "prikket"
-SSB_SYMBOLS = frozenset({".", "..", ":", "-"})
-SOURCE_SUPPRESSED = ":"
 GROUP_KEYS = ["indicator_id", "period", "sex", "age_group"]
 HIDDEN_FIELDS = ["value", "numerator", "ci_low", "ci_high"]
 THRESHOLD_KEYS = frozenset({"min_numerator", "min_denominator"})

@@ -25,7 +25,7 @@ import pandas as pd
 
 from helpers import config
 from helpers.catalogue import Catalogue, Indicator
-from helpers.pipeline.suppress import SUPPRESSED_FLAG
+from helpers.config import SUPPRESSED_FLAG
 from helpers.present import text
 
 BETTER = "bedre"

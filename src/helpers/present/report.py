@@ -28,7 +28,7 @@ from IPython.display import display
 from helpers import config
 from helpers.catalogue import Catalogue, Indicator
 from helpers.pipeline import denominators, loaders
-from helpers.present import text
+from helpers.present import tables, text
 from helpers.stats import measures, no_counts, standardise
 from helpers.stats.gradient import IndicatorResult
 
@@ -146,10 +146,8 @@ def finding(result: IndicatorResult) -> str:
         if result.oslo is not None and pd.notna(result.oslo["value"])
         else f"{result.period}: "
     )
-    first = (
-        f"{ind.name_nb}: {oslo}lavest i {extreme_text(result, lo['value'])} og høyest i "
-        f"{extreme_text(result, hi['value'])}."
-    )
+    low, high = (text.extreme_text(result.published, e["value"]) for e in (lo, hi))
+    first = f"{ind.name_nb}: {oslo}lavest i {low} og høyest i {high}."
     if not result.counts:
         return first + no_counts.gradient_sentence(result)
     if result.standardised is not None:
@@ -175,13 +173,6 @@ def standardised_sentence(result: IndicatorResult) -> str:
         f"{standardise.STANDARD_NB}): lavest i {names(lo)} og høyest i {names(hi)}. "
         "Gradienten nedenfor bygger på de aldersstandardiserte ratene."
     )
-
-
-def extreme_text(result: IndicatorResult, value: float, decimals: int = 1) -> str:
-    """Every published bydel printing as ``value`` (ties at printed precision named as ties)."""
-    pub = result.published
-    names = pub.loc[text.tied_at(pub["value"], value, decimals), "geo_name"]
-    return text.named_values(names, value, decimals)
 
 
 #: Which gap a trend model measures: the rate ratio (Poisson) or the SII in the unit (WLS).
@@ -237,8 +228,7 @@ def indicator_section(
         + (f"\n\n*Merk:* {ind.note_nb}" if ind.note_nb else "")
     )
     show(finding(result))
-    # local: plots imports matplotlib styles on first use; tables imports this module
-    from helpers.present import plots, tables
+    from helpers.present import plots  # local: it sets matplotlib's styles when imported
 
     plots.use_style()
     where = f"{ind.name_nb}, {result.period}"
@@ -364,8 +354,8 @@ def _range_alt(result: IndicatorResult) -> str:
         return "ingen publiserte verdier."
     lo, hi = extremes
     return (
-        f"lavest i {extreme_text(result, lo['value'])}, "
-        f"høyest i {extreme_text(result, hi['value'])}."
+        f"lavest i {text.extreme_text(result.published, lo['value'])}, "
+        f"høyest i {text.extreme_text(result.published, hi['value'])}."
     )
 
 

@@ -9,7 +9,6 @@ from helpers import config
 from helpers.catalogue import Catalogue
 from helpers.pipeline import loaders
 from helpers.present import text
-from helpers.present.report import extreme_text
 from helpers.stats import measures
 from helpers.stats.gradient import IndicatorResult
 from helpers.stats.measures import OVERVIEW_RII, OVERVIEW_SII  # noqa: F401 (the overview's columns)
@@ -92,8 +91,8 @@ def overview_table(results: list[IndicatorResult]) -> pd.DataFrame:
         else:
             lo, hi = extremes
             good, bad = lo, hi  # neutral: lowest and highest value, whatever the polarity
-            best = extreme_text(res, good["value"])
-            worst = extreme_text(res, bad["value"])
+            best = text.extreme_text(res.published, good["value"])
+            worst = text.extreme_text(res.published, bad["value"])
         std = "; SII og RII aldersstandardisert" if res.standardised is not None else ""
         rows.append(
             [f"{ind.name_nb} ({ind.unit_nb}{std})", res.period, text.number(oslo), best, worst]

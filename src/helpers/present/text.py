@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from helpers.pipeline.suppress import SUPPRESSED_FLAG
+from helpers.config import SUPPRESSED_FLAG
 
 NBSP = "\u00a0"  # no-break space: thousands separator and before units
 EN_DASH = "\u2013"
@@ -78,6 +78,13 @@ def join_names(names: Iterable[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def extreme_text(published: pd.DataFrame, value: float, decimals: int = 1) -> str:
+    """Every bydel of ``published`` (``geo_name``, ``value``) printing as ``value``, ties at the
+    printed precision named as ties."""
+    names = published.loc[tied_at(published["value"], value, decimals), "geo_name"]
+    return named_values(names, value, decimals)
 
 
 def named_values(names: Iterable[str], value: float | None, decimals: int = 1) -> str:

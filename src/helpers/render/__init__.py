@@ -22,47 +22,47 @@ pandoc markdown), ``pandoc_ast`` (ids, numbering, references, alt text), ``typst
 ``driver`` (``render()``), ``cli`` (``python -m helpers.render``).
 """
 
-from helpers.render.cli import main
-from helpers.render.driver import build_date, render
-from helpers.render.markdown import (
-    ChapterText,
-    cell_options,
-    chapter_text,
-    check_notebook_chapter,
-    expand_includes,
-    front_matter,
-    level1_headings,
-    notebook_to_markdown,
-    qmd_to_markdown,
-)
-from helpers.render.pandoc_ast import root_relative_links
-from helpers.render.project import (
-    ENGINES,
-    HTML_NAME,
-    PDF_NAME,
-    RenderResult,
-    chapters,
-    load_project,
-)
+import importlib
 
-__all__ = [
-    "ENGINES",
-    "HTML_NAME",
-    "PDF_NAME",
-    "ChapterText",
-    "RenderResult",
-    "build_date",
-    "cell_options",
-    "chapter_text",
-    "chapters",
-    "expand_includes",
-    "check_notebook_chapter",
-    "front_matter",
-    "level1_headings",
-    "load_project",
-    "main",
-    "notebook_to_markdown",
-    "qmd_to_markdown",
-    "render",
-    "root_relative_links",
-]
+# Public name -> the module that defines it. Imported on first use (PEP 562), so that reading the
+# chapter list (``helpers.render.project``, which the Snakefile does on every run) does not import
+# pandoc, Typst, plotly and the statistics behind the embedded renderer.
+_EXPORTS = {
+    "main": "cli",
+    "build_date": "driver",
+    "render": "driver",
+    **dict.fromkeys(
+        (
+            "ChapterText",
+            "cell_options",
+            "chapter_text",
+            "check_notebook_chapter",
+            "expand_includes",
+            "front_matter",
+            "level1_headings",
+            "notebook_to_markdown",
+            "qmd_to_markdown",
+        ),
+        "markdown",
+    ),
+    "root_relative_links": "pandoc_ast",
+    **dict.fromkeys(
+        ("ENGINES", "HTML_NAME", "PDF_NAME", "RenderResult", "chapters", "load_project"),
+        "project",
+    ),
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
