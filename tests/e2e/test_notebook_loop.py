@@ -19,7 +19,7 @@ import pytest
 from conftest import code_outputs, markdown_outputs, run_template
 from IPython.core.interactiveshell import InteractiveShell
 
-from helpers import config, render
+from helpers import catalogue, config, render
 from helpers.errors import StaleDataError
 from helpers.pipeline import store
 from helpers.present import report
@@ -239,13 +239,18 @@ def test_notebook_by_hand_with_other_parameters_leaves_build_untouched(
         cwd=config.NOTEBOOKS,
     )
     assert {name: _tree(project_build / name) for name in ("build", "out")} == before
-    assert len(list((tmp_path / "scratch" / "figures" / "levekar").glob("*.png"))) >= 4
+    saved = {p.stem for p in (tmp_path / "scratch" / "figures" / "levekar").glob("*.png")}
+    tidy = store.load_tidy(project_build / "build" / "data" / "indicators.parquet")
+    levekar = {i.id for i in catalogue.load_catalogue().for_area("levekar")}
+    with_2019 = set(tidy.loc[tidy["indicator_id"].isin(levekar) & (tidy["year_end"] == 2019),
+                             "indicator_id"])  # fmt: skip
+    assert with_2019 and {f"{i}-kart" for i in with_2019} <= saved  # a map for each
 
     outputs = code_outputs(nb)
     markdown = markdown_outputs(nb)
     assert "*Ikke tall for 2019:* Sysselsatte 25–59 år (har tall for 2024)." in markdown
     assert "Mottakere av uføretrygd: " in markdown and "i Oslo i 2019" in markdown
-    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 4
+    assert sum("image/png" in o.get("data", {}) for o in outputs) == len(saved)  # each shown
     shown = "\n".join(str(v) for o in outputs for v in o.get("data", {}).values())
     assert "{#fig-" not in shown and "{#tbl-" not in shown and "{#sec-" not in shown
 
