@@ -37,6 +37,7 @@ Cases with unknown bydel (030199), in Sentrum or in Marka count for Oslo but for
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -361,3 +362,35 @@ def fetched_rows(indicator_id: str, spec: dict, file: Path) -> pd.DataFrame:
             "_period": keep["year"].astype(str),
         }
     ).reset_index(drop=True)
+
+
+@functools.lru_cache(maxsize=4)
+def _unknown_cached(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    return unknown_bydel(path)
+
+
+def fetched_note(spec: dict, file: Path, period: str, min_count: int = 5) -> str:
+    """Bokmål note for the bydel table: how many of Oslo's cases in ``period`` (a year) have
+    unknown bydel or were in Sentrum or Marka, and so count for Oslo but for no bydel. A count
+    below ``min_count`` is written as "færre enn <min_count>"."""
+    from helpers.present import text  # formatting only (decimal comma, no-break spaces)
+
+    stat = Path(file).stat()
+    years = _unknown_cached(str(Path(file).resolve()), stat.st_mtime_ns, stat.st_size)
+    row = years[years["year"].astype(str) == str(period)]
+    if row.empty or not row["oslo"].iat[0]:
+        return ""
+    r = row.iloc[0]
+
+    def count(n: int) -> str:
+        return f"færre enn {min_count}" if 0 < n < min_count else text.integer(n)
+
+    def share(n: int) -> str:
+        return "" if 0 < n < min_count else f" ({text.percent(100 * n / r['oslo'])})"
+
+    return (
+        f"Av {text.integer(r['oslo'])} meldte tilfeller i Oslo i {period} hadde "
+        f"{count(int(r['unknown']))}{share(int(r['unknown']))} ukjent bydel, og "
+        f"{count(int(r['sentrum_marka']))}{share(int(r['sentrum_marka']))} gjaldt Sentrum eller "
+        "Marka; de er med i tallet for Oslo, men ikke i noen bydel."
+    )
