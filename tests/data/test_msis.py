@@ -19,6 +19,7 @@ import re
 import shutil
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 import synthetic
 
@@ -220,6 +221,26 @@ def test_tidy_rows_rate_per_1000_with_poisson_interval(tmp_path) -> None:
     from helpers.catalogue import load_catalogue
 
     assert load_catalogue().indicator("covid19_tilfeller").multiplier == msis.FETCH_RATE_PER
+
+
+def test_small_yearly_counts_get_the_exact_interval_and_are_suppressed(tmp_path) -> None:
+    """Gamle Oslo's cumulative count on 2021-12-29 set to 113: 113 - 110 = 3 cases in 2021.
+    Below 10 events the interval is the exact Poisson one (chi-squared limits, phe_rate); 3 is
+    below the default min_numerator 5, so the normal suppression hides it."""
+    from scipy import stats
+
+    from helpers.pipeline import suppress
+
+    csv = synthetic.msis_csv(cases={("2021-12-29", "030101"): "113"})
+    tidy = load_fetched("covid19_tilfeller", SPEC, _csv_file(tmp_path, csv))
+    r = tidy.set_index(["year_end", "geo_code"]).loc[(2021, "030101")]
+    assert r["numerator"] == 3
+    assert r["ci_low"] == pytest.approx(stats.chi2.ppf(0.025, 6) / 2 / 11_000 * 1000)
+    assert r["ci_high"] == pytest.approx(stats.chi2.ppf(0.975, 8) / 2 / 11_000 * 1000)
+    out = suppress.suppress(tidy)
+    hidden = out.set_index(["year_end", "geo_code"]).loc[(2021, "030101")]
+    assert pd.isna(hidden["value"]) and pd.isna(hidden["numerator"]) and hidden["flag"] != ""
+    suppress.assert_no_small_counts(out)
 
 
 def test_unknown_bydel_note_says_how_many(tmp_path) -> None:

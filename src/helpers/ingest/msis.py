@@ -97,17 +97,10 @@ def check(content: bytes, spec: dict, indicator: str, url: str) -> pd.DataFrame:
     try:
         df = yearly(read_msis(content, file=url), file=url)
     except DataError as exc:
-        where = ", ".join(
-            p
-            for p in (
-                exc.row if isinstance(exc.row, str) else (f"row {exc.row}" if exc.row else ""),
-                f'column "{exc.column}"' if exc.column else "",
-            )
-            if p
-        )
-        raise FetchError(
-            indicator, url, 200, f"malformed CSV{' (' + where + ')' if where else ''}: {exc.detail}"
-        ) from exc
+        where = [str(exc.row)] if exc.row is not None else []
+        where += [f'column "{exc.column}"'] if exc.column else []
+        at = f" ({', '.join(where)})" if where else ""
+        raise FetchError(indicator, url, 200, f"malformed CSV{at}: {exc.detail}") from exc
     return df
 
 
