@@ -22,7 +22,8 @@ Reading (:func:`yearly`), per calendar year:
   last date of the previous year; the first year of the series counts from its start (the
   cumulative figures count every case since the start of the pandemic);
 - only complete years: a year is complete when the series reaches at least 28 December of it
-  (MSIS was not updated on every holiday) and, unless it is the first year, also 28 December of
+  (the daily copy misses some days, so the last one may fall short of 31 December) and, unless
+  it is the first year, also 28 December of
   the year before, so that a year never spans more or less than about twelve months;
 - Oslo (0301) = the sum over ALL of Oslo's rows (the 15 bydeler, Sentrum, Marka and "Ukjent
   bydel"), cases and population alike; a kommune-level row 0301, should one appear, is not
