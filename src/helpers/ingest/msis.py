@@ -23,8 +23,8 @@ Reading (:func:`yearly`), per calendar year:
   cumulative figures count every case since the start of the pandemic);
 - only complete years: a year is complete when the series reaches at least 28 December of it
   (the daily copy misses some days, so the last one may fall short of 31 December) and, unless
-  it is the first year, also 28 December of
-  the year before, so that a year never spans more or less than about twelve months;
+  it is the first year, also 28 December of the year before, so that a year never spans more or
+  less than about twelve months;
 - Oslo (0301) = the sum over ALL of Oslo's rows (the 15 bydeler, Sentrum, Marka and "Ukjent
   bydel"), cases and population alike; a kommune-level row 0301, should one appear, is not
   used (it would count the same cases twice);
