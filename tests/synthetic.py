@@ -81,3 +81,61 @@ def _row(ind, code, year, value, num, den, level="bydel"):
         "ci_high": value + half if num is not None else np.nan,
         "flag": "",
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# MADE-UP MSIS CSV (helpers.ingest.msis): the real file's header and layout, invented numbers.
+# ---------------------------------------------------------------------------------------------
+
+MSIS_HEADER = (
+    "date,date_time,kommune_bydel_no,kommune_bydel_name,bydel_no,bydel_name,kommune_no,"
+    "kommune_name,fylke_no,fylke_name,population,cases"
+)
+# date -> index k used in the formulas below (five dates: 2020 and 2021 complete, 2022 not)
+MSIS_DATES = ("2020-03-26", "2020-12-31", "2021-06-30", "2021-12-29", "2022-03-01")
+# cumulative cases per date of bydel number i (1-15): a + b·i
+MSIS_BYDEL_CUMULATIVE = ((0, 1), (100, 10), (200, 20), (400, 30), (900, 50))
+# cumulative cases per date of Sentrum, Marka and "Ukjent bydel"
+MSIS_OTHER_CUMULATIVE = {
+    "030116": (1, 5, 8, 12, 20),
+    "030117": (0, 2, 3, 4, 6),
+    "030199": (3, 50, 70, 90, 150),
+}
+MSIS_OTHER_POPULATION = {"030116": 1000, "030117": 1500, "030199": 2000}
+_MSIS_OTHER_NAMES = {
+    "030116": ("Sentrum", "Sentrum"),
+    "030117": ("Marka", "Marka"),
+    "030199": ("Ukjent Bydel", "Ukjent"),
+}
+
+
+def msis_population(i: int) -> int:
+    """MADE-UP population of bydel number i (1-15): 10 000 + 1 000·i."""
+    return 10_000 + 1_000 * i
+
+
+def msis_csv(
+    dates: tuple[str, ...] = MSIS_DATES, *, cases: dict[tuple[str, str], str] | None = None
+) -> bytes:
+    """A MADE-UP MSIS CSV (``municipality_and_district.csv`` layout) — NOT MSIS's or Oslo's
+    numbers. For each date in ``dates`` (by its index k in MSIS_DATES): Oslo's 15 bydeler (bydel
+    number i has population msis_population(i) and cumulative cases a_k + b_k·i), Sentrum,
+    Marka and "Ukjent bydel" (MSIS_OTHER_*), then two other kommuner that the reader must ignore.
+    ``cases`` replaces the cases cell of (date, area code) with any text (bad input tests)."""
+    cases = cases or {}
+    lines = [MSIS_HEADER]
+    for date in dates:
+        k = MSIS_DATES.index(date)
+        stamp = f"{date},{date}T04:00:00Z"
+        for i, (code, name) in enumerate(config.BYDELER.items(), start=1):
+            a, b = MSIS_BYDEL_CUMULATIVE[k]
+            n = cases.get((date, code), str(a + b * i))
+            row = f"{code},{name},{code},{name},0301,Oslo,03,Oslo,{msis_population(i)},{n}"
+            lines.append(f"{stamp},{row}")
+        for code, (long, short) in _MSIS_OTHER_NAMES.items():
+            n = cases.get((date, code), str(MSIS_OTHER_CUMULATIVE[code][k]))
+            pop = MSIS_OTHER_POPULATION[code]
+            lines.append(f"{stamp},{code},{long},{code},{short},0301,Oslo,03,Oslo,{pop},{n}")
+        lines.append(f"{stamp},1101,Eigersund,,,1101,Eigersund,11,Rogaland,15000,{7 * (k + 1)}")
+        lines.append(f"{stamp},9999,Ukjent Kommune,,,9999,Ukjent Kommune,99,Ukjent Fylke,0,{k}")
+    return ("\n".join(lines) + "\n").encode("utf-8")

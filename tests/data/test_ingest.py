@@ -14,6 +14,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+import synthetic
 
 from helpers import config
 from helpers.catalogue import sources
@@ -307,7 +308,9 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
     """make data against the stub fills data/raw and the manifest of a copy of the project; the
     next build then has the planned indicator (FHI nokkel 660, life expectancy) as available,
     with rows in the tidy table and a gradient, and no code or catalogue edit. The 660 response
-    is MADE-UP (values 78.0 + bydel number / 10), the other tables answer without bydeler."""
+    is MADE-UP (values 78.0 + bydel number / 10), the other tables answer without bydeler.
+    MSIS (COVID-19 cases) answers with the MADE-UP CSV of tests/synthetic.py (msis_csv): its
+    planned indicator becomes available too, as a rate per 1 000 with counts."""
     import os
     import subprocess
     import sys
@@ -340,7 +343,11 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
     httpserver.expect_request("/nokkel/Table/660/data", method="POST").respond_with_data(
         json.dumps(doc)
     )
+    httpserver.expect_request("/msis/municipality_and_district.csv").respond_with_data(
+        synthetic.msis_csv()
+    )
     env = {**os.environ, "OSLOHELSA_ROOT": str(root), "OSLOHELSA_FHI_API": httpserver.url_for("/")}
+    env["OSLOHELSA_MSIS_URL"] = httpserver.url_for("/msis/")
     env["OSLOHELSA_BUILD"] = str(tmp_path / "build")
     run = subprocess.run(
         [sys.executable, "-m", "helpers.ingest.fetch"], env=env, capture_output=True, text=True
@@ -350,6 +357,8 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
     assert "no bydel data" in run.stdout
     assert (root / "data/raw/fhi_660_forventet_levealder_bydel.json").is_file()
     assert "fhi_660_forventet_levealder_bydel.json" in (root / "data/sources.yml").read_text()
+    assert re.search(r"covid19_tilfeller\s+msis\s+new\s", run.stdout), run.stdout
+    assert (root / "data/raw/msis_covid19_kommune_bydel.csv").read_bytes() == synthetic.msis_csv()
     check = (
         "from helpers import catalogue\n"
         "from helpers.present import report\n"
@@ -365,10 +374,22 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
         "ranking = gradient.rank_bydeler(tidy, cat, 'hoyere_utdanning_30_66', 2024)\n"
         "res = gradient.analyse_indicator(tidy, ind, ranking, repetitions=1000)\n"
         "print(report.finding(res))\n"
+        "covid = tidy[tidy.indicator_id == 'covid19_tilfeller']\n"
+        "covid = covid.set_index(['year_end', 'geo_code'])\n"
+        "assert cat.indicator('covid19_tilfeller').is_available\n"
+        "assert len(covid) == 32 and set(covid.period) == {'2020', '2021'}, covid\n"
+        "r = covid.loc[(2021, '030101')]\n"
+        "assert r.numerator == 320 and r.denominator == 11000, r\n"
+        "assert abs(r.value - 320 / 11000 * 1000) < 1e-9 and r.ci_low < r.value < r.ci_high\n"
+        "ind = cat.indicator('covid19_tilfeller')\n"
+        "res = gradient.analyse_indicator(tidy, ind, ranking, period='2021', repetitions=1000)\n"
+        "print(report.table_note(res))\n"
     )
     run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Forventet levealder ved fødsel: 78,0 år i Oslo i 2022-2024" in run.stdout
+    # 2021, MADE-UP CSV: Ukjent bydel 90 - 50 = 40 of Oslo's 6 949 cases (0,6 %)
+    assert "Av 6\u00a0949 meldte tilfeller i Oslo i 2021 hadde 40 (0,6\u00a0%) ukjent" in run.stdout
 
 
 def test_fetched_ssb_and_oslo_files_become_tidy_rows_without_new_code(tmp_path, httpserver):

@@ -5,6 +5,8 @@ Publishers:
 - :mod:`helpers.ingest.oslo`: Oslo kommune (statistikkbank and statistikk tables, population)
 - :mod:`helpers.ingest.ssb`: Statistisk sentralbyrå (Samfunnsspeilet table, PxWebApi v2)
 - :mod:`helpers.ingest.fhi`: Folkehelseinstituttet (Kommunehelsa exports, FHI Statistikk Open API)
+- :mod:`helpers.ingest.msis`: FHI's MSIS COVID-19 cases per bydel (a public GitHub copy, licence
+  unclear; fetched by ``make data`` for the local build only)
 - :mod:`helpers.ingest.geo`: bydel geometries (SSB/Geonorge, Oslo kommune PBE)
 
 Shared: :mod:`~helpers.ingest.bydel_names` (bydel names and codes), :mod:`~helpers.ingest.csvexport`

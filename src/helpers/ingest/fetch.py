@@ -3,16 +3,23 @@
 Online and optional: ``make report`` and ``make test`` never call it. Steps:
 
 1. Read the catalogue; check every ``fetch`` block (publisher, table, …).
-2. Fetch all of them (one publisher module each: :mod:`helpers.ingest.fhi`, ``ssb``, ``oslo``)
-   and validate each response with the reader that will read it offline.
+2. Fetch all of them (one publisher module each: :mod:`helpers.ingest.fhi`, ``ssb``, ``oslo``,
+   ``msis``) and validate each response with the reader that will read it offline.
 3. Only when *every* fetch succeeded: write the changed files to ``data/raw/`` (temporary file +
    ``os.replace``) and then ``data/sources.yml`` (the same way), recording URL, request body,
    retrieval time and SHA-256. Any network, HTTP or payload error stops the run with one message
    naming indicator, URL and status; ``data/raw/`` and the manifest stay exactly as they were.
 4. Print the base URLs used and a table: new / updated / unchanged / failed.
 
-Base URLs: ``OSLOHELSA_FHI_API``, ``OSLOHELSA_SSB_API``, ``OSLOHELSA_OSLO_API`` (defaults: the
-official ones), so a mirror, proxy or local test server can stand in.
+Base URLs: ``OSLOHELSA_FHI_API``, ``OSLOHELSA_SSB_API``, ``OSLOHELSA_OSLO_API``,
+``OSLOHELSA_MSIS_URL`` (defaults: the official ones; for MSIS the folder of the public GitHub
+copy), so a mirror, proxy or local test server can stand in.
+
+A publisher module provides ``API_ENV``, ``API_DEFAULT``, ``MIN_INTERVAL``, ``FETCH_REQUIRED``
+(fields its ``fetch:`` block must give), ``MANIFEST_KEY`` (its key in ``data/sources.yml``),
+``LICENCE``, ``fetch(client, spec, indicator)`` and ``check(content, spec, indicator, url)``;
+optionally ``manifest_fields(spec, url)`` (manifest fields that differ from an API fetch).
+Adding a publisher is one entry in :data:`PUBLISHERS`.
 """
 
 from __future__ import annotations
@@ -33,18 +40,14 @@ import yaml
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.ingest import fhi, oslo, ssb
+from helpers.ingest import fhi, msis, oslo, ssb
 from helpers.ingest.http import Client, FetchError, NotPublished
 from helpers.ingest.paths import fetched_path
 
-PUBLISHERS: dict[str, ModuleType] = {"fhi": fhi, "ssb": ssb, "oslo": oslo}
-# manifest publisher key (data/sources.yml) for files fetched from each API
-MANIFEST_PUBLISHER = {
-    "fhi": "fhi_statistikk",
-    "ssb": "ssb",
-    "oslo": "oslo_kommune_statistikkbank",
-}
-REQUIRED = {"fhi": ("source", "table"), "ssb": ("table",), "oslo": ("level", "table")}
+PUBLISHERS: dict[str, ModuleType] = {"fhi": fhi, "ssb": ssb, "oslo": oslo, "msis": msis}
+# manifest publisher key (data/sources.yml) for files fetched from each publisher
+MANIFEST_PUBLISHER = {k: m.MANIFEST_KEY for k, m in PUBLISHERS.items()}
+REQUIRED = {k: tuple(m.FETCH_REQUIRED) for k, m in PUBLISHERS.items()}
 ALLOWED = {
     "publisher",
     "source",
@@ -201,16 +204,17 @@ def _entry(o: Outcome, when: str) -> str:
         "caveats": "Raw API response written unchanged by make data (helpers.ingest.fetch).",
         "used_for": [job.indicator],
     }
+    if o.body is None:  # a plain GET of a file
+        del entry["request_body"]
+    extra = getattr(PUBLISHERS[job.publisher], "manifest_fields", None)
+    if extra is not None:
+        entry.update(extra(spec, o.url))
     text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
     body = "\n".join("  " + line if line else line for line in text.splitlines())
     return f"{MARKER}{rel}\n{body}\n"
 
 
-_LICENCE = {
-    "fhi": "FHI's terms of use: free reuse with the source cited",
-    "ssb": "CC BY 4.0",
-    "oslo": "NLOD 2.0",
-}
+_LICENCE = {k: m.LICENCE for k, m in PUBLISHERS.items()}
 
 
 def manifest_text(current: str, outcomes: list[Outcome], when: str) -> str:

@@ -270,6 +270,9 @@ def _oslo_rows(df: pd.DataFrame, file: Path) -> pd.DataFrame:
 API_DEFAULT = "https://statistikk-data.fhi.no/api/open/v1/"
 API_ENV = "OSLOHELSA_FHI_API"
 MIN_INTERVAL = 2.0  # FHI documents no limit; 30/min as a courtesy (as a third-party SDK does)
+FETCH_REQUIRED = ("source", "table")  # fields a fetch: block must give
+MANIFEST_KEY = "fhi_statistikk"  # publisher key in data/sources.yml
+LICENCE = "FHI's terms of use: free reuse with the source cited"
 
 
 def _find(categories: list, code: str) -> dict | None:

@@ -33,6 +33,9 @@ from helpers.ingest.rawtables import _check_complete, _check_unique, _geo_rows, 
 API_DEFAULT = "https://statistikkbanken.oslo.kommune.no/statbank/api/v1/no/db1/"
 API_ENV = "OSLOHELSA_OSLO_API"
 MIN_INTERVAL = 0.2  # 50 calls per 10 s
+FETCH_REQUIRED = ("level", "table")  # fields a fetch: block must give
+MANIFEST_KEY = "oslo_kommune_statistikkbank"  # publisher key in data/sources.yml
+LICENCE = "NLOD 2.0"
 
 
 def request_body(spec: dict) -> dict:

@@ -24,6 +24,9 @@ from helpers.ingest.rawtables import _check_unique, _geo_rows, raw_path, read_ta
 API_DEFAULT = "https://data.ssb.no/api/pxwebapi/v2/"
 API_ENV = "OSLOHELSA_SSB_API"
 MIN_INTERVAL = 2.0  # 30 calls per minute
+FETCH_REQUIRED = ("table",)  # fields a fetch: block must give
+MANIFEST_KEY = "ssb"  # publisher key in data/sources.yml
+LICENCE = "CC BY 4.0"
 
 
 def request_body(spec: dict) -> dict:

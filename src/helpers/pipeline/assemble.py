@@ -1,6 +1,8 @@
 """Assemble one indicator's tidy rows (``config.TIDY_COLUMNS``): names, level, period, 95 % Wilson
-score interval (percent; Wilson 1927; Brown, Cai & DasGupta 2001, Statist. Sci. 16:101-133),
-checks, column order.
+score interval (percent; Wilson 1927; Brown, Cai & DasGupta 2001, Statist. Sci. 16:101-133), or
+for a rate (events per ``rate_per`` residents) the Poisson interval of
+:func:`helpers.stats.intervals.rate` (exact below 10 events, Byars from 10; PHEindicatormethods
+``phe_rate``), checks, column order.
 """
 
 from __future__ import annotations
@@ -15,21 +17,24 @@ from helpers.config import (
 )
 from helpers.errors import DataError
 from helpers.ingest.bydel_names import geo_name
-from helpers.stats.intervals import wilson
+from helpers.stats.intervals import rate, wilson
 
 
-def _tidy(indicator_id: str, df: pd.DataFrame) -> pd.DataFrame:
-    """Finish one indicator: names, level, period, Wilson CI (percent), checks, column order.
+def _tidy(indicator_id: str, df: pd.DataFrame, *, rate_per: float | None = None) -> pd.DataFrame:
+    """Finish one indicator: names, level, period, CI, checks, column order.
 
     ``df`` has geo_code, year, age_group, value, numerator, denominator, flag, ``_file``,
     ``_row`` (raw row label for messages), ``_column`` and optionally ``_ci_x`` (the count the
     interval is computed from; default the numerator).
+    The interval is Wilson's for a percentage (default), or with ``rate_per`` (e.g. 1000 for
+    events per 1 000 residents, ``value = rate_per x numerator / denominator``) the Poisson
+    interval of a rate, on the value's scale; a rate's numerator may exceed its denominator.
     """
     df = df.sort_values(["year", "geo_code"], kind="stable").reset_index(drop=True)
     for col in ("value", "numerator", "denominator"):
         df[col] = df[col].astype(float)
     bad_den = df["denominator"].notna() & (df["denominator"] <= 0)
-    over = df["numerator"].notna() & df["denominator"].notna()
+    over = df["numerator"].notna() & df["denominator"].notna() & (rate_per is None)
     over &= df["numerator"] > df["denominator"]
     for mask, what in (
         (bad_den, "denominator (population) must be > 0, found {den:.0f}"),
@@ -48,7 +53,14 @@ def _tidy(indicator_id: str, df: pd.DataFrame) -> pd.DataFrame:
     ok = df["value"].notna() & x.notna() & df["denominator"].notna()
     df["ci_low"] = np.nan
     df["ci_high"] = np.nan
-    if ok.any():
+    if ok.any() and rate_per is not None:
+        ci = rate(
+            x[ok].to_numpy(dtype=float), df.loc[ok, "denominator"].to_numpy(dtype=float),
+            multiplier=rate_per,
+        )  # fmt: skip
+        df.loc[ok, "ci_low"] = ci["lower"].to_numpy()
+        df.loc[ok, "ci_high"] = ci["upper"].to_numpy()
+    elif ok.any():
         lo, hi = wilson(
             x[ok].to_numpy(dtype=float), df.loc[ok, "denominator"].to_numpy(dtype=float)
         )

@@ -2,11 +2,16 @@
 publisher, driven by the catalogue entry's ``fetch:`` block: a fetched file becomes tidy rows
 with no new code.
 
-Every fetched file is json-stat2 (:func:`helpers.ingest.jsonstat.read_jsonstat`). The publisher's
-module (``helpers.ingest.<publisher>``) says which dimensions are geography and time by default
-(``FETCH_GEO``, ``FETCH_TIME``; ``fetch.geo`` / ``fetch.time`` override them), how a row's area
-becomes a project code (``fetched_geo``) and how its time becomes a period label
-(``fetched_period``). Everything else is the same for all publishers and lives here.
+Reader dispatch (the one place that chooses how a fetched file is read): a publisher module
+that defines ``fetched_rows(indicator_id, spec, file)`` reads its own files (e.g. MSIS's CSV,
+:mod:`helpers.ingest.msis`) into the rows :func:`helpers.pipeline.assemble._tidy` takes, plus a
+``_period`` label; its ``FETCH_RATE_PER`` (optional) makes the value a rate per that many
+residents with a Poisson interval. Every other fetched file is json-stat2
+(:func:`helpers.ingest.jsonstat.read_jsonstat`): the publisher's module says which dimensions are
+geography and time by default (``FETCH_GEO``, ``FETCH_TIME``; ``fetch.geo`` / ``fetch.time``
+override them), how a row's area becomes a project code (``fetched_geo``) and how its time
+becomes a period label (``fetched_period``). The checks and the tidy/validate path after reading
+are the same for all publishers and live here.
 """
 
 from __future__ import annotations
@@ -40,17 +45,46 @@ def _choose(df: pd.DataFrame, dim: str, wanted: str) -> pd.DataFrame:
 
 
 def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFrame:
-    """Tidy table of an indicator fetched by ``make data`` (json-stat2 from any publisher).
+    """Tidy table of an indicator fetched by ``make data`` (any publisher).
 
-    Keeps Oslo (0301) and the 15 bydeler; the time dimension gives ``period`` ("2020-2022", or
-    "2020" for one year) and ``year_end``. Every other dimension must have one category left,
-    either in the file or chosen with ``spec["value"]`` by code or label (e.g.
-    ``{MEASURE_TYPE: RATE, KJONN: "0"}`` or ``{kjønn: "I alt"}``). Values only: counts and
-    intervals stay missing (``helpers.stats.no_counts``); the publishers' flags are kept as they
-    are.
+    Keeps Oslo (0301) and the 15 bydeler, each once per year and all of them in every year; the
+    rows come from the publisher's own ``fetched_rows`` when it has one, else from json-stat2
+    (:func:`_jsonstat_rows`), and then go through the same tidy/validate path.
     """
     file = Path(path)
     publisher = PUBLISHERS[str(spec.get("publisher", "fhi"))]
+    reader = getattr(publisher, "fetched_rows", None)
+    if reader is not None:
+        out, column = reader(indicator_id, spec, file), "geo_code"
+    else:
+        out, column = _jsonstat_rows(indicator_id, spec, file, publisher)
+    out["geo_name"] = out["geo_code"].map({**BYDELER, OSLO_CODE: "Oslo"})
+    _check_unique(out, ["year"], file, column)
+    _check_complete(out, file, column, out["year"])
+    periods = dict(zip(zip(out["year"], out["geo_code"], strict=True), out["_period"], strict=True))
+    tidy = _tidy(
+        indicator_id,
+        out.drop(columns="_period"),
+        rate_per=getattr(publisher, "FETCH_RATE_PER", None),
+    )
+    tidy["period"] = [
+        periods[(y, g)] for y, g in zip(tidy["year_end"], tidy["geo_code"], strict=True)
+    ]
+    validate(tidy, TIDY_SCHEMA, file)
+    return tidy
+
+
+def _jsonstat_rows(
+    indicator_id: str, spec: dict, file: Path, publisher
+) -> tuple[pd.DataFrame, str]:
+    """Rows of a json-stat2 file for :func:`_tidy`, and the geography column for messages.
+
+    The time dimension gives ``_period`` ("2020-2022", or "2020" for one year) and ``year``.
+    Every other dimension must have one category left, either in the file or chosen with
+    ``spec["value"]`` by code or label (e.g. ``{MEASURE_TYPE: RATE, KJONN: "0"}`` or
+    ``{kjønn: "I alt"}``). Values only: counts and intervals stay missing
+    (``helpers.stats.no_counts``); the publishers' flags are kept as they are.
+    """
     df = read_jsonstat(file)
     geo = str(spec.get("geo", publisher.FETCH_GEO))
     time = str(spec.get("time", publisher.FETCH_TIME))
@@ -105,15 +139,7 @@ def load_fetched(indicator_id: str, spec: dict, path: str | Path) -> pd.DataFram
             "_file": str(file),
             "_row": df.index.astype(int),
             "_column": "value",
+            "_period": labels,
         }
     )
-    out["geo_name"] = out["geo_code"].map({**BYDELER, OSLO_CODE: "Oslo"})
-    _check_unique(out, ["year"], file, f"{geo}_kode")
-    _check_complete(out, file, f"{geo}_kode", out["year"])
-    periods = dict(zip(zip(out["year"], out["geo_code"], strict=True), labels, strict=True))
-    tidy = _tidy(indicator_id, out)
-    tidy["period"] = [
-        periods[(y, g)] for y, g in zip(tidy["year_end"], tidy["geo_code"], strict=True)
-    ]
-    validate(tidy, TIDY_SCHEMA, file)
-    return tidy
+    return out, f"{geo}_kode"

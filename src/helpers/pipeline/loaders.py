@@ -303,16 +303,38 @@ INDICATOR_NOTES.update({k: v.note for k, v in _fhi.VACCINATIONS.items()})
 
 # Indicators fetched by `make data` (helpers.ingest.fetch): registered when their file exists.
 
-_FETCHED_FROM = {"fhi": "FHI Statistikk", "ssb": "SSB", "oslo": "Oslo kommunes statistikkbank"}
-for _ind, _spec in _fetch.fetched_indicators().items():
+_FETCHED_FROM = {
+    "fhi": "FHI Statistikk",
+    "ssb": "SSB",
+    "oslo": "Oslo kommunes statistikkbank",
+    "msis": "en kopi av MSIS-tallene (FHI) i GitHub-depotet thohan88/covid19-nor-data, "
+    "lisens uklar",
+}
+FETCHED_SPECS: dict[str, dict] = _fetch.fetched_indicators()
+for _ind, _spec in FETCHED_SPECS.items():
     INDICATOR_LOADERS[_ind] = lambda path=None, population=None, _i=_ind, _s=_spec: load_fetched(
         _i, _s, path or _fetch.fetched_path(_i, _s)
     )
     INDICATOR_TABLES[_ind] = f"fetched:{_ind}"
     INDICATOR_NOTES[_ind] = (
-        f"Hentet med make data fra {_FETCHED_FROM.get(_spec['publisher'], _spec['publisher'])}; "
-        "verdier uten antall."
+        f"Hentet med make data fra {_FETCHED_FROM.get(_spec['publisher'], _spec['publisher'])}"
+        + (
+            "; verdier uten antall."
+            if getattr(_fetch.PUBLISHERS[_spec["publisher"]], "FETCH_RATE_PER", None) is None
+            else "."
+        )
     )
+
+
+def fetched_note(indicator_id: str, period: str, min_count: int = 5) -> str:
+    """Bokmål note for the bydel table of a fetched indicator, from its publisher module's
+    ``fetched_note(spec, file, period, min_count)`` when it has one (MSIS: the cases that count
+    for Oslo but for no bydel); "" otherwise."""
+    spec = FETCHED_SPECS.get(indicator_id)
+    note = getattr(_fetch.PUBLISHERS[spec["publisher"]], "fetched_note", None) if spec else None
+    if note is None:
+        return ""
+    return note(spec, _fetch.fetched_path(indicator_id, spec), str(period), min_count)
 
 
 # Indicators whose ``value`` is the publisher's own (rounded) figure and does not equal

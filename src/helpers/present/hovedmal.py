@@ -81,8 +81,9 @@ def intro_text(catalogue: Catalogue, results: list[gradient.IndicatorResult]) ->
         f"Rapporten har foreløpig {len(results)} helsemål med bydelstall: {names}. "
         "Vaksinasjonsdekning viser hvor godt helsetjenesten når barn og unge i hver bydel, og "
         "lav dekning betyr svakere vern mot smittsomme sykdommer; det er ikke et mål på "
-        "sykdom eller levealder. Tallene er femårige gjennomsnitt fra Folkehelseinstituttet "
-        "uten antall barn, så ulikhetsmålene er punktestimater uten konfidensintervall."
+        "sykdom eller levealder. Vaksinasjonstallene er femårige gjennomsnitt fra "
+        "Folkehelseinstituttet uten antall barn, så ulikhetsmålene for dem er punktestimater "
+        "uten konfidensintervall."
     )
 
 

@@ -331,6 +331,7 @@ def table_note(result: IndicatorResult) -> str:
     parts = [
         loaders.PUBLISHED_VALUES.get(ind.id, ""),
         denominators.denominator_date(ind.id, result.period),
+        loaders.fetched_note(ind.id, result.period, ind.min_numerator),
     ]
     parts.append(_excluded(result))
     return " ".join(p for p in parts if p)
