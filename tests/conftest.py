@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -219,12 +220,23 @@ def shared_data_build_dir(shared_build, tmp_path, monkeypatch) -> Path:
     return target
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """Every file and folder under ``root`` (hidden ones included): path → sha256 or "dir"."""
+def snapshot(root: Path, *, build_times: bool = True) -> dict[str, str]:
+    """Every file and folder under ``root`` (hidden ones included): path → sha256 or "dir".
+
+    ``build_times=False`` compares two builds of the same inputs: the report's ``manifest.json``
+    is hashed without its start and end times, the one thing in which they may differ."""
+
+    def digest(p: Path) -> str:
+        content = p.read_bytes()
+        if not build_times and p.name == "manifest.json":
+            doc = json.loads(content)
+            for key in ("started", "ended"):
+                doc.pop(key, None)
+            content = json.dumps(doc, sort_keys=True).encode()
+        return hashlib.sha256(content).hexdigest()
+
     return {
-        p.relative_to(root).as_posix(): (
-            "dir" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
-        )
+        p.relative_to(root).as_posix(): "dir" if p.is_dir() else digest(p)
         for p in sorted(root.rglob("*"))
     }
 

@@ -231,13 +231,15 @@ def run_notebook(job, out: Path) -> Path:
 
 
 FILES_RECORD = ".files.json"
+# the empty file Snakemake puts in a directory() output when the job is done (after the record)
+SNAKEMAKE_TIMESTAMP = ".snakemake_timestamp"
 
 
 def _file_digests(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): sha256_of(p)
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != FILES_RECORD
+        if p.is_file() and p.name not in (FILES_RECORD, SNAKEMAKE_TIMESTAMP)
     }
 
 

@@ -300,3 +300,20 @@ def test_ranking_text_follows_the_parameters(tmp_path, monkeypatch):
         assert f"{default} i {config.DEFAULT_RANK_YEAR}" in text
     assert "Bydelen med høyest verdi regnes som den mest ressurssvake" in methods
     assert f"({chosen.source.table_id})" in methods
+
+
+def test_an_execution_folder_is_kept_while_its_files_are_the_recorded_ones(tmp_path):
+    """``remove_changed_outputs`` removes an execution folder only when a file its execution wrote
+    changed or went missing: Snakemake's own marker (written after the record) does not count,
+    else every rebuild would execute every notebook again."""
+    notebooks = tmp_path / "notebooks"
+    for name in ("same", "changed", "gone"):
+        folder = notebooks / name / "figures"
+        folder.mkdir(parents=True)
+        (folder / "kart.png").write_bytes(b"a figure (placeholder bytes)")
+        workflow.record_files(notebooks / name)
+        (notebooks / name / workflow.SNAKEMAKE_TIMESTAMP).write_bytes(b"")
+    (notebooks / "changed" / "figures" / "kart.png").write_bytes(b"another figure")
+    (notebooks / "gone" / "figures" / "kart.png").unlink()
+    assert workflow.remove_changed_outputs(notebooks) == ["changed", "gone"]
+    assert sorted(p.name for p in notebooks.iterdir()) == ["same"]

@@ -170,7 +170,7 @@ def _poisson_summary(result: IndicatorResult) -> list[str]:
 
 # --- Population attributable risk (WHO HEAT parisk) ------------------------------------------
 #: Overview column of PAR: the most advantaged bydel's value minus the population-weighted mean.
-OVERVIEW_PAR = "PAR: ressurssterkeste bydel minus snittet (95 % KI)"
+OVERVIEW_PAR = "PAR: ressurssterkeste bydel minus Oslo-snittet (95 % KI)"
 
 
 def compute_par(m: MeasureInput):
