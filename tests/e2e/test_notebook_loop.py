@@ -244,7 +244,7 @@ def test_notebook_by_hand_with_other_parameters_leaves_build_untouched(
     levekar = {i.id for i in catalogue.load_catalogue().for_area("levekar")}
     with_2019 = set(tidy.loc[tidy["indicator_id"].isin(levekar) & (tidy["year_end"] == 2019),
                              "indicator_id"])  # fmt: skip
-    assert with_2019 and {f"{i}-kart" for i in with_2019} <= saved  # a map for each
+    assert with_2019 and {report.slug(f"{i}-kart") for i in with_2019} <= saved  # a map for each
 
     outputs = code_outputs(nb)
     markdown = markdown_outputs(nb)

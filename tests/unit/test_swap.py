@@ -96,3 +96,23 @@ def test_replace_files_all_or_nothing(tmp_path, monkeypatch):
     tmp2 = _folder(tmp_path / ".data-tmp2", **{"a": "new a", "b": "new b", "c": "new c"})
     publish.replace_files(tmp2, out, ("a", "b", "c"))
     assert _content(out) == {"a": "new a", "b": "new b", "c": "new c"}
+
+
+def test_first_publish_of_a_folder(tmp_path):
+    """Nothing published yet (no folder, so no backup to remove afterwards): the staging folder
+    becomes the published one, and nothing else is left."""
+    staging = _folder(tmp_path / "work" / "site", **{"index.html": "new"})
+    publish.swap_in(staging, tmp_path / "_output")
+    assert _content(tmp_path / "_output") == {"index.html": "new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_output", "work"]
+
+
+def test_replace_files_failing_on_a_new_file_raises_the_failure(tmp_path, monkeypatch):
+    """The file that fails to move in had no predecessor: the rollback removes nothing that is
+    not there, puts the replaced file back, and the caller sees the original error."""
+    out = _folder(tmp_path / "data", **{"a": "old a"})
+    tmp = _folder(tmp_path / ".data-tmp", **{"a": "new a", "c": "new c"})
+    _fail_when_src_is(monkeypatch, tmp / "c")
+    with pytest.raises(Injected):
+        publish.replace_files(tmp, out, ("a", "c"))
+    assert _content(out) == {"a": "old a"}
