@@ -156,3 +156,12 @@ def test_ruff_clean():
         check=False,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_every_mutation_target_names_existing_modules():
+    """`make mutate` (benchmarks/mutation.md): a pattern of `only_mutate` that matches no file
+    mutates nothing, silently (e.g. after a module moved); each must match a helpers module."""
+    targets = tomllib.loads((config.ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
+    for pattern in targets["only_mutate"]:
+        assert pattern.startswith("src/helpers/"), pattern
+        assert sorted(config.ROOT.glob(pattern)), f"{pattern} matches no file"

@@ -276,6 +276,15 @@ def test_guard_accepts_suppressed_and_rejects_raw():
         assert_no_small_counts(leaky)
 
 
+def test_guard_checks_a_small_count_shown_without_a_value():
+    """Hand-built: a row with no value but its numerator (3, below the default 5) shown is
+    published too, and stops the guard."""
+    tidy = synthetic_tidy([30, 40, 60], oslo=False)
+    tidy.loc[tidy["geo_code"] == BYDEL_CODES[0], ["numerator", "value"]] = [3.0, float("nan")]
+    with pytest.raises(ValueError, match="below the suppression thresholds"):
+        assert_no_small_counts(tidy)
+
+
 def test_guard_uses_indicator_thresholds():
     """Hand-built: a count of 8 passes the default (5), not min_numerator 10 for its indicator."""
     tidy = synthetic_tidy([8, 40, 60], oslo=False)
