@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
+COPIED = ("data", "shapes", "notebooks", "report", "src", "workflow", "_quarto.yml", "index.qmd")
 GOALS = {"clean": 0.5, "noop": 0.03, "one_area": 0.35}
 
 
@@ -56,8 +56,7 @@ BASELINE = """
 import sys
 from pathlib import Path
 import papermill as pm
-from helpers import build, config, render
-from helpers.catalogue import sources
+from helpers import build, config, workflow
 reps = int(sys.argv[1])
 build.prepare_data()
 nb = config.build_notebooks_dir()
@@ -68,8 +67,8 @@ for job in build.jobs(repetitions=reps):
         parameters={**job.parameters, "figures_dir": "figures"}, cwd=str(folder),
         kernel_name="python3", progress_bar=False)
     build._normalise_notebook(folder / job.output, job.title)
-build.stage_chapters(nb, titles={j.output: j.title for j in build.jobs()})
-render.render(engine="embedded", data_date=sources.data_date())
+# the same publish step as the workflow's (stage, ranking text, downloads, profiles, render)
+workflow.publish(workflow.build_params({"repetitions": reps}), engine="embedded")
 """
 
 
@@ -83,10 +82,13 @@ def _timed(cmd: list[str], env: dict, name: str = "") -> float:
 
     start = time.perf_counter()
     done = subprocess.run(
-        cmd, env=env, check=True, cwd=env["OSLOHELSA_ROOT"], stdout=subprocess.DEVNULL,
+        cmd, env=env, check=False, cwd=env["OSLOHELSA_ROOT"], stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     seconds = time.perf_counter() - start
+    print(f"  {name or 'baseline'}: {seconds:.1f} s", flush=True)
+    if done.returncode != 0:
+        sys.exit(f"benchmark step {name or cmd[:3]} failed:\n{done.stderr[-3000:]}")
     if name:
         STEPS[name] = {
             m[0]: float(m[1])
