@@ -70,8 +70,8 @@ def _table_row(row: pd.Series, order: str, *, name: str | None = None, decimals:
 
 #: Relative widths of the overview's fixed columns; every measure column of the registry gets
 #: ``MEASURE_WIDTH`` (a new measure needs no width of its own).
-OVERVIEW_WIDTHS: tuple[int, ...] = (24, 7, 6, 14, 14)
-MEASURE_WIDTH = 12
+OVERVIEW_WIDTHS: tuple[int, ...] = (22, 9, 6, 13, 13)  # the period fits "2014-2018"
+MEASURE_WIDTH = 13  # "−27,1 (−35,9 til −17,9)" wraps inside it
 
 
 def overview_widths() -> list[int]:
