@@ -407,3 +407,23 @@ def test_downloads_refuse_a_table_with_small_counts(tmp_path):
     with pytest.raises(ValueError, match="below the suppression thresholds"):
         downloads.write(tmp_path, raw, catalogue.load_catalogue())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_thresholds_of_zero_suppress_nothing():
+    """Hand-built: a threshold of 0 is allowed (a publisher's figures that need no suppression):
+    counts of 1 and 2 stay published."""
+    tidy = synthetic_tidy([1, 2, 40, 60])
+    out = suppress(tidy, {"test_indikator": {"min_numerator": 0, "min_denominator": 0}})
+    assert (out["flag"] == "").all() and out["numerator"].notna().all()
+
+
+def test_suppression_does_not_depend_on_row_labels():
+    """The same table with other row labels (reversed, not 0..n-1) is suppressed the same way."""
+    tidy = pd.concat(
+        [synthetic_tidy([2, 40, 60, 70]), synthetic_tidy([50, 3, 60, 80], period="2024")],
+        ignore_index=True,
+    )
+    relabelled = tidy.set_axis(list(range(len(tidy) + 100, 100, -1)))
+    expected = suppress(tidy)
+    got = suppress(relabelled).set_axis(expected.index)
+    pd.testing.assert_frame_equal(got, expected)
