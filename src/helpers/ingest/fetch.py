@@ -45,9 +45,6 @@ from helpers.ingest.http import Client, FetchError, NotPublished
 from helpers.ingest.paths import fetched_path
 
 PUBLISHERS: dict[str, ModuleType] = {"fhi": fhi, "ssb": ssb, "oslo": oslo, "msis": msis}
-# manifest publisher key (data/sources.yml) for files fetched from each publisher
-MANIFEST_PUBLISHER = {k: m.MANIFEST_KEY for k, m in PUBLISHERS.items()}
-REQUIRED = {k: tuple(m.FETCH_REQUIRED) for k, m in PUBLISHERS.items()}
 ALLOWED = {
     "publisher",
     "source",
@@ -136,7 +133,7 @@ def jobs(catalogue=None, raw_dir: Path | None = None) -> list[Job]:
                 cat.path, f"unknown field(s) {unknown}; allowed: {sorted(ALLOWED)}",
                 row=row, column="fetch",
             )  # fmt: skip
-        for key in REQUIRED[pub]:
+        for key in PUBLISHERS[pub].FETCH_REQUIRED:
             if not str(spec.get(key, "")).strip():
                 raise DataError(cat.path, "missing; required", row=row, column=f"fetch.{key}")
         out.append(Job(ind.id, pub, spec, fetched_path(ind.id, spec, raw)))
@@ -187,10 +184,10 @@ def _entry(o: Outcome, when: str) -> str:
         "path": str(rel),
         "title": spec.get("title") or f"{job.indicator} ({job.publisher} {spec['table']})",
         "role": "indicator",
-        "publisher": MANIFEST_PUBLISHER[job.publisher],
+        "publisher": PUBLISHERS[job.publisher].MANIFEST_KEY,
         "table_id": str(spec["table"]),
         "table_title": spec.get("title") or str(spec["table"]),
-        "licence": spec.get("licence") or _LICENCE[job.publisher],
+        "licence": spec.get("licence") or PUBLISHERS[job.publisher].LICENCE,
         "repo_licence": "not from a repository (fetched from the publisher's API)",
         "source_repo": "none (fetched by make data)",
         "source_path": o.url,
@@ -212,9 +209,6 @@ def _entry(o: Outcome, when: str) -> str:
     text = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=100)
     body = "\n".join("  " + line if line else line for line in text.splitlines())
     return f"{MARKER}{rel}\n{body}\n"
-
-
-_LICENCE = {k: m.LICENCE for k, m in PUBLISHERS.items()}
 
 
 def manifest_text(current: str, outcomes: list[Outcome], when: str) -> str:
