@@ -92,7 +92,7 @@ def _timed(cmd: list[str], env: dict, name: str = "") -> float:
     if name:
         STEPS[name] = {
             m[0]: float(m[1])
-            for m in re.findall(r"(?:Kjørt|Publisert): (\S+) \((\d+) s\)", done.stderr)
+            for m in re.findall(r"(?:Kjørt|Publisert): (.+?) \((\d+) s\)", done.stderr)
         }
     return seconds
 

@@ -79,6 +79,16 @@ def jobs_by_id(params: dict, regions: str | Path | None = None) -> dict:
     return {build.job_folder(job): job for job in job_list}
 
 
+def one_kernel_jobs(jobs: dict) -> list[str]:
+    """The jobs run one after another in one kernel, as one Snakemake job (rule ``profiles``):
+    the bydel profiles. They are one template with the same inputs (every indicator), so any
+    change re-executes all of them anyway, and a kernel of their own would cost each one far
+    more than its work (benchmarks/README.md). Every other job has a kernel of its own."""
+    from helpers import build
+
+    return [job_id for job_id, job in jobs.items() if job.template == build.PROFILE_TEMPLATE]
+
+
 def _yaml(path: Path):
     """A YAML file read with libyaml when available (the Snakefile reads the catalogue and the
     sources manifest on every run; validating them is the data rule's job)."""
@@ -192,26 +202,35 @@ def publish_inputs() -> list[str]:
 
 
 def run_notebook(job, out: Path) -> Path:
-    """Execute ``job`` into ``out`` (its own folder), atomically: papermill writes into a
-    sibling temporary folder renamed to ``out`` when the notebook succeeded. On failure the
-    executed notebook is kept in ``build/failed/<job>.ipynb`` and ``NotebookFailed`` names the
-    cell and the error."""
+    """Execute ``job`` into ``out`` (its own folder): :func:`run_notebooks` for one job."""
+    return run_notebooks([(job, out)])[0]
+
+
+def run_notebooks(runs: list) -> list[Path]:
+    """Execute each ``(job, out)`` of ``runs`` into ``out`` (its own folder), one after another
+    in one kernel (``build.execute_in_one_kernel``), each atomically: papermill writes into a
+    sibling temporary folder renamed to ``out`` once every notebook of ``runs`` succeeded. On
+    failure nothing is renamed, the executed notebook is kept in ``build/failed/<job>.ipynb``
+    and ``NotebookFailed`` names the notebook, the cell and the error."""
     import papermill as pm
 
     from helpers import build
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    work = []
+    for _job, out in runs:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        work.append(Path(tempfile.mkdtemp(prefix=f".{Path(out).name}-", dir=Path(out).parent)))
     try:
-        build._execute(job, work)
+        build.execute_in_one_kernel([(job, w) for (job, _out), w in zip(runs, work, strict=True)])
     except pm.PapermillExecutionError as exc:
+        job, folder = exc.failed_run  # set by build.execute_in_one_kernel
         failed = config.build_dir() / "failed"
         failed.mkdir(parents=True, exist_ok=True)
         kept = failed / job.output
-        if (work / job.output).is_file():
-            shutil.copy2(work / job.output, kept)
-        shutil.rmtree(work, ignore_errors=True)
+        if (folder / job.output).is_file():
+            shutil.copy2(folder / job.output, kept)
+        for w in work:
+            shutil.rmtree(w, ignore_errors=True)
         cell = (
             f"celle {exc.exec_count}" if exc.exec_count is not None else f"celle {exc.cell_index}"
         )
@@ -220,14 +239,16 @@ def run_notebook(job, out: Path) -> Path:
             f"{exc.ename}: {exc.evalue}\n  Den kjørte notatboken: {kept}"
         ) from None
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        for w in work:
+            shutil.rmtree(w, ignore_errors=True)
         raise
-    build._normalise_notebook(work / job.output, job.title)
-    record_files(work)
     from helpers import publish
 
-    publish.swap_in(work, out)
-    return out
+    for (job, out), folder in zip(runs, work, strict=True):
+        build._normalise_notebook(folder / job.output, job.title)
+        record_files(folder)
+        publish.swap_in(folder, Path(out))
+    return [Path(out) for _job, out in runs]
 
 
 FILES_RECORD = ".files.json"
@@ -432,9 +453,11 @@ def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) ->
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m helpers.workflow", description=__doc__)
     p.add_argument("step", choices=["data", "notebook", "publish"])
-    p.add_argument("job", nargs="?", help="notebook: the job (build/notebooks/<job>)")
+    p.add_argument(
+        "job", nargs="*", help="notebook: the jobs (build/notebooks/<job>), run in one kernel"
+    )
     p.add_argument("--params", default="{}", help="build parameters as JSON")
-    p.add_argument("--out", help="notebook: the job's output folder")
+    p.add_argument("--out", nargs="*", default=[], help="notebook: each job's output folder")
     p.add_argument("--engine", default="auto")
     p.add_argument("--stamp", help="publish: a file written when the report is published")
     args = p.parse_args(argv)
@@ -450,8 +473,14 @@ def main(argv: list[str] | None = None) -> int:
             import time
 
             start = time.monotonic()
-            run_notebook(jobs_by_id(params)[args.job], Path(args.out))
-            print(f"Kjørt: {args.job} ({time.monotonic() - start:.0f} s)", file=sys.stderr)
+            if len(args.job) != len(args.out) or not args.job:
+                p.error("notebook: give one --out folder for each job")
+            by_id = jobs_by_id(params)
+            runs = zip(args.job, args.out, strict=True)
+            run_notebooks([(by_id[job], Path(out)) for job, out in runs])
+            print(
+                f"Kjørt: {', '.join(args.job)} ({time.monotonic() - start:.0f} s)", file=sys.stderr
+            )
         else:
             import time
 

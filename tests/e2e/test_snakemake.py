@@ -69,9 +69,13 @@ def _snakemake(
 
 
 def _planned(root: Path, *config_args: str) -> set[str]:
-    """The jobs a dry run would execute: notebook job ids, plus "data" and "publish"."""
+    """The jobs a dry run would execute: notebook job ids (rule notebook's, and every bydel
+    profile when rule profiles, which runs them in one kernel, is planned), plus "data" and
+    "publish"."""
     out = _snakemake(root, "--dry-run", config_args=config_args)
     planned = set(re.findall(r"wildcards: job=([\w-]+)", out))
+    if re.search(r"^\s*rule profiles:", out, flags=re.M):
+        planned |= set(workflow.one_kernel_jobs(workflow.jobs_by_id(workflow.build_params({}))))
     for rule in ("data", "publish"):
         if re.search(rf"^\s*(local)?rule {rule}:", out, flags=re.M):
             planned.add(rule)
@@ -239,9 +243,11 @@ def test_dag_for_357_regions_dry_run(tmp_path, monkeypatch):
     out = _snakemake(tmp_path, "--dry-run", "--quiet", "rules", config_args=(f"regions={regions}",))
     stats = dict(re.findall(r"^(\w+)\s+(\d+)$", out, flags=re.M))
     expected = 357 * len(config.AREAS) + len(build.jobs())
+    profiles = [j for j in build.jobs() if j.template == build.PROFILE_TEMPLATE]
+    assert len(profiles) == len(config.BYDELER)
     assert stats == {
-        "data": "1", "notebook": str(expected), "publish": "1", "all": "1",
-        "total": str(expected + 3),
+        "data": "1", "notebook": str(expected - len(profiles)), "profiles": "1", "publish": "1",
+        "all": "1", "total": str(expected - len(profiles) + 4),
     }  # fmt: skip
     keys = {p.stem for p in (tmp_path / "build" / "keys").glob("*.json")}
     assert {f"{c}-{a}" for c in codes for a in config.AREAS} <= keys
