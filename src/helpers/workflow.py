@@ -450,7 +450,17 @@ def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) ->
     return summary
 
 
+def skip_unused_imports() -> None:
+    """papermill and nbformat import jsonschema, which imports ``rfc3987_syntax`` when it is
+    installed (jupyter's jsonschema[format-nongpl] brings it); that package compiles a grammar
+    when imported: 1,4 s of CPU in every job process (benchmarks/README.md), for the "iri"
+    format checks that nbformat's schemas never use. Marked absent, it is skipped: jsonschema
+    imports it under ``contextlib.suppress(ImportError)``."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def main(argv: list[str] | None = None) -> int:
+    skip_unused_imports()
     p = argparse.ArgumentParser(prog="python -m helpers.workflow", description=__doc__)
     p.add_argument("step", choices=["data", "notebook", "publish"])
     p.add_argument(
