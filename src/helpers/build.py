@@ -166,8 +166,8 @@ def _execute(job: NotebookJob, folder: Path) -> None:
 # own folder as working directory, no figure left open, and an empty namespace (``%reset -f``),
 # so that each notebook sees only what it defines itself, as in a kernel of its own.
 _FRESH_NAMESPACE = """\
-import os as _os, sys as _sys
-_os.chdir({folder!r})
+import sys as _sys
+get_ipython().run_line_magic("cd", "-q " + {folder!r})
 if "matplotlib.pyplot" in _sys.modules:
     _sys.modules["matplotlib.pyplot"].close("all")
 get_ipython().run_line_magic("reset", "-f")

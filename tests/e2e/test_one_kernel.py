@@ -39,14 +39,16 @@ if name == "fail":
 
 @pytest.fixture
 def probe(tmp_path, monkeypatch) -> Path:
-    """A notebooks folder with the probe template; a private build folder."""
+    """A notebooks folder with the probe template; a private build folder (a space in its path,
+    as in a checkout under "My projects")."""
+    tmp_path = tmp_path / "a folder"
     notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
+    notebooks.mkdir(parents=True)
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell('name = ""\nfigures_dir = ""')
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell(PROBE)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python"}
     nbformat.write(nb, notebooks / "probe.ipynb")
     monkeypatch.setattr(config, "NOTEBOOKS", notebooks)
     monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
