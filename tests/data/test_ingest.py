@@ -18,7 +18,7 @@ import synthetic
 
 from helpers import config
 from helpers.catalogue import sources
-from helpers.ingest import fetch, jsonstat, rawtables
+from helpers.ingest import fetch, fhi, jsonstat, msis, rawtables
 from helpers.ingest.http import Client, FetchError
 
 FIX = config.ROOT / "tests" / "fixtures" / "apis"
@@ -384,10 +384,16 @@ def test_fetched_planned_indicator_becomes_available_without_code_change(tmp_pat
         "ind = cat.indicator('covid19_tilfeller')\n"
         "res = gradient.analyse_indicator(tidy, ind, ranking, period='2021', repetitions=1000)\n"
         "print(report.table_note(res))\n"
+        "from helpers.pipeline import loaders\n"
+        "print(loaders.INDICATOR_NOTES['covid19_tilfeller'])\n"
+        "print(loaders.INDICATOR_NOTES['forventet_levealder_bydel'])\n"
     )
     run = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Forventet levealder ved fødsel: 78,0 år i Oslo i 2022-2024" in run.stdout
+    # each fetched indicator's note names its publisher as the publisher's module does
+    assert f"Hentet med make data fra {msis.NAME_NB}." in run.stdout.splitlines()
+    assert f"Hentet med make data fra {fhi.NAME_NB}; verdier uten antall." in run.stdout
     # 2021, MADE-UP CSV: Ukjent bydel 90 - 50 = 40 of Oslo's 6 949 cases (0,6 %)
     assert "Av 6\u00a0949 meldte tilfeller i Oslo i 2021 hadde 40 (0,6\u00a0%) ukjent" in run.stdout
 
@@ -498,3 +504,12 @@ def test_fetched_ssb_file_reads_current_bydeler_only(tmp_path) -> None:
     df = jsonstat.read_jsonstat(FIX / "MADEUP_ssb_v2_10826.json")
     codes = ssb.fetched_geo(df, "Region", FIX / "MADEUP_ssb_v2_10826.json")
     assert codes[:2].tolist() == ["030101", "030102"] and codes.isna().tolist() == [0, 0, 1]
+
+
+def test_every_publisher_module_names_itself():
+    """What fetch.py and the loaders read from a publisher module, given by each module (one
+    registration in fetch.PUBLISHERS and nothing elsewhere)."""
+    for key, mod in fetch.PUBLISHERS.items():
+        for name in ("API_ENV", "API_DEFAULT", "MANIFEST_KEY", "LICENCE", "NAME_NB"):
+            value = getattr(mod, name)
+            assert isinstance(value, str) and value.strip(), (key, name)

@@ -17,7 +17,8 @@ copy), so a mirror, proxy or local test server can stand in.
 
 A publisher module provides ``API_ENV``, ``API_DEFAULT``, ``MIN_INTERVAL``, ``FETCH_REQUIRED``
 (fields its ``fetch:`` block must give), ``MANIFEST_KEY`` (its key in ``data/sources.yml``),
-``LICENCE``, ``fetch(client, spec, indicator)`` and ``check(content, spec, indicator, url)``;
+``LICENCE``, ``NAME_NB`` (the source as the report's notes name it),
+``fetch(client, spec, indicator)`` and ``check(content, spec, indicator, url)``;
 optionally ``manifest_fields(spec, url)`` (manifest fields that differ from an API fetch).
 Adding a publisher is one entry in :data:`PUBLISHERS`.
 """

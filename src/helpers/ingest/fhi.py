@@ -273,6 +273,7 @@ MIN_INTERVAL = 2.0  # FHI documents no limit; 30/min as a courtesy (as a third-p
 FETCH_REQUIRED = ("source", "table")  # fields a fetch: block must give
 MANIFEST_KEY = "fhi_statistikk"  # publisher key in data/sources.yml
 LICENCE = "FHI's terms of use: free reuse with the source cited"
+NAME_NB = "FHI Statistikk"  # the source as the report names it ("Hentet ... fra <NAME_NB>")
 
 
 def _find(categories: list, code: str) -> dict | None:

@@ -82,6 +82,8 @@ COLUMNS = (
 )
 UNKNOWN_BYDEL = "030199"
 COMPLETE_FROM = (12, 28)  # (month, day): a year is complete when the series reaches this date
+# the source as the report names it ("Hentet ... fra <NAME_NB>")
+NAME_NB = "en kopi av MSIS-tallene (FHI) i GitHub-depotet thohan88/covid19-nor-data, lisens uklar"
 FETCH_RATE_PER = 1000  # value = cases per 1 000 residents (catalogue unit per_1000)
 
 

@@ -36,6 +36,7 @@ MIN_INTERVAL = 0.2  # 50 calls per 10 s
 FETCH_REQUIRED = ("level", "table")  # fields a fetch: block must give
 MANIFEST_KEY = "oslo_kommune_statistikkbank"  # publisher key in data/sources.yml
 LICENCE = "NLOD 2.0"
+NAME_NB = "Oslo kommunes statistikkbank"  # the source as the report names it
 
 
 def request_body(spec: dict) -> dict:

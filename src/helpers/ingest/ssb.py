@@ -27,6 +27,7 @@ MIN_INTERVAL = 2.0  # 30 calls per minute
 FETCH_REQUIRED = ("table",)  # fields a fetch: block must give
 MANIFEST_KEY = "ssb"  # publisher key in data/sources.yml
 LICENCE = "CC BY 4.0"
+NAME_NB = "SSB"  # the source as the report names it ("Hentet ... fra <NAME_NB>")
 
 
 def request_body(spec: dict) -> dict:

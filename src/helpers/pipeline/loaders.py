@@ -303,13 +303,6 @@ INDICATOR_NOTES.update({k: v.note for k, v in _fhi.VACCINATIONS.items()})
 
 # Indicators fetched by `make data` (helpers.ingest.fetch): registered when their file exists.
 
-_FETCHED_FROM = {
-    "fhi": "FHI Statistikk",
-    "ssb": "SSB",
-    "oslo": "Oslo kommunes statistikkbank",
-    "msis": "en kopi av MSIS-tallene (FHI) i GitHub-depotet thohan88/covid19-nor-data, "
-    "lisens uklar",
-}
 FETCHED_SPECS: dict[str, dict] = _fetch.fetched_indicators()
 for _ind, _spec in FETCHED_SPECS.items():
     INDICATOR_LOADERS[_ind] = lambda path=None, population=None, _i=_ind, _s=_spec: load_fetched(
@@ -317,7 +310,7 @@ for _ind, _spec in FETCHED_SPECS.items():
     )
     INDICATOR_TABLES[_ind] = f"fetched:{_ind}"
     INDICATOR_NOTES[_ind] = (
-        f"Hentet med make data fra {_FETCHED_FROM.get(_spec['publisher'], _spec['publisher'])}"
+        f"Hentet med make data fra {_fetch.PUBLISHERS[_spec['publisher']].NAME_NB}"
         + (
             "; verdier uten antall."
             if getattr(_fetch.PUBLISHERS[_spec["publisher"]], "FETCH_RATE_PER", None) is None
