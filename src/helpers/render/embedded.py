@@ -69,9 +69,12 @@ def _project_file(project: dict[str, Any], root: Path, key: str, default: Path) 
 def _pandoc(source: str, to: str, fmt: str, extra: list[str], outputfile: str | None = None) -> str:
     import pypandoc
 
+    # verify_format=False: the formats are this module's literals, and pandoc rejects a wrong
+    # one itself; pypandoc's check runs pandoc twice more per conversion (--list-*-formats)
     return pypandoc.convert_text(
-        source, to, format=fmt, extra_args=extra, outputfile=outputfile, sandbox=False
-    )
+        source, to, format=fmt, extra_args=extra, outputfile=outputfile, sandbox=False,
+        verify_format=False,
+    )  # fmt: skip
 
 
 def _meta_args(book: dict[str, Any], date: dt.date) -> list[str]:
