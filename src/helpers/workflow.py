@@ -408,8 +408,11 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) -> dict:
-    """Stage the executed chapters, render the report (swapped in whole), write the manifest."""
+def publish(
+    params: dict, *, engine: str = "auto", stamp: Path | None = None, threads: int = 1
+) -> dict:
+    """Stage the executed chapters, render the report (swapped in whole), write the manifest.
+    ``threads``: how many bydel PDFs are rendered at a time."""
     from helpers import build, render
     from helpers.catalogue import sources
     from helpers.present import downloads, profile, ranking_text
@@ -422,7 +425,7 @@ def publish(params: dict, *, engine: str = "auto", stamp: Path | None = None) ->
     data_date = sources.data_date()
     extras = (
         downloads.for_site(config.build_data_dir(), date=data_date),
-        profile.pdfs_for_site(config.chapters_dir(), date=data_date),
+        profile.pdfs_for_site(config.chapters_dir(), date=data_date, workers=threads),
     )
     started = os.environ.get("OSLOHELSA_STARTED") or _now()
     # the report's render swaps report/_output in whole: keep the sensitivity analyses in it
@@ -470,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", nargs="*", default=[], help="notebook: each job's output folder")
     p.add_argument("--engine", default="auto")
     p.add_argument("--stamp", help="publish: a file written when the report is published")
+    p.add_argument("--threads", type=int, default=1, help="publish: bydel PDFs rendered at a time")
     args = p.parse_args(argv)
     params = build_params(json.loads(args.params))
     from helpers.errors import DataError, stopped_by
@@ -495,7 +499,8 @@ def main(argv: list[str] | None = None) -> int:
             import time
 
             start = time.monotonic()
-            publish(params, engine=args.engine, stamp=Path(args.stamp) if args.stamp else None)
+            stamp = Path(args.stamp) if args.stamp else None
+            publish(params, engine=args.engine, stamp=stamp, threads=args.threads)
             print(f"Publisert: rapporten ({time.monotonic() - start:.0f} s)", file=sys.stderr)
     except NotebookFailed as exc:
         print(f"Feil: {exc}", file=sys.stderr)

@@ -51,14 +51,18 @@ def project(tmp_path, monkeypatch) -> Path:
 
 
 def _snakemake(
-    root: Path, *args: str, config_args: tuple[str, ...] = (), build: Path | None = None
+    root: Path,
+    *args: str,
+    config_args: tuple[str, ...] = (),
+    build: Path | None = None,
+    cores: int = 1,
 ) -> str:
     """Run Snakemake on the project's Snakefile against ``root`` (build folder ``build``, by
     default ``root/build``); return its output."""
     cmd = [
         sys.executable, "-m", "snakemake", *args,
         "--snakefile", str(config.ROOT / "workflow" / "Snakefile"),
-        "--directory", str(build or root / "build"), "--cores", "1",
+        "--directory", str(build or root / "build"), "--cores", str(cores),
         "--rerun-triggers", "mtime", "params", "input", "code",
     ]  # fmt: skip
     if config_args:
@@ -323,3 +327,13 @@ def test_an_execution_folder_is_kept_while_its_files_are_the_recorded_ones(tmp_p
     (notebooks / "gone" / "figures" / "kart.png").unlink()
     assert workflow.remove_changed_outputs(notebooks) == ["changed", "gone"]
     assert sorted(p.name for p in notebooks.iterdir()) == ["same"]
+
+
+def test_publish_renders_with_every_core_it_is_given(project):
+    """The publish rule, the last job, takes every core Snakemake has and renders that many
+    bydel PDFs at a time (``--threads``)."""
+    for cores in (1, 2):
+        out = _snakemake(project, "--dry-run", "--printshellcmds", "--forcerun", "publish",
+                         cores=cores)  # fmt: skip
+        commands = [line for line in out.splitlines() if "helpers.workflow publish" in line]
+        assert len(commands) == 1 and commands[0].rstrip().endswith(f"--threads {cores}"), out

@@ -262,13 +262,25 @@ def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Pat
     return target
 
 
-def pdfs_for_site(chapters_dir: Path | None = None, *, date=None):
+def pdfs_for_site(chapters_dir: Path | None = None, *, date=None, workers: int = 1):
     """The build's hook (``helpers.render.render(extras=...)``): ``bydeler/<navn>.pdf`` for
-    every bydel, written into the new site before it is published."""
+    every bydel, written into the new site before it is published. ``workers`` > 1 renders
+    that many at a time (threads: each render waits on pandoc and on Typst, which releases the
+    GIL); the first failure is raised."""
 
     def extra(site: Path) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         folder = Path(chapters_dir) if chapters_dir is not None else config.chapters_dir()
-        for code in config.BYDELER:
-            render_pdf(code, folder, Path(site) / PDF_FOLDER / pdf_name(code), date=date)
+
+        def one(code: str) -> Path:
+            return render_pdf(code, folder, Path(site) / PDF_FOLDER / pdf_name(code), date=date)
+
+        if workers <= 1:
+            for code in config.BYDELER:
+                one(code)
+            return
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="profil-pdf") as pool:
+            list(pool.map(one, config.BYDELER))
 
     return extra
