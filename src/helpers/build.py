@@ -437,8 +437,9 @@ def snakemake_command(
         f"repetitions={run.repetitions}", f"engine={run.engine}",
         f"stage={'data' if targets == ['data'] else ('ready' if data_ready else 'all')}",
     ]  # fmt: skip
-    if run.force:
-        cmd += ["--forcerun", "notebook", "profiles"]
+    if run.force:  # every notebook rule the Snakefile defines (profiles: when the book has them)
+        shared = workflow.one_kernel_jobs({job_folder(j): j for j in jobs()})
+        cmd += ["--forcerun", "notebook", *(["profiles"] if shared else [])]
     if dry_run:
         cmd += ["--dry-run"]
     return cmd

@@ -87,3 +87,32 @@ def test_build_and_command_line_use_the_same_defaults():
         for name, value in job.parameters.items():
             if name in RUN_DEFAULTS and name != "area":
                 assert value == declared[name], (job.output, name)
+
+
+def test_force_reruns_every_notebook_rule_the_book_has(tmp_path, monkeypatch):
+    """``--force`` names the Snakefile's notebook rules: ``profiles`` only when the book lists
+    bydel profiles (Snakemake stops on a rule it does not know)."""
+    import yaml
+
+    cmd = build.snakemake_command(force=True)
+    assert cmd[cmd.index("--forcerun") + 1 :] == ["notebook", "profiles"]
+    book = yaml.safe_load(config.QUARTO_FILE.read_text(encoding="utf-8"))
+
+    def no_profiles(chapters: list) -> list:
+        kept = []
+        for c in chapters:
+            if isinstance(c, dict) and "chapters" in c:
+                c = {**c, "chapters": no_profiles(c["chapters"])}
+                if c["chapters"]:
+                    kept.append(c)
+            elif not (isinstance(c, str) and "/bydel-" in c):
+                kept.append(c)
+        return kept
+
+    book["book"]["chapters"] = no_profiles(book["book"]["chapters"])
+    qfile = tmp_path / "_quarto.yml"
+    qfile.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(config, "QUARTO_FILE", qfile)
+    assert [j for j in build.jobs() if j.template == build.PROFILE_TEMPLATE] == []
+    cmd = build.snakemake_command(force=True)
+    assert cmd[cmd.index("--forcerun") + 1 :] == ["notebook"]
