@@ -23,10 +23,12 @@ from helpers import build, build_cli, config, workflow
 COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
 
 
-@pytest.fixture
-def project(tmp_path, monkeypatch) -> Path:
-    """A copy of the project inputs with an up-to-date (touched) build of every job."""
-    root = tmp_path / "project"
+@pytest.fixture(scope="module")
+def _touched_project(tmp_path_factory) -> Path:
+    """A copy of the project inputs with an up-to-date (touched) build of every job, made once
+    for the module (``snakemake --touch`` takes seconds) at the path where each test gets a
+    fresh copy of it (``project``), and kept beside it as ``template``."""
+    root = tmp_path_factory.mktemp("snakemake") / "project"
     root.mkdir()
     for name in COPIED:
         src = config.ROOT / name
@@ -36,17 +38,36 @@ def project(tmp_path, monkeypatch) -> Path:
             shutil.copy2(src, root / name)
     fixtures = Path("tests") / "fixtures" / "jsonstat"  # listed in data/sources.yml
     shutil.copytree(config.ROOT / fixtures, root / fixtures)
-    monkeypatch.setenv("OSLOHELSA_ROOT", str(root))
-    monkeypatch.setenv("OSLOHELSA_BUILD", str(root / "build"))
-    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(root / "out"))
-    data = root / "build" / "data"
-    data.mkdir(parents=True)
-    for name in workflow.DATA_FILES:
-        (data / name).write_text("placeholder (not Oslo's data)")
-    for job in build.jobs():
-        (root / "build" / "notebooks" / build.job_folder(job)).mkdir(parents=True)
-    (root / "build" / "published.json").write_text("{}")
-    _snakemake(root, "--touch")
+    with pytest.MonkeyPatch.context() as mp:
+        _project_env(mp, root)
+        data = root / "build" / "data"
+        data.mkdir(parents=True)
+        for name in workflow.DATA_FILES:
+            (data / name).write_text("placeholder (not Oslo's data)")
+        for job in build.jobs():
+            (root / "build" / "notebooks" / build.job_folder(job)).mkdir(parents=True)
+        (root / "build" / "published.json").write_text("{}")
+        _snakemake(root, "--touch")
+    template = root.parent / "template"
+    shutil.copytree(root, template, symlinks=True)
+    return template
+
+
+def _project_env(mp, root: Path) -> None:
+    mp.setenv("OSLOHELSA_ROOT", str(root))
+    mp.setenv("OSLOHELSA_BUILD", str(root / "build"))
+    mp.setenv("OSLOHELSA_OUTPUT", str(root / "out"))
+
+
+@pytest.fixture
+def project(_touched_project, monkeypatch) -> Path:
+    """A fresh copy of the touched project, always at the same path: Snakemake records the
+    inputs outside the build folder (data, notebooks, helpers) by absolute path, and copies
+    keep every file's modification time, so the copy is up to date as the template is."""
+    root = _touched_project.parent / "project"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(_touched_project, root, symlinks=True)
+    _project_env(monkeypatch, root)
     return root
 
 
