@@ -98,8 +98,8 @@ def _timed(cmd: list[str], env: dict, name: str = "") -> float:
 
 
 def _group(job: str) -> str:
-    if job.startswith("bydel-"):
-        return "15 bydel profiles"
+    if job.startswith("bydel-") or "notatbøker i samme kjerne" in job:
+        return "bydel profiles"
     named = {"oversikt": "overview", "kilder": "sources", "rapporten": "publish (stage + render)"}
     return named.get(job, "5 area chapters")
 

@@ -453,6 +453,14 @@ def publish(
     return summary
 
 
+def ran(jobs: list[str]) -> str:
+    """The progress line's name for what one notebook step executed: its job, or for jobs
+    sharing a kernel their number and the first and last (bokmål)."""
+    if len(jobs) == 1:
+        return jobs[0]
+    return f"{len(jobs)} notatbøker i samme kjerne, {jobs[0]} … {jobs[-1]}"
+
+
 def skip_unused_imports() -> None:
     """papermill and nbformat import jsonschema, which imports ``rfc3987_syntax`` when it is
     installed (jupyter's jsonschema[format-nongpl] brings it); that package compiles a grammar
@@ -492,9 +500,7 @@ def main(argv: list[str] | None = None) -> int:
             by_id = jobs_by_id(params)
             runs = zip(args.job, args.out, strict=True)
             run_notebooks([(by_id[job], Path(out)) for job, out in runs])
-            print(
-                f"Kjørt: {', '.join(args.job)} ({time.monotonic() - start:.0f} s)", file=sys.stderr
-            )
+            print(f"Kjørt: {ran(args.job)} ({time.monotonic() - start:.0f} s)", file=sys.stderr)
         else:
             import time
 

@@ -1,4 +1,5 @@
-"""What a workflow job process skips importing (``helpers.workflow.skip_unused_imports``)."""
+"""A workflow job process: what it skips importing (``helpers.workflow.skip_unused_imports``)
+and the progress line it prints."""
 
 from __future__ import annotations
 
@@ -39,3 +40,13 @@ def _values(doc, key):
     elif isinstance(doc, list):
         for item in doc:
             yield from _values(item, key)
+
+
+def test_progress_line_names_one_job_or_a_shared_kernel_s_jobs():
+    from helpers import workflow
+
+    assert workflow.ran(["levekar"]) == "levekar"
+    assert (
+        workflow.ran(["bydel-alna", "bydel-bjerke", "bydel-frogner"])
+        == "3 notatbøker i samme kjerne, bydel-alna … bydel-frogner"
+    )
