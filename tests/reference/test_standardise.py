@@ -64,6 +64,17 @@ def test_report_shows_both_rates_and_says_which_the_gradient_uses():
     assert row.iloc[2] == "3,8" and row[tables.STANDARDISED_COLUMN] == "5,1"
     sentence = report.finding(res)
     assert "Gradienten nedenfor bygger på de aldersstandardiserte ratene" in sentence
+    # the crude extremes first, then (one space apart) the standardised ones and the gradient
+    first, rest = sentence.split(" Fordi ", 1)
+    assert first.startswith("Mottakere av uføretrygd: ") and first.endswith(").")
+    assert f"Fordi {rest}" == (
+        f"{report.standardised_sentence(res)} {report.gradient_sentence(res)}"
+    )
+    name = tables.overview_table([res]).loc[0, "Indikator"]
+    assert (
+        name
+        == "Mottakere av uføretrygd (per 100 innbyggere 18–66 år; SII og RII aldersstandardisert)"
+    )
     assert res.fit.transform == "log"  # standardised rates are rates: log transform
     assert res.fit.sii != pytest.approx(res.crude_fit.sii)
     assert "ikke aldersjustert" in report.summary_line(res)

@@ -58,6 +58,9 @@ def test_summary_line_prints_independent_sii_rii_rci(cat, indicator_id):
     s = independent_sii(used, ind, REPETITIONS)
     block = report.summary_line(res)
     assert_measures_printed(block, used, ind, s)
+    # a Markdown bullet list ending in one newline (a paragraph may follow it)
+    assert block.endswith("\n") and not block.endswith("\n\n")
+    assert all(line.startswith("- ") for line in block.splitlines()), block
     # synthetic values fall with the bydel number, i.e. they are higher at the disadvantaged end
     assert s.sii > 0
 
@@ -110,3 +113,56 @@ def test_overview_rii_and_cells_without_oslo_or_published_bydeler(cat):
     assert table.loc[0, sii_col].split(" ")[0] == text.number(s.sii)
     empty = table.loc[1, ["Lavest verdi", "Høyest verdi", sii_col, rii_col]].tolist()
     assert empty == ["", "", "", ""]
+
+
+def _synthetic_oslo_share_2024() -> float:
+    """Oslo's share in the synthetic table, from its formulas (tests/synthetic.py): bydel i has
+    denominator 10 000 + 1 000·i and numerator round((10 − 0,4·i) % of it); Oslo is their sum."""
+    dens = [10_000 + 1_000 * i for i in range(1, 16)]
+    nums = [round((10.0 - 0.4 * i) / 100 * d) for i, d in enumerate(dens, start=1)]
+    return 100 * sum(nums) / sum(dens)
+
+
+def test_finding_states_oslo_and_the_lowest_and_highest_bydel(cat):
+    """Synthetic: Oslo's share from the formulas, lowest Søndre Nordstrand (bydel 15: 4,0 %),
+    highest Gamle Oslo (bydel 1: 9,6 %); then, after one space, the gradient sentence."""
+    ind = cat.indicator("uforetrygd")
+    _tidy, res = _result(cat, "uforetrygd")
+    extremes = "lavest i Søndre Nordstrand (4,0) og høyest i Gamle Oslo (9,6)."
+    oslo = text.number(_synthetic_oslo_share_2024())
+    assert oslo == "6,4"
+    assert report.finding(res) == (
+        f"Mottakere av uføretrygd: {oslo} {ind.unit_nb} i Oslo i 2024; {extremes} "
+        + report.gradient_sentence(res)
+    )
+
+
+def test_finding_without_an_oslo_value_or_without_published_bydeler(cat):
+    """Synthetic: without an Oslo row, or with Oslo's value suppressed, the sentence starts with
+    the period; with every bydel suppressed it says that there are no publishable numbers, and
+    the summary that there are too few bydeler for the measures."""
+    ind = cat.indicator("uforetrygd")
+    tidy = tidy_table("uforetrygd")
+    ranking = gradient.rank_bydeler(tidy, cat, config.DEFAULT_RANK_BY, 2024)
+    extremes = "lavest i Søndre Nordstrand (4,0) og høyest i Gamle Oslo (9,6)."
+    no_oslo = tidy[tidy["geo_level"] != "kommune"]
+    oslo_hidden = tidy.copy()
+    oslo_rows = oslo_hidden["geo_level"] == "kommune"
+    oslo_hidden.loc[oslo_rows, ["value", "numerator", "ci_low", "ci_high"]] = float("nan")
+    oslo_hidden.loc[oslo_rows, "flag"] = "prikket"
+    for table in (no_oslo, oslo_hidden):
+        res = gradient.analyse_indicator(table, ind, ranking, repetitions=REPETITIONS)
+        assert report.finding(res) == (
+            f"Mottakere av uføretrygd: 2024: {extremes} " + report.gradient_sentence(res)
+        )
+    hidden = tidy.copy()
+    rows = (hidden["indicator_id"] == "uforetrygd") & (hidden["geo_level"] == "bydel")
+    hidden.loc[rows, ["value", "numerator", "ci_low", "ci_high"]] = float("nan")
+    hidden.loc[rows, "flag"] = "prikket"
+    res = gradient.analyse_indicator(hidden, ind, ranking, repetitions=REPETITIONS)
+    assert report.finding(res) == (
+        "Det finnes ingen publiserbare bydelstall for mottakere av uføretrygd i 2024."
+    )
+    assert report.summary_line(res) == (
+        "For få bydeler med publiserte tall til å beregne ulikhetsmål."
+    )
