@@ -139,3 +139,20 @@ def test_markdown_table_widths_change_only_the_separator_line():
     sized = text.markdown_table(df, widths=[1, 99]).splitlines()
     assert len(sized) == len(plain) and sized[0] == plain[0] and sized[2:] == plain[2:]
     assert sized[1] == "|:--|" + "-" * 98 + ":|"
+
+
+def test_interval_missing_limit_and_limits_from_zero():
+    """Either limit missing prints ".."; an en dash unless a limit is below zero (0 is not)."""
+    assert text.interval(1.0, math.nan) == ".."
+    assert text.interval(None, 2.0) == ".."
+    assert text.interval(0.0, 1.5) == "0,0\u20131,5"
+    assert text.interval(0.5, 1.5) == "0,5\u20131,5"
+    assert text.interval(-0.5, 1.5) == f"{text.MINUS}0,5{NB}til{NB}1,5"
+
+
+def test_value_cell_prints_each_ssb_symbol_and_one_decimal():
+    """SSB's symbols ("." not applicable, ".." not available, ":" suppressed at source, "-" nil)
+    print as themselves, even where a number is left in the row; the default is one decimal."""
+    assert [text.value_cell(0.0, f) for f in (".", "..", ":", "-")] == [".", "..", ":", "-"]
+    assert text.value_cell(math.nan, ":") == ":"
+    assert text.value_cell(6.54) == "6,5"
