@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 import synthetic
+from conftest import independent_sii
 
 from helpers import catalogue, config, render
-from helpers.present import barometer, keyfindings
+from helpers.present import barometer, keyfindings, text
 from helpers.stats import gradient
 
 
@@ -85,3 +87,136 @@ def test_the_embedded_renderer_expands_the_include(tmp_path):
     page.write_text("{{< include mangler.md >}}\n", encoding="utf-8")
     with pytest.raises(Exception, match="mangler.md"):
         render.qmd_to_markdown(page)
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact sentences (synthetic tables from tests/synthetic.py and hand-built barometer grids)
+# ---------------------------------------------------------------------------------------------
+def _analyse(indicator_id: str, slope: float = -0.4):
+    """Synthetic 2020–2024: the share moves ``slope`` points per bydel number from 10 %."""
+    cat = catalogue.load_catalogue()
+    tidy = synthetic.tidy_table(indicator_id, years=(2020, 2021, 2022, 2023, 2024), slope=slope)
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66")
+    return tidy, gradient.analyse_indicator(
+        tidy, cat.indicator(indicator_id), ranking, repetitions=2000
+    )
+
+
+def _independent_sii(tidy, indicator_id: str):
+    """``stats.sii`` on the 2024 bydel rows in ranking order (synthetic: the code order)."""
+    rows = tidy[(tidy["year_end"] == 2024) & (tidy["geo_level"] == "bydel")]
+    rows = rows[rows["indicator_id"] == indicator_id].sort_values("geo_code")
+    used = rows.assign(order=range(1, len(rows) + 1))
+    return independent_sii(used, catalogue.load_catalogue().indicator(indicator_id), 2000)
+
+
+def test_gradient_finding_sentence_with_the_independent_sii(analysed):
+    """Synthetic: Oslo's share is 6,4 (the sum of the bydeler's counts over their residents)."""
+    result, _grid = analysed
+    s = _independent_sii(synthetic.tidy_table(years=(2020, 2021, 2022, 2023, 2024)), "uforetrygd")
+    unit = "per 100 innbyggere 18–66 år"  # unit_nb of uforetrygd (data/indicators.yml)
+    (found,) = keyfindings.gradient_findings([result])
+    assert found.sentence == (
+        f"Mottakere av uføretrygd (2024) har en av de bratteste sosiale gradientene: verdien er "
+        f"{text.number(abs(s.sii))} {unit} høyere i den mest ressurssvake enden av rangeringen "
+        f"enn i den mest ressurssterke (SII {text.estimate(s.sii, s.sii_lower, s.sii_upper)}, "
+        f"95 % KI), mot 6,4 {unit} i Oslo"
+    )
+    assert found.markdown() == f"{found.sentence} (se @sec-uforetrygd)."
+
+
+def test_gradient_findings_steepest_first_in_percentage_points_and_either_direction():
+    """Synthetic: uføretrygd falls 0,4 points per bydel (SII about 5,9 against Oslo's 6,4);
+    employment (a percentage: "prosentpoeng") rises 0,2 points per bydel, so its SII is
+    negative ("lavere") and, against Oslo's level, less steep."""
+    _tidy, steep = _analyse("uforetrygd")
+    tidy, flat = _analyse("sysselsetting_25_59", slope=0.2)
+    s = _independent_sii(tidy, "sysselsetting_25_59")
+    assert s.sii_upper < 0
+    found = keyfindings.gradient_findings([flat, steep])
+    assert [f.ref for f in found] == ["sec-uforetrygd", "sec-sysselsetting-25-59"]
+    assert f"verdien er {text.number(abs(s.sii))} prosentpoeng lavere i den mest" in (
+        found[1].sentence
+    )
+    assert [f.ref for f in keyfindings.gradient_findings([flat, steep], n=1)] == ["sec-uforetrygd"]
+
+
+def test_no_gradient_finding_without_an_oslo_value_or_for_a_circular_ranking(analysed):
+    result, _grid = analysed
+    oslo_zero = result.oslo.copy()
+    oslo_zero["value"] = 0.0
+    oslo_missing = result.oslo.copy()
+    oslo_missing["value"] = float("nan")
+    for changed in (
+        dataclasses.replace(result, oslo=None),
+        dataclasses.replace(result, oslo=oslo_zero),
+        dataclasses.replace(result, oslo=oslo_missing),
+        dataclasses.replace(result, circular=True),
+    ):
+        assert keyfindings.gradient_findings([changed]) == []
+
+
+def test_trend_finding_sentences_and_their_number(analysed):
+    result, _grid = analysed
+    narrower = dataclasses.replace(result.gap_trend, narrowing=True)
+    changed = dataclasses.replace(result, gap_trend=narrower)
+    found = keyfindings.trend_findings([changed] * 3)
+    assert len(found) == 2 and found[0] == found[1]
+    assert found[0] == keyfindings.Finding(
+        "Mottakere av uføretrygd: forskjellen har blitt mindre mellom den ressurssvake og den "
+        "ressurssterke enden i 2020–2024 (intervallet for endringen per år omfatter ikke null)",
+        "sec-uforetrygd",
+    )
+    assert len(keyfindings.trend_findings([changed] * 3, n=1)) == 1
+
+
+def _grid(classes: dict[str, list[str]], n: int = 4) -> pd.DataFrame:
+    """Hand-built barometer grid: ``n`` indicators; every bydel "ingen klar forskjell" on each,
+    except the bydeler given, whose classes are listed indicator by indicator."""
+    rows = [
+        {"geo_name": name, "indicator_id": f"i{k}", "klass": klasses[k]}
+        for name in config.BYDELER.values()
+        for klasses in [classes.get(name, [barometer.SIMILAR] * n)]
+        for k in range(n)
+    ]
+    return pd.DataFrame(rows)
+
+
+RULE = ": Oslos verdi ligger utenfor bydelens 95 % konfidensintervall"
+
+
+def test_barometer_findings_on_every_indicator():
+    """Hand-built: Bjerke and Alna worse than Oslo on all 4 indicators, Frogner better on all 4
+    (named in the order of the bydeler)."""
+    worse, better = [barometer.WORSE] * 4, [barometer.BETTER] * 4
+    grid = _grid({"Alna": worse, "Bjerke": worse, "Frogner": better})
+    found = keyfindings.barometer_findings(grid)
+    assert [f.sentence for f in found] == [
+        f"Bjerke og Alna er dårligere enn Oslo på alle 4 indikatorene{RULE}",
+        f"Frogner er bedre enn Oslo på alle 4 indikatorene{RULE}",
+    ]
+    assert {f.ref for f in found} == {"sec-barometer"}
+
+
+def test_barometer_findings_on_three_quarters_of_the_assessed_indicators():
+    """Hand-built: Grorud worse on 3 of 4 (the fourth "høyere", which counts as assessed);
+    Sagene worse on both of its 2 assessed ones (one suppressed, one not assessed); Stovner on
+    2 of 4 (below 75 %); Ullern has nothing assessed and is never named."""
+    w, s = barometer.WORSE, barometer.SIMILAR
+    grid = _grid(
+        {
+            "Grorud": [w, w, w, barometer.HIGHER],
+            "Sagene": [w, w, barometer.SUPPRESSED, barometer.NOT_ASSESSED],
+            "Stovner": [w, w, s, s],
+            "Ullern": [barometer.NOT_ASSESSED] * 4,
+        }
+    )
+    assert [f.sentence for f in keyfindings.barometer_findings(grid)] == [
+        "Sagene og Grorud er dårligere enn Oslo på minst 75 % av indikatorene som kan "
+        f"sammenlignes{RULE}"
+    ]
+    assert [f.sentence for f in keyfindings.barometer_findings(grid, share=0.5)] == [
+        "Sagene, Grorud og Stovner er dårligere enn Oslo på minst 50 % av indikatorene som kan "
+        f"sammenlignes{RULE}"
+    ]
+    assert keyfindings.barometer_findings(pd.DataFrame()) == []
