@@ -30,6 +30,10 @@ def test_number(value, decimals, expected):
 
 def test_signed_number():
     assert text.number(2.5, 1, signed=True) == "+2,5"
+    assert text.number(0.5, 1, signed=True) == "+0,5"
+    # zero, also a value that rounds to zero, has no sign
+    assert text.number(0.0, 1, signed=True) == "0,0"
+    assert text.number(0.04, 1, signed=True) == "0,0"
     assert text.number(-2.5, 1, signed=True) == f"{text.MINUS}2,5"
 
 
@@ -147,6 +151,8 @@ def test_interval_missing_limit_and_limits_from_zero():
     assert text.interval(None, 2.0) == ".."
     assert text.interval(0.0, 1.5) == "0,0\u20131,5"
     assert text.interval(0.5, 1.5) == "0,5\u20131,5"
+    assert text.interval(0.0, 0.0) == "0,0\u20130,0"
+    assert text.interval(0.2, 0.8) == "0,2\u20130,8"
     assert text.interval(-0.5, 1.5) == f"{text.MINUS}0,5{NB}til{NB}1,5"
 
 
