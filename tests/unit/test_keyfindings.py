@@ -170,7 +170,7 @@ def test_trend_finding_sentences_and_their_number(analysed):
     assert len(keyfindings.trend_findings([changed] * 3, n=1)) == 1
 
 
-def _grid(classes: dict[str, list[str]], n: int = 4) -> pd.DataFrame:
+def _hand_grid(classes: dict[str, list[str]], n: int = 4) -> pd.DataFrame:
     """Hand-built barometer grid: ``n`` indicators; every bydel "ingen klar forskjell" on each,
     except the bydeler given, whose classes are listed indicator by indicator."""
     rows = [
@@ -189,7 +189,7 @@ def test_barometer_findings_on_every_indicator():
     """Hand-built: Bjerke and Alna worse than Oslo on all 4 indicators, Frogner better on all 4
     (named in the order of the bydeler)."""
     worse, better = [barometer.WORSE] * 4, [barometer.BETTER] * 4
-    grid = _grid({"Alna": worse, "Bjerke": worse, "Frogner": better})
+    grid = _hand_grid({"Alna": worse, "Bjerke": worse, "Frogner": better})
     found = keyfindings.barometer_findings(grid)
     assert [f.sentence for f in found] == [
         f"Bjerke og Alna er dårligere enn Oslo på alle 4 indikatorene{RULE}",
@@ -203,7 +203,7 @@ def test_barometer_findings_on_three_quarters_of_the_assessed_indicators():
     Sagene worse on both of its 2 assessed ones (one suppressed, one not assessed); Stovner on
     2 of 4 (below 75 %); Ullern has nothing assessed and is never named."""
     w, s = barometer.WORSE, barometer.SIMILAR
-    grid = _grid(
+    grid = _hand_grid(
         {
             "Grorud": [w, w, w, barometer.HIGHER],
             "Sagene": [w, w, barometer.SUPPRESSED, barometer.NOT_ASSESSED],
@@ -220,3 +220,52 @@ def test_barometer_findings_on_three_quarters_of_the_assessed_indicators():
         f"sammenlignes{RULE}"
     ]
     assert keyfindings.barometer_findings(pd.DataFrame()) == []
+
+
+def test_trend_and_barometer_findings_look_past_a_case_without_one(analysed):
+    """A result without a sure trend before one with it; a grid where no bydel is worse but one
+    is better (hand-built)."""
+    result, _grid = analysed
+    sure = dataclasses.replace(
+        result, gap_trend=dataclasses.replace(result.gap_trend, narrowing=False)
+    )
+    assert result.gap_trend.narrowing is None
+    assert len(keyfindings.trend_findings([result, sure])) == 1
+    better = _hand_grid({"Nordstrand": [barometer.BETTER] * 4})
+    assert [f.sentence for f in keyfindings.barometer_findings(better)] == [
+        f"Nordstrand er bedre enn Oslo på alle 4 indikatorene{RULE}"
+    ]
+
+
+FRONT_PAGE_WITHOUT_FINDINGS = """## Hovedfunn {#sec-hovedfunn .unnumbered}
+
+Tallene gir ingen funn som er sikre nok til å løftes fram her.
+
+Alle funn bygger på 95 % konfidensintervaller; der intervallet ikke gir et sikkert svar, sier vi ikke noe om retningen.
+
+## Bydelsprofiler {#sec-bydelsprofiler .unnumbered}
+
+Hver bydel har en egen profil bak i rapporten, og den kan også lastes ned som egen PDF for utskrift:
+
+[Gamle Oslo](bydeler/gamle-oslo.pdf), [Grünerløkka](bydeler/grunerlokka.pdf), [Sagene](bydeler/sagene.pdf), [St. Hanshaugen](bydeler/st-hanshaugen.pdf), [Frogner](bydeler/frogner.pdf), [Ullern](bydeler/ullern.pdf), [Vestre Aker](bydeler/vestre-aker.pdf), [Nordre Aker](bydeler/nordre-aker.pdf), [Bjerke](bydeler/bjerke.pdf), [Grorud](bydeler/grorud.pdf), [Stovner](bydeler/stovner.pdf), [Alna](bydeler/alna.pdf), [Østensjø](bydeler/ostensjo.pdf), [Nordstrand](bydeler/nordstrand.pdf), [Søndre Nordstrand](bydeler/sondre-nordstrand.pdf).
+"""  # noqa: E501 (the page's own long lines)
+
+
+def test_front_page_without_findings_exactly():
+    assert keyfindings.front_page_markdown([]) == FRONT_PAGE_WITHOUT_FINDINGS
+
+
+def test_front_page_lists_the_findings_before_the_profiles(analysed, tmp_path):
+    """The file is written into a folder that does not exist yet. Five copies of one synthetic
+    result give two gradient findings (n = 2) and no trend (its interval includes 0); the grid
+    gives one worse and one better finding: four bullets, each with its cross-reference."""
+    result, grid = analysed
+    path = keyfindings.write_front_page([result] * 5, grid, tmp_path / "figurer" / "oversikt")
+    assert path == tmp_path / "figurer" / "oversikt" / "_forside.md"
+    md = path.read_text(encoding="utf-8")
+    found = keyfindings.findings([result] * 5, grid)
+    assert len(found) == 4
+    bullets = [line for line in md.splitlines() if line.startswith("- ")]
+    assert bullets == [f"- {f.sentence} (se @{f.ref})." for f in found]
+    empty = "Tallene gir ingen funn som er sikre nok til å løftes fram her."
+    assert md == FRONT_PAGE_WITHOUT_FINDINGS.replace(empty, "\n".join(bullets))
