@@ -127,10 +127,11 @@ def test_gradient_finding_sentence_with_the_independent_sii(analysed):
 
 def test_gradient_findings_steepest_first_in_percentage_points_and_either_direction():
     """Synthetic: uføretrygd falls 0,4 points per bydel (SII about 5,9 against Oslo's 6,4);
-    employment (a percentage: "prosentpoeng") rises 0,2 points per bydel, so its SII is
-    negative ("lavere") and, against Oslo's level, less steep."""
+    employment (a percentage: "prosentpoeng") rises 0,3 points per bydel, so its SII is
+    negative ("lavere"), larger in product with Oslo's level (about 4,4 × 12,7) but smaller
+    relative to it: steepness is the SII divided by Oslo's value."""
     _tidy, steep = _analyse("uforetrygd")
-    tidy, flat = _analyse("sysselsetting_25_59", slope=0.2)
+    tidy, flat = _analyse("sysselsetting_25_59", slope=0.3)
     s = _independent_sii(tidy, "sysselsetting_25_59")
     assert s.sii_upper < 0
     found = keyfindings.gradient_findings([flat, steep])
@@ -139,6 +140,26 @@ def test_gradient_findings_steepest_first_in_percentage_points_and_either_direct
         found[1].sentence
     )
     assert [f.ref for f in keyfindings.gradient_findings([flat, steep], n=1)] == ["sec-uforetrygd"]
+    assert len(keyfindings.gradient_findings([steep] * 3)) == 2
+
+
+def test_gradient_findings_need_an_interval_that_excludes_zero(analysed):
+    """Constructed intervals on the synthetic result: a limit at zero does not exclude it; a
+    small positive SII (0,8, interval 0,5 to 1,1) is reported as "høyere"; results that are
+    skipped do not stop the search."""
+    result, _grid = analysed
+
+    def with_sii(sii, low, high):
+        changed = dataclasses.replace(result.sii, sii=sii, sii_lower=low, sii_upper=high)
+        return dataclasses.replace(result, measures={**result.measures, "sii": changed})
+
+    for low, high in ((0.0, 2.0), (-2.0, 0.0), (-3.0, 0.5)):
+        assert keyfindings.gradient_findings([with_sii((low + high) / 2, low, high)]) == []
+    (small,) = keyfindings.gradient_findings([with_sii(0.8, 0.5, 1.1)])
+    assert "verdien er 0,8 per 100 innbyggere 18–66 år høyere i den mest" in small.sentence
+    unsure = with_sii(1.0, -1.0, 3.0)
+    no_oslo = dataclasses.replace(result, oslo=None)
+    assert len(keyfindings.gradient_findings([unsure, no_oslo, result])) == 1
 
 
 def test_no_gradient_finding_without_an_oslo_value_or_for_a_circular_ranking(analysed):
