@@ -290,3 +290,18 @@ def test_front_page_lists_the_findings_before_the_profiles(analysed, tmp_path):
     assert bullets == [f"- {f.sentence} (se @{f.ref})." for f in found]
     empty = "Tallene gir ingen funn som er sikre nok til å løftes fram her."
     assert md == FRONT_PAGE_WITHOUT_FINDINGS.replace(empty, "\n".join(bullets))
+
+
+def test_front_page_is_utf8_whatever_the_locale(analysed, tmp_path):
+    """In an ASCII locale ("C", as on a bare build machine) the page is still written, in UTF-8
+    (Grünerløkka, Østensjø)."""
+    import locale
+
+    result, grid = analysed
+    before = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C")
+        path = keyfindings.write_front_page([result], grid, tmp_path)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+    assert "[Østensjø](bydeler/ostensjo.pdf)" in path.read_bytes().decode("utf-8")
