@@ -166,3 +166,78 @@ def test_finding_without_an_oslo_value_or_without_published_bydeler(cat):
     assert report.summary_line(res) == (
         "For få bydeler med publiserte tall til å beregne ulikhetsmål."
     )
+
+
+def _rii_words(f) -> str:
+    rii = text.number(f.rii, 2)
+    return (
+        f"RII {rii}: linjens verdi i den ressurssvake enden er {rii} ganger verdien i den "
+        "ressurssterke enden"
+    )
+
+
+def test_gradient_sentence_clear_in_either_direction(cat):
+    """Synthetic: uføretrygd (a rate per 100) falls along the ranking, so its line is higher at
+    the disadvantaged end; employment (a percentage: "prosentpoeng") rises 0,4 points per bydel,
+    so it is lower there. The numbers are the fitted line's (``result.fit``)."""
+    _tidy, res = _result(cat, "uforetrygd")
+    f = res.fit
+    assert f.sii > 0 and f.sii_lower > 0
+    assert report.gradient_sentence(res) == (
+        f"Langs den sosiale gradienten er verdien {text.number(abs(f.sii))} per 100 innbyggere "
+        "18–66 år høyere i den mest ressurssvake enden enn i den mest ressurssterke (SII "
+        f"{text.number(f.sii)}; {_rii_words(f)}). Gradienten er tydelig: også 95 % "
+        "konfidensintervallet som tar med variasjonen mellom bydelene "
+        f"({text.interval(f.sii_lower, f.sii_upper)}), utelukker null."
+    )
+    tidy = tidy_table("sysselsetting_25_59", slope=0.4)
+    ranking = gradient.rank_bydeler(tidy, cat, config.DEFAULT_RANK_BY, 2024)
+    rising = gradient.analyse_indicator(
+        tidy, cat.indicator("sysselsetting_25_59"), ranking, repetitions=REPETITIONS
+    )
+    g = rising.fit
+    assert g.sii < 0 and g.sii_upper < 0
+    assert report.gradient_sentence(rising).startswith(
+        f"Langs den sosiale gradienten er verdien {text.number(abs(g.sii))} prosentpoeng lavere "
+        f"i den mest ressurssvake enden enn i den mest ressurssterke (SII {text.number(g.sii)}; "
+    )
+
+
+def test_gradient_sentence_when_the_interval_includes_zero(cat):
+    """The synthetic fit with a constructed interval from −1 to 12 (includes 0): no direction."""
+    import dataclasses
+
+    _tidy, res = _result(cat, "uforetrygd")
+    f = dataclasses.replace(res.fit, sii_lower=-1.0, sii_upper=12.0)
+    unsure = dataclasses.replace(res, measures={**res.measures, "fit": f})
+    assert report.gradient_sentence(unsure) == (
+        f"Linjen langs den sosiale gradienten gir en SII på {text.number(f.sii)} per 100 "
+        f"innbyggere 18–66 år ({_rii_words(f)}), men når variasjonen mellom bydelene tas med, "
+        f"omfatter 95 % konfidensintervallet null ({text.MINUS}1,0{text.NBSP}til"
+        f"{text.NBSP}12,0). Vi kan derfor ikke si at det er en tydelig gradient i noen retning."
+    )
+
+
+def test_standardised_sentence_names_published_bydeler_and_ties(cat):
+    """Constructed standardised rates (synthetic): Gamle Oslo has the lowest rate but is
+    suppressed, so it is not named; Sagene and Frogner share the lowest published rate (printed
+    alike: 3,04 and 2,96), Grorud has the highest."""
+    import dataclasses
+
+    import pandas as pd
+
+    from helpers.stats import standardise
+
+    _tidy, res = _result(cat, "uforetrygd")
+    table = res.table.copy()
+    table.loc[table["geo_code"] == "030101", ["value", "flag"]] = [float("nan"), "prikket"]
+    rates = {code: 5.0 for code in config.BYDELER}
+    rates.update({"030101": 1.0, "030103": 3.04, "030105": 2.96, "030110": 9.0})
+    std = pd.DataFrame({"geo_code": list(rates), "value": list(rates.values())})
+    changed = dataclasses.replace(res, table=table, standardised=std)
+    assert report.standardised_sentence(changed) == (
+        "Fordi mottakere av uføretrygd øker sterkt med alderen, er bydelene også sammenlignet "
+        f"med aldersstandardiserte rater (standard: {standardise.STANDARD_NB}): lavest i Sagene "
+        "og Frogner (begge 3,0) og høyest i Grorud (9,0). Gradienten nedenfor bygger på de "
+        "aldersstandardiserte ratene."
+    )
