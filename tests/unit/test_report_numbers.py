@@ -204,7 +204,8 @@ def test_gradient_sentence_clear_in_either_direction(cat):
 
 
 def test_gradient_sentence_when_the_interval_includes_zero(cat):
-    """The synthetic fit with a constructed interval from −1 to 12 (includes 0): no direction."""
+    """The synthetic fit with a constructed interval from −1 to 12 (includes 0): no direction;
+    with a small SII of 0,8 (0,5 to 1,1) the direction is said."""
     import dataclasses
 
     _tidy, res = _result(cat, "uforetrygd")
@@ -215,6 +216,12 @@ def test_gradient_sentence_when_the_interval_includes_zero(cat):
         f"innbyggere 18–66 år ({_rii_words(f)}), men når variasjonen mellom bydelene tas med, "
         f"omfatter 95 % konfidensintervallet null ({text.MINUS}1,0{text.NBSP}til"
         f"{text.NBSP}12,0). Vi kan derfor ikke si at det er en tydelig gradient i noen retning."
+    )
+    # a small positive SII whose interval (0,5 to 1,1) excludes 0 is still "høyere"
+    small = dataclasses.replace(res.fit, sii=0.8, sii_lower=0.5, sii_upper=1.1)
+    sure = dataclasses.replace(res, measures={**res.measures, "fit": small})
+    assert report.gradient_sentence(sure).startswith(
+        "Langs den sosiale gradienten er verdien 0,8 per 100 innbyggere 18–66 år høyere i den mest"
     )
 
 
