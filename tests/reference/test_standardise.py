@@ -53,18 +53,36 @@ def test_synthetic_tables_are_not_standardised_with_real_counts():
     assert res.standardised is None and res.crude_fit is None
 
 
-def test_report_shows_both_rates_and_says_which_the_gradient_uses():
+@pytest.fixture(scope="module")
+def uforetrygd_2024():
+    """Uføretrygd analysed on the shipped data, ranked by higher education in 2024."""
     cat = catalogue.load_catalogue()
     tidy = suppress.suppress(build_data.build_tidy(), cat.thresholds())
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
-    res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
+    return gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
+
+
+def test_report_shows_both_rates_and_says_which_the_gradient_uses(uforetrygd_2024):
+    res = uforetrygd_2024
     table = tables.bydel_table(res)
     assert tables.STANDARDISED_COLUMN in table.columns
     row = table[table["Bydel"] == "St. Hanshaugen"].iloc[0]
     assert row.iloc[2] == "3,8" and row[tables.STANDARDISED_COLUMN] == "5,1"
     sentence = report.finding(res)
     assert "Gradienten nedenfor bygger på de aldersstandardiserte ratene" in sentence
+    # the crude extremes first, then (one space apart) the standardised ones and the gradient
+    first, rest = sentence.split(" Fordi ", 1)
+    assert first.startswith("Mottakere av uføretrygd: ") and first.endswith(").")
+    assert f"Fordi {rest}" == (
+        f"{report.standardised_sentence(res)} {report.gradient_sentence(res)}"
+    )
     assert res.fit.transform == "log"  # standardised rates are rates: log transform
     assert res.fit.sii != pytest.approx(res.crude_fit.sii)
     assert "ikke aldersjustert" in report.summary_line(res)
     assert "aldersstandardiserte rater" in report.summary_line(res)
+
+
+def test_overview_says_that_the_measures_are_age_standardised(uforetrygd_2024):
+    name = tables.overview_table([uforetrygd_2024]).loc[0, "Indikator"]
+    unit = "per 100 innbyggere 18–66 år"  # unit_nb of uforetrygd in data/indicators.yml
+    assert name == f"Mottakere av uføretrygd ({unit}; SII og RII aldersstandardisert)"

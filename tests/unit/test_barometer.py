@@ -38,6 +38,12 @@ from helpers.present.barometer import (
         (8.0, 6.0, 10.5, 10.0, "higher_is_better", "", SIMILAR),
         # Oslo exactly on a bound counts as inside
         (12.0, 10.0, 14.0, 10.0, "lower_is_better", "", SIMILAR),
+        (8.0, 6.0, 10.0, 10.0, "higher_is_better", "", SIMILAR),
+        # an interval of zero width (a count without sampling error) is still an interval
+        (5.0, 5.0, 5.0, 4.0, "lower_is_better", "", WORSE),
+        (5.0, 5.0, 5.0, 5.0, "lower_is_better", "", SIMILAR),
+        # an SSB symbol is never classified, even with numbers left in the row
+        (12.0, 11.0, 13.0, 10.0, "lower_is_better", "..", NOT_ASSESSED),
         # suppressed: never classified, whatever numbers remain in the row
         (12.0, 11.0, 13.0, 10.0, "lower_is_better", "prikket", SUPPRESSED),
         (math.nan, math.nan, math.nan, 10.0, "lower_is_better", "prikket", SUPPRESSED),
@@ -117,3 +123,43 @@ def test_report_cells_never_start_with_typst_markup():
     cells = barometer.bydel_table(grid, "030108").to_numpy().ravel().tolist()
     cells += list(barometer.counts_table(grid).columns)
     assert not [c for c in cells if str(c).lstrip()[:1] in {"=", "+", "-", "*", "#"}]
+
+
+def _uforetrygd_rows(tidy: pd.DataFrame) -> pd.DataFrame:
+    return barometer.indicator_rows(tidy, catalogue.load_catalogue().indicator("uforetrygd"))
+
+
+def test_indicator_rows_columns_and_a_bydel_without_a_row():
+    """Synthetic: Nordre Aker (030108) has no row at all; it is still listed, as ".." (not
+    available), for the same period and indicator, unranked and not assessed. The columns are
+    the tidy table's and the barometer's four, nothing else."""
+    tidy = synthetic.tidy_table()
+    tidy = tidy[~((tidy["geo_code"] == "030108") & (tidy["indicator_id"] == "uforetrygd"))]
+    rows = _uforetrygd_rows(tidy)
+    assert sorted(rows.columns) == sorted(
+        [*config.TIDY_COLUMNS, "oslo_value", "rank", "n_ranked", "klass"]
+    )
+    assert list(rows["geo_code"]) == list(config.BYDELER)
+    r = rows.set_index("geo_code").loc["030108"]
+    assert (r["geo_name"], r["flag"], r["period"], r["indicator_id"]) == (
+        "Nordre Aker",
+        "..",
+        "2024",
+        "uforetrygd",
+    )
+    assert r["klass"] == NOT_ASSESSED and pd.isna(r["rank"]) and r["n_ranked"] == 14
+
+
+def test_indicator_rows_without_an_oslo_value_assess_nothing():
+    """Synthetic: without an Oslo row, or with Oslo's value suppressed, there is nothing to
+    compare with: every bydel is "ikke vurdert", but still ranked."""
+    tidy = synthetic.tidy_table()
+    oslo = tidy["geo_code"] == config.OSLO_CODE
+    suppressed = tidy.copy()
+    suppressed.loc[oslo, ["value", "numerator", "ci_low", "ci_high"]] = math.nan
+    suppressed.loc[oslo, "flag"] = "prikket"
+    for table in (tidy[~oslo], suppressed):
+        rows = _uforetrygd_rows(table)
+        assert rows["oslo_value"].isna().all()
+        assert set(rows["klass"]) == {NOT_ASSESSED}
+        assert list(rows["rank"]) == list(range(1, 16))  # values fall with the bydel number

@@ -74,14 +74,29 @@ def test_uforetrygd_trend_after_2015_is_not_a_widening_of_the_relative_gap():
     assert res.gap_trend.narrowing is None
     line = next(x for x in report.summary_line(res).splitlines() if "Utvikling" in x)
     assert "ingen tydelig endring i den relative forskjellen" in line
+    # the audit's interval as printed: the model's limits negated and swapped, three decimals
+    minus, nbsp = "\u2212", "\u00a0"
+    assert line.startswith("- Utvikling 2015–2024 ")
+    assert line.endswith(f" ({minus}0,009{nbsp}til{nbsp}0,029))")
+    assert "(endring i log-rateratio per år: " in line
 
 
 def test_trend_sentence_names_which_gap(results):
     """A trend on standardised rates (WLS) is about the absolute gap, on counts (Poisson) about
     the relative one; the sentence says which."""
+    scales = set()
     for res in results:
         if res.gap_trend is None:
             continue
         line = next(x for x in report.summary_line(res).splitlines() if "Utvikling" in x)
         gap = "absolutte" if res.gap_trend.scale == "value" else "relative"
         assert f"den {gap} forskjellen" in line, (res.indicator.id, line)
+        # the measure whose change is printed: the SII of the standardised rates (WLS), or the
+        # log rate ratio (Poisson)
+        what = "SII" if res.gap_trend.scale == "value" else "log-rateratio"
+        if res.standardised is not None:
+            what += " for aldersstandardiserte rater"
+        assert f"(endring i {what} per år: " in line, (res.indicator.id, line)
+        scales.add((res.gap_trend.scale, res.standardised is not None))
+    # the shipped data has both: standardised rates on the SII scale, counts as log rate ratios
+    assert scales == {("value", True), ("log_rate", False)}

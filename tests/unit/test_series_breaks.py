@@ -103,3 +103,14 @@ def test_no_break_text_when_the_series_starts_after_it(cat):
     res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
     assert "bruddet" not in report.summary_line(res)
     assert report._break_caption(res) == ""
+
+
+def test_no_break_text_when_the_series_starts_in_the_break_year(cat):
+    """Synthetic 2015–2017: every year is after uføretrygd's 2015 break (the break year itself
+    is the first year of the new series), so the trend line names no break."""
+    tidy = tidy_table(years=(2015, 2016, 2017))
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2017)
+    res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
+    assert cat.indicator("uforetrygd").latest_break.year == 2015
+    line = next(x for x in report.summary_line(res).splitlines() if "Utvikling" in x)
+    assert line.startswith("- Utvikling 2015–2017: ")

@@ -427,3 +427,47 @@ def test_suppression_does_not_depend_on_row_labels():
     expected = suppress(tidy)
     got = suppress(relabelled).set_axis(expected.index)
     pd.testing.assert_frame_equal(got, expected)
+
+
+def test_a_bydel_without_a_value_counts_as_hidden_whatever_its_symbol():
+    """Hand-built: bydel 1 has 3 cases (primary); bydel 2 is ".." (not available at source, no
+    value or count). Oslo minus the others gives only the sum of the two, so no secondary
+    suppression, as with ":"."""
+    out = suppress(synthetic_tidy([3, None, 12, 90], flags=["", "..", "", ""]))
+    assert_hidden(row(out, "030101"), "primary")
+    assert (out["suppression"] == "secondary").sum() == 0
+    assert_shown(row(out, "030103"))
+    assert_no_small_counts(out)
+
+
+def test_a_bydel_showing_its_percentage_without_a_count_is_not_hidden():
+    """Hand-built: counts 3, 40, 12, 90 + Oslo 145, but bydel 4 publishes only its percentage
+    (9.0 % of its 1 000 residents, no numerator): its count is still known, so Oslo minus the
+    others would give bydel 1's 3 back, and the smallest other count (bydel 3, 12) is hidden too.
+    The guard finds the same exposure when that is undone."""
+    tidy = synthetic_tidy([3, 40, 12, 90])
+    tidy.loc[tidy["geo_code"] == "030104", "numerator"] = np.nan
+    out = suppress(tidy)
+    assert_hidden(row(out, "030101"), "primary")
+    assert_hidden(row(out, "030103"), "secondary")
+    assert row(out, "030104")["value"] == 9.0
+    undone = out.copy()
+    sec = undone["suppression"] == "secondary"
+    undone.loc[sec, ["value", "numerator", "flag"]] = [1.2, 12.0, ""]
+    with pytest.raises(ValueError, match="recovered by subtraction"):
+        assert_no_small_counts(undone)
+
+
+def test_guard_with_default_thresholds_given_and_a_small_denominator():
+    """Hand-built: counts 8, 40, 60 of 1 000 residents pass the catalogue's defaults (5 and 30),
+    not defaults given as 10 cases or 2 000 residents; a bydel of 25 residents (below 30) stops
+    the guard even though its count (20) is large enough."""
+    tidy = synthetic_tidy([8, 40, 60], oslo=False)
+    assert_no_small_counts(tidy)
+    with pytest.raises(ValueError, match="below the suppression thresholds"):
+        assert_no_small_counts(tidy, default_min_numerator=10)
+    with pytest.raises(ValueError, match="below the suppression thresholds"):
+        assert_no_small_counts(tidy, default_min_denominator=2000)
+    small = synthetic_tidy([10, 20, 60], denominators=[1000, 25, 1000], oslo=False)
+    with pytest.raises(ValueError, match="'geo_code': '030102'"):
+        assert_no_small_counts(small)
