@@ -1,8 +1,10 @@
 """Key findings for the front page: a few sentences written from the numbers, each with a
 cross-reference to its section, none claiming more than its interval allows.
 
-* the steepest social gradients, relative to Oslo's level, among indicators whose SII interval
-  excludes zero (an interval that includes zero gives no gradient sentence);
+* the steepest social gradients, relative to Oslo's level, among indicators whose gradient is
+  clear by the chapter's own rule (``GradientFit.clear``: the SII interval that includes the
+  variation between bydeler excludes zero; otherwise no gradient sentence), printed with that
+  interval;
 * gaps that have widened or narrowed, only where the trend model's interval excludes zero
   (``TrendResult.narrowing`` is None otherwise, and then nothing is said);
 * bydeler that differ from Oslo on most indicators (the barometer's rule: Oslo's value outside
@@ -48,28 +50,33 @@ def _sii_unit(result: IndicatorResult) -> str:
 
 
 def gradient_findings(results: list[IndicatorResult], n: int = 2) -> list[Finding]:
-    """The ``n`` steepest gradients relative to Oslo's value, where the SII interval excludes 0."""
+    """The ``n`` steepest gradients relative to Oslo's value, among the clear ones: the SII
+    interval that includes the variation between bydeler excludes 0 (``GradientFit.clear``,
+    the rule of the chapter's gradient sentence; phe_sii's narrower interval, which covers only
+    the uncertainty within each bydel, would let the front page claim a gradient that the
+    chapter says is not clear)."""
     certain = []
     for res in results:
-        s = res.sii
-        if s is None or res.circular or not (s.sii_lower > 0 or s.sii_upper < 0):
+        f = res.fit
+        if f is None or res.circular or not f.clear:
             continue
         oslo = res.oslo["value"] if res.oslo is not None else float("nan")
         if pd.isna(oslo) or oslo == 0:
             continue
-        certain.append((abs(s.sii) / abs(oslo), res))
+        certain.append((abs(f.sii) / abs(oslo), res))
     certain.sort(key=lambda item: -item[0])
     out = []
     for _, res in certain[:n]:
-        s, ind = res.sii, res.indicator
-        where = "høyere" if s.sii > 0 else "lavere"
+        f, ind = res.fit, res.indicator
+        where = "høyere" if f.sii > 0 else "lavere"
         out.append(
             Finding(
                 f"{ind.name_nb} ({res.period}) har en av de bratteste sosiale gradientene: "
-                f"verdien er {text.number(abs(s.sii))} {_sii_unit(res)} {where} i den mest "
+                f"verdien er {text.number(abs(f.sii))} {_sii_unit(res)} {where} i den mest "
                 "ressurssvake enden av rangeringen enn i den mest ressurssterke "
-                f"(SII {text.estimate(s.sii, s.sii_lower, s.sii_upper)}, 95 % KI), mot "
-                f"{text.number(res.oslo['value'])} {ind.unit_nb} i Oslo",
+                f"(SII {text.estimate(f.sii, f.sii_lower, f.sii_upper)}, 95 % KI som tar med "
+                f"variasjonen mellom bydelene), mot {text.number(res.oslo['value'])} "
+                f"{ind.unit_nb} i Oslo",
                 _section(res),
             )
         )
