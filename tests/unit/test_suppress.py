@@ -257,8 +257,13 @@ def test_guard_accepts_suppressed_and_rejects_raw():
     """Hand-built: the raw table has a count of 3 (guard raises); after suppress() it passes. A
     table with only the primary applied (secondary undone by hand) is caught as recoverable."""
     tidy = synthetic_tidy([3, 40, 12, 90])
-    with pytest.raises(ValueError, match="below the suppression thresholds"):
+    with pytest.raises(ValueError, match="below the suppression thresholds") as info:
         assert_no_small_counts(tidy)
+    # the message names the row in plain values (no numpy type names): bydel 1 has 3 of 1000
+    assert str(info.value).endswith(
+        "first at row 0: indicator_id=test_indikator, geo_code=030101, period=2023, "
+        "numerator=3.0, denominator=1000.0"
+    )
     out = suppress(tidy)
     assert_no_small_counts(out)
     undone = out.copy()
@@ -267,8 +272,11 @@ def test_guard_accepts_suppressed_and_rejects_raw():
         sec, ["value", "numerator", "ci_low", "ci_high"]
     ].to_numpy()
     undone.loc[sec, ["flag", "suppression"]] = ""
-    with pytest.raises(ValueError, match="recovered by subtraction"):
+    with pytest.raises(ValueError, match="recovered by subtraction") as info:
         assert_no_small_counts(undone)
+    assert "np." not in str(info.value) and "(first group: indicator_id=test_indikator" in str(
+        info.value
+    )
     assert_no_small_counts(undone, check_secondary=False)
     leaky = out.copy()
     leaky.loc[leaky["geo_code"] == "030101", "numerator"] = 3.0
@@ -454,8 +462,11 @@ def test_a_bydel_showing_its_percentage_without_a_count_is_not_hidden():
     undone = out.copy()
     sec = undone["suppression"] == "secondary"
     undone.loc[sec, ["value", "numerator", "flag"]] = [1.2, 12.0, ""]
-    with pytest.raises(ValueError, match="recovered by subtraction"):
+    with pytest.raises(ValueError, match="recovered by subtraction") as info:
         assert_no_small_counts(undone)
+    assert "np." not in str(info.value) and "(first group: indicator_id=test_indikator" in str(
+        info.value
+    )
 
 
 def test_guard_with_default_thresholds_given_and_a_small_denominator():

@@ -252,6 +252,11 @@ def suppressed_mask(tidy: pd.DataFrame, *, include_source: bool = False) -> pd.S
     return _flags(tidy).isin(flags).rename("suppressed")
 
 
+def _describe(row: pd.Series) -> str:
+    """``column=value, …`` of one row, plain values (no numpy type names in a message)."""
+    return ", ".join(f"{name}={value}" for name, value in row.items())
+
+
 def assert_no_small_counts(
     tidy: pd.DataFrame,
     thresholds: Thresholds | None = None,
@@ -276,10 +281,9 @@ def assert_no_small_counts(
     bad = published & (small_num | small_den)
     if bad.any():
         rows = tidy.loc[bad, ["indicator_id", "geo_code", "period", "numerator", "denominator"]]
-        first = rows.iloc[0].to_dict()
         raise ValueError(
             f"tidy: {int(bad.sum())} published row(s) below the suppression thresholds, first at "
-            f"index {rows.index[0]!r}: {first}"
+            f"row {rows.index[0]}: {_describe(rows.iloc[0])}"
         )
     ours = flag == SUPPRESSED_FLAG
     shown = tidy[HIDDEN_FIELDS].notna().any(axis=1)
@@ -287,14 +291,14 @@ def assert_no_small_counts(
     if leaked.any():
         raise ValueError(
             f'tidy: {int(leaked.sum())} row(s) flagged "{SUPPRESSED_FLAG}" still show a value, '
-            f"numerator or interval, first at index {tidy.index[leaked.to_numpy()][0]!r}"
+            f"numerator or interval, first at row {tidy.index[leaked.to_numpy()][0]}"
         )
     if check_secondary:
         group = _groups(tidy)
         exposed = _exposed_groups(tidy, group, _hidden(tidy, flag), ours)
         if exposed.any():
-            first = tidy.loc[exposed, GROUP_KEYS].iloc[0].to_dict()
+            first = _describe(tidy.loc[exposed, GROUP_KEYS].iloc[0])
             raise ValueError(
                 "tidy: a group publishes the Oslo total with exactly one bydel suppressed, so "
-                f"its count can be recovered by subtraction (first group {first}); run suppress()"
+                f"its count can be recovered by subtraction (first group: {first}); run suppress()"
             )
