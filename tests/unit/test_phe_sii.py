@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 
+import numpy as np
 import pytest
 
 from helpers.stats import phe_sii
@@ -35,3 +36,43 @@ def test_simulation_works_in_a_forked_child():
             os._exit(code)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0, "the forked child hung or differed"
+
+
+def _documented_draws(seed: int, reps: int, groups: int) -> np.ndarray:
+    """The standard normal draws as sii's docstring describes them: default_rng(seed) split into
+    two child streams (Generator.spawn) that fill the first and the second half of the rows."""
+    first, second = np.random.default_rng(seed).spawn(2)
+    half = reps // 2
+    return np.vstack(
+        [first.standard_normal((half, groups)), second.standard_normal((reps - half, groups))]
+    )
+
+
+@pytest.mark.parametrize(
+    ("level", "lo_index", "hi_index"),
+    [
+        # cv = 0.975: round(1000 * 0.025) = 25 and round(1000 * 0.975) = 975, 1-based
+        (0.95, 24, 974),
+        # cv = 1: round(0) = 0 is clamped to the first draw, round(1000) = 1000 is the last
+        (1.0, 0, 999),
+    ],
+)
+def test_simulated_limits_are_the_documented_order_statistics(level, lo_index, hi_index):
+    """Hand derivation for two synthetic groups of equal population (ranks 0.25 and 0.75): the
+    weighted line goes through both points, so every simulated slope is
+    (y2 − y1)/(0.75 − 0.25) = 2·(y2 − y1) and the intercept is y1 − 0.25·slope. With the draws
+    of the documented seeding, the limits are the sorted simulated SIIs and RIIs at positions
+    round(reps·(1 − cv)) and round(reps·cv) (1-based, at least 1), cv = c + (1 − c)/2."""
+    value, se, reps, seed = np.array([10.0, 20.0]), np.array([1.0, 2.0]), 1000, 7
+    sim = value + se * _documented_draws(seed, reps, 2)
+    slope = 2 * (sim[:, 1] - sim[:, 0])
+    intercept = sim[:, 0] - 0.25 * slope
+    sii_sorted = np.sort(slope)
+    rii_sorted = np.sort((intercept + slope) / intercept)
+
+    res = phe_sii.sii(value, [50, 50], se=se, confidence=level, repetitions=reps, seed=seed)
+    assert res.sii == pytest.approx(20) and res.rii == pytest.approx(5)  # 5 + 20·rank
+    assert res.sii_lower == pytest.approx(sii_sorted[lo_index], rel=1e-12)
+    assert res.sii_upper == pytest.approx(sii_sorted[hi_index], rel=1e-12)
+    assert res.rii_lower == pytest.approx(rii_sorted[lo_index], rel=1e-12)
+    assert res.rii_upper == pytest.approx(rii_sorted[hi_index], rel=1e-12)
