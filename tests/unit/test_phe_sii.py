@@ -8,6 +8,7 @@ synthetic (made-up numbers, not Oslo's).
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 
@@ -76,3 +77,42 @@ def test_simulated_limits_are_the_documented_order_statistics(level, lo_index, h
     assert res.sii_upper == pytest.approx(sii_sorted[hi_index], rel=1e-12)
     assert res.rii_lower == pytest.approx(rii_sorted[lo_index], rel=1e-12)
     assert res.rii_upper == pytest.approx(rii_sorted[hi_index], rel=1e-12)
+
+
+def test_default_repetitions_are_phe_siis_100000():
+    """phe_sii's default is reps = 100000 (PHEindicatormethods R/SII_function.R; METHODS.md
+    "CIs are simulated"): without ``repetitions`` the limits are those of 100 000 draws of the
+    same seed. Synthetic values."""
+    args = dict(se=[1.0, 2.0, 1.5], seed=11)
+    default = phe_sii.sii([10, 20, 25], [30, 50, 20], **args)
+    assert default == phe_sii.sii([10, 20, 25], [30, 50, 20], repetitions=100_000, **args)
+    assert default != phe_sii.sii([10, 20, 25], [30, 50, 20], repetitions=100_001, **args)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(population=None), "population: is required"),
+        (dict(population=["a", "b"]), "population: must be numeric"),
+        (dict(population=5), "population: must be a sequence of numbers, one per group"),
+        (dict(multiplier="x"), "multiplier: must be a number, got 'x'"),
+        (dict(multiplier=math.inf), "multiplier: must be finite, got inf"),
+        (
+            dict(confidence="high"),
+            "confidence: must be a number between 0.9 and 1 or between 90 and 100, got 'high'",
+        ),
+        (
+            dict(value_type=2, transform=True, value=[0.1, 0.2]),
+            "se: phe_sii does not accept a standard error with transform=True; "
+            "give lower_cl and upper_cl instead",
+        ),
+    ],
+)
+def test_bad_input_names_the_argument_and_the_remedy(kwargs, message):
+    """A user's mistake gets one line that names the argument and says what is valid (the
+    project's rule for bad input); synthetic two-group input."""
+    args = dict(value=[1.0, 2.0], population=[1, 1], se=[1.0, 1.0], repetitions=1000)
+    args.update(kwargs)
+    with pytest.raises(ValueError) as err:
+        phe_sii.sii(args.pop("value"), args.pop("population"), **args)
+    assert str(err.value).startswith(message)
