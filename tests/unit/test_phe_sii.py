@@ -101,6 +101,38 @@ def test_default_repetitions_are_phe_siis_100000():
             dict(confidence="high"),
             "confidence: must be a number between 0.9 and 1 or between 90 and 100, got 'high'",
         ),
+        (dict(confidence=[]), "confidence: give a level such as 0.95, or a non-empty sequence"),
+        (dict(repetitions=1000.5), "repetitions: must be an integer >= 1000 (as phe_sii), got"),
+        (
+            dict(value=[0.2, 1.0], value_type=2),
+            "value: proportions must lie strictly between 0 and 1 for value_type=2 (logit "
+            "scale); got 1 at position 1",
+        ),
+        (dict(se="x"), "se: must be numeric"),
+        (dict(se=[1.0, 1.0, 1.0]), "se: has 3 elements but value has 2; give one value per group"),
+        (dict(se=[1.0, -1.0]), "se: must be >= 0; got -1 at position 1"),
+        (
+            dict(se=None, lower_cl=[0.5, 1.5], upper_cl=None),
+            "upper_cl: give both lower_cl and upper_cl, or se",
+        ),
+        (
+            dict(se=None, lower_cl=None, upper_cl=[1.5, 2.5]),
+            "lower_cl: give both lower_cl and upper_cl, or se",
+        ),
+        (dict(se=None, lower_cl="a", upper_cl=[1.5, 2.5]), "lower_cl: must be numeric"),
+        (dict(se=None, lower_cl=[0.5, 1.5], upper_cl="a"), "upper_cl: must be numeric"),
+        (
+            dict(se=None, lower_cl=[0.5, 1.5, 2.0], upper_cl=[1.5, 2.5]),
+            "lower_cl: has 3 elements but value has 2",
+        ),
+        (
+            dict(se=None, lower_cl=[0.5, 1.5], upper_cl=[1.5, 2.5, 3.0]),
+            "upper_cl: has 3 elements but value has 2",
+        ),
+        (
+            dict(se=None, lower_cl=[0.5, 3.0], upper_cl=[1.5, 2.5]),
+            "lower_cl: exceeds upper_cl at position 1 (3 > 2.5)",
+        ),
         (
             dict(value_type=2, transform=True, value=[0.1, 0.2]),
             "se: phe_sii does not accept a standard error with transform=True; "
@@ -116,3 +148,14 @@ def test_bad_input_names_the_argument_and_the_remedy(kwargs, message):
     with pytest.raises(ValueError) as err:
         phe_sii.sii(args.pop("value"), args.pop("population"), **args)
     assert str(err.value).startswith(message)
+
+
+def test_limits_of_zero_width_are_accepted():
+    """lower_cl equal to upper_cl is a standard error of 0, not an error: every draw is the
+    fitted line. Hand check as in the reference tests: values 10 and 20 at ranks 0.25 and 0.75
+    lie on y = 5 + 20·rank, so SII = 20 and RII = 25/5 = 5, with limits equal to them."""
+    res = phe_sii.sii(
+        [10, 20], [50, 50], lower_cl=[10, 20], upper_cl=[10, 20], repetitions=1000, seed=1
+    )
+    assert (res.sii_lower, res.sii, res.sii_upper) == pytest.approx((20, 20, 20))
+    assert (res.rii_lower, res.rii, res.rii_upper) == pytest.approx((5, 5, 5))
