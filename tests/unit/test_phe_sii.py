@@ -134,6 +134,20 @@ def test_default_repetitions_are_phe_siis_100000():
             "lower_cl: exceeds upper_cl at position 1 (3 > 2.5)",
         ),
         (
+            dict(value_type=1, se=None, lower_cl=[0.0, 1.5], upper_cl=[1.5, 2.5]),
+            "lower_cl: must be > 0 in every group; got 0 at position 0",
+        ),
+        (
+            dict(value=[0.2, 0.3], value_type=2, se=None, lower_cl=[0.0, 0.2], upper_cl=[0.3, 0.4]),
+            "lower_cl: proportions must lie strictly between 0 and 1 for value_type=2 (logit "
+            "scale); got 0 at position 0",
+        ),
+        (
+            dict(value=[0.2, 0.9], value_type=2, se=None, lower_cl=[0.1, 0.8], upper_cl=[0.3, 1.0]),
+            "upper_cl: proportions must lie strictly between 0 and 1 for value_type=2 (logit "
+            "scale); got 1 at position 1",
+        ),
+        (
             dict(value_type=2, transform=True, value=[0.1, 0.2]),
             "se: phe_sii does not accept a standard error with transform=True; "
             "give lower_cl and upper_cl instead",
@@ -159,3 +173,36 @@ def test_limits_of_zero_width_are_accepted():
     )
     assert (res.sii_lower, res.sii, res.sii_upper) == pytest.approx((20, 20, 20))
     assert (res.rii_lower, res.rii, res.rii_upper) == pytest.approx((5, 5, 5))
+
+
+@pytest.mark.parametrize("multiplier", [0.5, 100.0])
+def test_a_positive_multiplier_scales_the_sii_and_leaves_the_rii(multiplier):
+    """A positive multiplier below or above 1 scales SII and its limits and leaves RII alone
+    (only a negative one inverts it). Hand check: 10 and 20 at ranks 0.25 and 0.75 lie on
+    y = 5 + 20·rank, SII = 20·multiplier, RII = 25/5 = 5, intercept 5; zero-width limits."""
+    res = phe_sii.sii(
+        [10, 20], [50, 50], se=[0, 0], multiplier=multiplier, repetitions=1000, seed=1
+    )
+    sii = 20 * multiplier
+    assert (res.sii_lower, res.sii, res.sii_upper) == pytest.approx((sii, sii, sii))
+    assert (res.rii_lower, res.rii, res.rii_upper) == pytest.approx((5, 5, 5))
+    assert res.intercept == pytest.approx(5)
+
+
+@pytest.mark.parametrize("multiplier", [0.5, 100.0, -100.0])
+def test_log_transform_limits_with_a_multiplier(multiplier):
+    """transform=True for rates (METHODS.md, log transform), hand check: rates e¹ and e² at
+    ranks 0.25 and 0.75 lie on log(y) = 0.5 + 2·rank, so b0 = 0.5, b1 = 2,
+    SII = (e^2.5 − e^0.5)·multiplier and RII = e² (inverted for a negative multiplier),
+    intercept = e^0.5·|multiplier|. Limits of zero width (lower_cl = upper_cl) make every
+    simulated slope 2, so both SII limits equal the SII and both RII limits the RII."""
+    value = [math.e, math.e**2]
+    res = phe_sii.sii(
+        value, [50, 50], value_type=1, transform=True, lower_cl=value, upper_cl=value,
+        multiplier=multiplier, repetitions=1000, seed=1,
+    )  # fmt: skip
+    sii = (math.exp(2.5) - math.exp(0.5)) * multiplier
+    rii = math.exp(2) if multiplier > 0 else math.exp(-2)
+    assert (res.sii_lower, res.sii, res.sii_upper) == pytest.approx((sii, sii, sii))
+    assert (res.rii_lower, res.rii, res.rii_upper) == pytest.approx((rii, rii, rii))
+    assert res.intercept == pytest.approx(math.exp(0.5) * abs(multiplier))
