@@ -130,7 +130,8 @@ def test_default_repetitions_are_phe_siis_100000():
             "upper_cl: has 3 elements but value has 2",
         ),
         (
-            dict(se=None, lower_cl=[0.5, 3.0], upper_cl=[1.5, 2.5]),
+            # equal limits at position 0 are fine: the first bad one is at position 1
+            dict(se=None, lower_cl=[1.0, 3.0], upper_cl=[1.0, 2.5]),
             "lower_cl: exceeds upper_cl at position 1 (3 > 2.5)",
         ),
         (
