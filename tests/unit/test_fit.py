@@ -2,14 +2,16 @@
 
 Rows are synthetic (made-up values and limits, not Oslo's); the indicators are real catalogue
 entries, used for their value type and multiplier only: ``uforetrygd`` (proportion, per 100),
-``anmeldt_vold_mishandling`` (rate, per 1000), ``forventet_levealder_bydel`` (mean, 1).
+``anmeldt_vold_mishandling`` (rate, per 1000), ``forventet_levealder_bydel`` (mean, 1),
+``inntektsulikhet_p90_p10`` (ratio, 1). The phe_sii check uses tests/synthetic.py's table.
 """
 
 import pandas as pd
 import pytest
+from synthetic import tidy_table
 
 from helpers import catalogue
-from helpers.stats import fit
+from helpers.stats import fit, gradient
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,26 @@ def test_rate_is_log_scale_only_with_positive_limits(cat, low, expected):
     assert fit._value_type(used, cat.indicator("anmeldt_vold_mishandling")) == expected
 
 
-def test_mean_stays_on_the_natural_scale(cat):
-    """A mean (life expectancy) is never transformed, even with every limit inside (0, 1)."""
+@pytest.mark.parametrize("indicator_id", ["forventet_levealder_bydel", "inntektsulikhet_p90_p10"])
+def test_means_and_ratios_stay_on_the_natural_scale(cat, indicator_id):
+    """A mean (life expectancy) or a ratio (P90/P10) is never transformed, even with every
+    limit inside (0, 1): phe_sii's log and logit are for rates and proportions only."""
     used = _rows([0.5, 0.6], [0.4, 0.5], [0.6, 0.7])
-    assert fit._value_type(used, cat.indicator("forventet_levealder_bydel")) == 0
+    assert fit._value_type(used, cat.indicator(indicator_id)) == 0
+
+
+def test_phe_sii_uses_the_requested_confidence_level(cat):
+    """The report's phe_sii limits are read at the confidence level asked for: with the same
+    seed (the same draws), the 99 % limits are order statistics further out than the 95 %
+    ones, and the result says which level it is."""
+    tidy = tidy_table()
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    res = {
+        level: gradient.analyse_indicator(
+            tidy, cat.indicator("uforetrygd"), ranking, repetitions=2000, seed=3, confidence=level
+        ).sii
+        for level in (0.95, 0.99)
+    }
+    assert (res[0.95].confidence, res[0.99].confidence) == (0.95, 0.99)
+    assert res[0.99].sii == res[0.95].sii
+    assert res[0.99].sii_lower < res[0.95].sii_lower < res[0.95].sii_upper < res[0.99].sii_upper
