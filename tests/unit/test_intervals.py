@@ -7,6 +7,8 @@ number derived by hand in the test. All inputs are synthetic (made-up counts, no
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from scipy import stats
 
@@ -78,4 +80,68 @@ def test_bad_input_names_the_callers_argument(func, args, kwargs, message):
     numerator, ``smr``'s observed) and what is valid."""
     with pytest.raises(ValueError) as err:
         getattr(intervals, func)(*args, **kwargs)
+    assert str(err.value).startswith(message)
+
+
+# dsr: two bands as in tests/reference/test_inequality.py::test_dsr_hand_checked_two_bands
+COUNT, POP, STD = [10, 20], [100, 200], [1, 1]
+
+
+def test_dsr_default_is_per_100000_and_weights_need_not_sum_to_anything():
+    """Both band rates are 0.1, so the DSR is 0.1 per person = 10 000 per 100 000 (phe_dsr's
+    default multiplier). Standard weights (0.5, 0.5) total 1 and give the same rate and limits
+    as (1, 1): only their proportions matter."""
+    res = intervals.dsr(COUNT, POP, stdpop=STD)
+    assert res.value == pytest.approx(10_000)
+    assert intervals.dsr(COUNT, POP, stdpop=[0.5, 0.5]) == pytest.approx(res)
+
+
+def test_dsr_count_with_persons_by_freq_may_have_missing_bands():
+    """A given ``count`` is checked against persons_by_freq with missing counts as 0 (phe_dsr:
+    NA counts are 0), so (NaN, 20) agrees with 20 persons with one event in band 2."""
+    persons = {1: [0, 20]}
+    with_count = intervals.dsr([math.nan, 20], POP, STD, persons_by_freq=persons)
+    assert with_count == intervals.dsr(None, POP, STD, persons_by_freq=persons)
+    assert with_count.total_count == 20
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(pop=None), "pop: is required"),
+        (dict(pop="a"), "pop: must be numeric"),
+        (dict(stdpop="a"), "stdpop: must be numeric"),
+        (dict(stdpop=[1, -1]), "stdpop: must be >= 0; got -1 at position 1"),
+        (dict(stdpop=[0, 0]), "stdpop: must have a positive total"),
+        (dict(multiplier="x"), "multiplier: must be a number, got 'x'"),
+        (dict(confidence=0.5), "confidence: must be between 0.9 and 1 or between 90 and 100"),
+        (dict(count="a"), "count: must be numeric"),
+        (dict(count=[10, 20, 30]), "count: has 3 elements but pop has 2; give one value per group"),
+        (
+            dict(count=None, persons_by_freq=[[5, 5]]),
+            "persons_by_freq: must be a non-empty mapping {event frequency: persons per band}",
+        ),
+        (dict(count=None, persons_by_freq={"a": [5, 5]}), "persons_by_freq: must be a number"),
+        (
+            dict(count=None, persons_by_freq={0: [5, 5]}),
+            "persons_by_freq: event frequencies must be > 0, got 0",
+        ),
+        (
+            dict(count=None, persons_by_freq={2: [5]}),
+            "persons_by_freq[2]: has 1 elements but pop has 2; give one value per group",
+        ),
+        (dict(count=None, persons_by_freq={2: "a"}), "persons_by_freq[2]: must be numeric"),
+        (
+            dict(count=None, persons_by_freq={2: [5, -1]}),
+            "persons_by_freq[2]: must be >= 0; got -1 at position 1",
+        ),
+        (dict(count="a", persons_by_freq={1: [10, 20]}), "count: must be numeric"),
+    ],
+)
+def test_dsr_bad_input_names_the_argument(kwargs, message):
+    """Bad input to dsr: one line naming the argument (and the frequency, for persons_by_freq)."""
+    args = dict(count=COUNT, pop=POP, stdpop=STD)
+    args.update(kwargs)
+    with pytest.raises(ValueError) as err:
+        intervals.dsr(**args)
     assert str(err.value).startswith(message)
