@@ -8,6 +8,7 @@ number derived by hand in the test. All inputs are synthetic (made-up counts, no
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 from scipy import stats
@@ -41,6 +42,10 @@ def test_proportion_of_all_is_accepted():
 @pytest.mark.parametrize(
     ("func", "args", "kwargs", "message"),
     [
+        ("wilson", ([-1], [10]), {}, "x: must be >= 0; got -1 at position 0"),
+        # x = n at position 0 is fine: the first bad one is at position 1
+        ("wilson", ([5, 7], [5, 6]), {}, "x: must not exceed n; got x=7 > n=6 at position 1"),
+        ("byars", (None,), {}, "x: is required"),
         ("wilson", (None, 10), {}, "x: is required"),
         ("wilson", ("a", 10), {}, "x: must be numeric"),
         ("wilson", ([1], None), {}, "n: is required"),
@@ -136,6 +141,20 @@ def test_dsr_count_with_persons_by_freq_may_have_missing_bands():
             "persons_by_freq[2]: must be >= 0; got -1 at position 1",
         ),
         (dict(count="a", persons_by_freq={1: [10, 20]}), "count: must be numeric"),
+        (
+            dict(count=[10, 20, 30], persons_by_freq={1: [10, 20]}),
+            "count: has 3 elements but pop has 2",
+        ),
+        # off by one event: in a small band, and in 100 000 (a relative tolerance of 1e-5
+        # would let that one through)
+        *[
+            (
+                dict(count=count, persons_by_freq={1: [10, persons]}),
+                "count: does not equal the events implied by persons_by_freq (sum over f of "
+                "f * persons); leave count as None",
+            )
+            for count, persons in (([10, 21], 20), ([10, 100_001], 100_000))
+        ],
     ],
 )
 def test_dsr_bad_input_names_the_argument(kwargs, message):
@@ -145,3 +164,22 @@ def test_dsr_bad_input_names_the_argument(kwargs, message):
     with pytest.raises(ValueError) as err:
         intervals.dsr(**args)
     assert str(err.value).startswith(message)
+
+
+def test_dsr_needs_ten_events():
+    """phe_dsr: NA below 10 events, a value from 10. By hand: (5, 5) events in bands of 100
+    with equal weights is 0.05 per person = 5000 per 100 000; (4, 5) is 9 events, so no value,
+    but the totals are still reported."""
+    ten = intervals.dsr([5, 5], [100, 100], stdpop=[1, 1])
+    assert ten.value == pytest.approx(5000) and ten.lower < 5000 < ten.upper
+    nine = intervals.dsr([4, 5], [100, 200], stdpop=[1, 1])
+    assert math.isnan(nine.value) and (nine.total_count, nine.total_pop) == (9, 300)
+
+
+def test_byars_at_zero_warns_nothing():
+    """Byars' lower limit at x = 0 (and at tiny x) is undefined: NaN, without numpy's divide,
+    invalid or overflow warnings reaching a notebook."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lower, _ = intervals.byars([0, 1e-300])
+    assert all(math.isnan(v) for v in lower)
