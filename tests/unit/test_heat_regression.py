@@ -1,0 +1,84 @@
+"""Unit tests for helpers.stats.heat (regression and concentration) written against
+mutation-testing survivors. The healthequal reference cases are checked in
+tests/reference/test_inequality.py; these pin input checks, the unreliable-fit warning and
+the use of every argument. All inputs are synthetic (made-up percentages, not Oslo's).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from helpers.stats import heat
+
+EST, POP = [20.0, 30.0, 45.0], [1000, 2000, 1500]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        # a share of 0 is fine; the first negative one is at position 1
+        (
+            dict(est=[0.0, -1.0, 45.0]),
+            "est: must be >= 0 for the logit model; got -1 at position 1",
+        ),
+        (dict(scaleval="x"), "scaleval: must be a number, got 'x'"),
+        (dict(scaleval=0), "scaleval: must be > 0, got 0"),
+        # 100 % is fine on the percent scale; the first share above it is at position 2
+        (
+            dict(est=[100.0, 50.0, 120.0], scaleval=100),
+            "est: value 120 at position 2 exceeds the indicator scale 100; set scaleval to the "
+            "indicator's scale (e.g. 100 for percent)",
+        ),
+    ],
+)
+def test_heat_sii_bad_input(kwargs, message):
+    """One line naming the argument, the value and its position, and the remedy."""
+    args = dict(est=EST, pop=POP)
+    args.update(kwargs)
+    with pytest.raises(ValueError) as err:
+        heat.heat_sii(args.pop("est"), args.pop("pop"), **args)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("est", [[0.0, 30.0, 45.0], [100.0, 60.0, 40.0]])
+def test_shares_of_0_and_100_percent_are_accepted(est):
+    """0 % and 100 % are valid shares (counts of 0 or the whole group); the model is fitted
+    without a warning when the other groups lie in between."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = heat.heat_sii(est, POP, scaleval=100)
+    assert res.lowerci < res.estimate < res.upperci
+
+
+def test_proportions_on_the_0_1_scale():
+    """scaleval=1 (proportions) is a valid scale: the RII, a ratio, is the same as for the
+    same shares in percent with scaleval=100 (hand argument: the counts est/scale·pop agree)."""
+    in_percent = heat.heat_rii(EST, POP, scaleval=100)
+    as_share = heat.heat_rii([e / 100 for e in EST], POP, scaleval=1)
+    assert as_share.estimate == pytest.approx(in_percent.estimate, rel=1e-9)
+    assert as_share.upperci == pytest.approx(in_percent.upperci, rel=1e-9)
+
+
+def test_well_behaved_fit_warns_nothing_and_separated_one_warns_at_the_caller():
+    """No warning for shares between 0 and 100 %; for (0, 0, 30, 100) % the fitted
+    probabilities reach 0 and 1, and the RuntimeWarning names the caller's line (stacklevel),
+    so a notebook shows where the unreliable estimate came from."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        heat.heat_sii(EST, POP, scaleval=100)
+        heat.heat_rii(EST, POP, scaleval=100)
+    with pytest.warns(RuntimeWarning, match="^est: the logistic model for the HEAT SII/RII") as w:
+        heat.heat_sii([0.0, 0.0, 30.0, 100.0], [100] * 4, scaleval=100)
+    assert [r.filename for r in w if "logistic model" in str(r.message)] == [__file__]
+
+
+@pytest.mark.parametrize("measure", [heat.heat_rii, heat.rci])
+def test_subgroup_order_is_used(measure):
+    """Giving ``subgroup_order`` is the same as giving the groups already in that order
+    (1 = most disadvantaged): order (3, 1, 2) puts the second group first."""
+    ordered = measure(EST, POP, subgroup_order=[3, 1, 2])
+    by_hand = measure([30.0, 45.0, 20.0], [2000, 1500, 1000])
+    assert ordered.estimate == pytest.approx(by_hand.estimate, rel=1e-9)
+    assert ordered.estimate != pytest.approx(measure(EST, POP).estimate, rel=1e-3)
