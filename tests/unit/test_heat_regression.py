@@ -82,3 +82,11 @@ def test_subgroup_order_is_used(measure):
     by_hand = measure([30.0, 45.0, 20.0], [2000, 1500, 1000])
     assert ordered.estimate == pytest.approx(by_hand.estimate, rel=1e-9)
     assert ordered.estimate != pytest.approx(measure(EST, POP).estimate, rel=1e-3)
+
+
+def test_concentration_index_of_a_zero_mean_is_refused():
+    """The relative concentration index divides by the population-weighted mean: all zeros
+    give one line saying so, not a division by zero."""
+    with pytest.raises(ValueError) as err:
+        heat.rci([0.0, 0.0, 0.0], POP)
+    assert str(err.value) == "est: the population-weighted mean is 0, so the index is undefined"
