@@ -7,6 +7,7 @@ the use of every argument. All inputs are synthetic (made-up percentages, not Os
 from __future__ import annotations
 
 import os
+import re
 import warnings
 
 import pytest
@@ -53,13 +54,16 @@ def test_shares_of_0_and_100_percent_are_accepted(est):
     assert res.lowerci < res.estimate < res.upperci
 
 
-def test_proportions_on_the_0_1_scale():
-    """scaleval=1 (proportions) is a valid scale: the RII, a ratio, is the same as for the
-    same shares in percent with scaleval=100 (hand argument: the counts est/scale·pop agree)."""
+@pytest.mark.parametrize(("factor", "scaleval"), [(0.01, 1), (10, 1000)])
+def test_rii_uses_the_given_scale(factor, scaleval):
+    """The RII, a ratio, is the same for the same shares on another scale: proportions with
+    scaleval=1, or per 1000 with scaleval=1000, against percent with scaleval=100 (hand
+    argument: the counts est/scale·pop agree; per 1000 is not healthequal's automatic scale
+    for values up to 450)."""
     in_percent = heat.heat_rii(EST, POP, scaleval=100)
-    as_share = heat.heat_rii([e / 100 for e in EST], POP, scaleval=1)
-    assert as_share.estimate == pytest.approx(in_percent.estimate, rel=1e-9)
-    assert as_share.upperci == pytest.approx(in_percent.upperci, rel=1e-9)
+    other = heat.heat_rii([e * factor for e in EST], POP, scaleval=scaleval)
+    assert other.estimate == pytest.approx(in_percent.estimate, rel=1e-9)
+    assert other.upperci == pytest.approx(in_percent.upperci, rel=1e-9)
 
 
 def test_well_behaved_fit_warns_nothing_and_separated_one_warns_at_the_caller():
@@ -70,7 +74,12 @@ def test_well_behaved_fit_warns_nothing_and_separated_one_warns_at_the_caller():
         warnings.simplefilter("error")
         heat.heat_sii(EST, POP, scaleval=100)
         heat.heat_rii(EST, POP, scaleval=100)
-    with pytest.warns(RuntimeWarning, match="^est: the logistic model for the HEAT SII/RII") as w:
+    message = (
+        "est: the logistic model for the HEAT SII/RII did not converge or fitted probabilities "
+        "of 0 or 1 (counts at 0 or at the full population separate the groups); the estimate "
+        "is unreliable"
+    )
+    with pytest.warns(RuntimeWarning, match=f"^{re.escape(message)}$") as w:
         heat.heat_sii([0.0, 0.0, 30.0, 100.0], [100] * 4, scaleval=100)
     # attributed to a caller's line, not to the library's own warn() call (the exact frame is
     # this file; under mutmut its trampolines add frames, so only the library is ruled out)
