@@ -54,16 +54,23 @@ def test_shares_of_0_and_100_percent_are_accepted(est):
     assert res.lowerci < res.estimate < res.upperci
 
 
-@pytest.mark.parametrize(("factor", "scaleval"), [(0.01, 1), (10, 1000)])
-def test_rii_uses_the_given_scale(factor, scaleval):
+@pytest.mark.parametrize(("values", "scaleval"), [([0.2, 0.3, 0.45], 1), ([200, 300, 450], 1000)])
+def test_rii_uses_the_given_scale(values, scaleval):
     """The RII, a ratio, is the same for the same shares on another scale: proportions with
     scaleval=1, or per 1000 with scaleval=1000, against percent with scaleval=100 (hand
-    argument: the counts est/scale·pop agree; per 1000 is not healthequal's automatic scale
-    for values up to 450)."""
+    argument: the counts est/scale·pop agree)."""
     in_percent = heat.heat_rii(EST, POP, scaleval=100)
-    other = heat.heat_rii([e * factor for e in EST], POP, scaleval=scaleval)
+    other = heat.heat_rii(values, POP, scaleval=scaleval)
     assert other.estimate == pytest.approx(in_percent.estimate, rel=1e-9)
     assert other.upperci == pytest.approx(in_percent.upperci, rel=1e-9)
+
+
+def test_rii_scale_is_not_guessed_when_given():
+    """Shares of 20-45 per 1000 (scaleval=1000) are 2-4.5 %: the same counts, so the same RII;
+    healthequal's automatic scale would take 20-45 as percent (10 times the counts)."""
+    per_1000 = heat.heat_rii(EST, POP, scaleval=1000)
+    in_percent = heat.heat_rii([e / 10 for e in EST], POP, scaleval=100)
+    assert per_1000.estimate == pytest.approx(in_percent.estimate, rel=1e-9)
 
 
 def test_well_behaved_fit_warns_nothing_and_separated_one_warns_at_the_caller():
