@@ -10,6 +10,7 @@ inequalities. J Public Health 2004;26:388-95.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -84,6 +85,18 @@ def _order_stats(draws: np.ndarray, positions: list[int]) -> np.ndarray:
 
 
 _EXECUTOR: ThreadPoolExecutor | None = None
+
+
+def _forget_executor() -> None:
+    """After a fork the child has the executor object but not its threads: jobs submitted to it
+    would wait forever (multiprocessing's fork start method, mutmut's forked mutants). The child
+    starts a pool of its own when it needs one."""
+    global _EXECUTOR
+    _EXECUTOR = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_executor)
 
 
 def _standard_normal_draws(seed: Any, shape: tuple[int, int]) -> np.ndarray:

@@ -20,24 +20,6 @@ from helpers.stats.ranks import tied_midpoint_rank
 _EPS = float(np.finfo(float).eps)
 
 
-def _logit_linkinv(eta: np.ndarray) -> np.ndarray:
-    """R's binomial()$linkinv: expit, clamped to eps / 1 - eps beyond |eta| > 30."""
-    return np.where(eta < -30, _EPS, np.where(eta > 30, 1 - _EPS, special.expit(eta)))
-
-
-def _logit_mu_eta(eta: np.ndarray) -> np.ndarray:
-    """R's binomial()$mu.eta: dmu/deta, eps beyond |eta| > 30."""
-    m = special.expit(eta)
-    return np.where(np.abs(eta) > 30, _EPS, m * (1 - m))
-
-
-def _binomial_deviance(y: np.ndarray, mu: np.ndarray, prior: np.ndarray) -> float:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t1 = np.where(y > 0, y * np.log(y / mu), 0.0)
-        t2 = np.where(y < 1, (1 - y) * np.log((1 - y) / (1 - mu)), 0.0)
-    return float(2 * np.sum(prior * (t1 + t2)))
-
-
 def _logit_glm_hc1(
     est: np.ndarray, pop: np.ndarray, subgroup_order: Any, scaleval: float | None
 ) -> tuple[np.ndarray, np.ndarray, float]:
