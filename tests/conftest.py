@@ -399,8 +399,8 @@ def papermill_calls(tmp_path, monkeypatch) -> list[dict]:
         )
         shutil.copyfile(input_path, output_path)
 
-    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # _execute prepends to PATH
-    monkeypatch.setenv(config.RENDERING_ENV, "1")  # _execute sets it
+    monkeypatch.setenv("PATH", os.environ.get("PATH", ""))  # execute_in_one_kernel prepends to PATH
+    monkeypatch.setenv(config.RENDERING_ENV, "1")  # execute_in_one_kernel sets it
     monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
     monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "out"))
     data_dir = tmp_path / "build" / "data"

@@ -156,12 +156,6 @@ def job_folder(job: NotebookJob) -> str:
     return Path(job.output).stem
 
 
-def _execute(job: NotebookJob, folder: Path) -> None:
-    """Run one notebook with papermill into ``folder``, which is also the kernel's working
-    directory (its figures go to ``folder/figures``)."""
-    execute_in_one_kernel([(job, folder)])
-
-
 # Run in the kernel before each notebook after the first one of a shared kernel: the notebook's
 # own folder as working directory, no figure left open, and an empty namespace (``%reset -f``),
 # so that each notebook sees only what it defines itself, as in a kernel of its own.
@@ -176,11 +170,11 @@ get_ipython().run_line_magic("reset", "-f")
 
 def execute_in_one_kernel(runs: list[tuple[NotebookJob, Path]]) -> None:
     """Run notebooks with papermill one after another in one kernel, each into its own folder
-    (also the kernel's working directory while it runs). Kernel start and the imports of the
-    first cell are paid once instead of once per notebook (the 15 bydel profiles: 6 s each in
-    a kernel of their own, under 2 s each in a shared one, benchmarks/README.md). Between two
-    notebooks the kernel's namespace is emptied (``_FRESH_NAMESPACE``): imported modules stay
-    loaded, variables do not."""
+    (also the kernel's working directory while it runs; its figures go to ``folder/figures``).
+    Kernel start and the imports of the first cell are paid once instead of once per notebook
+    (the 15 bydel profiles: 6 s each in a kernel of their own, under 2 s each in a shared one,
+    benchmarks/README.md). Between two notebooks the kernel's namespace is emptied
+    (``_FRESH_NAMESPACE``): imported modules stay loaded, variables do not."""
     import papermill as pm
     from jupyter_core.utils import run_sync
 
@@ -438,7 +432,7 @@ def snakemake_command(
         f"stage={'data' if targets == ['data'] else ('ready' if data_ready else 'all')}",
     ]  # fmt: skip
     if run.force:  # every notebook rule the Snakefile defines (profiles: when the book has them)
-        shared = workflow.one_kernel_jobs({job_folder(j): j for j in jobs()})
+        shared = workflow.one_kernel_jobs(workflow.jobs_by_id(workflow.build_params()))
         cmd += ["--forcerun", "notebook", *(["profiles"] if shared else [])]
     if dry_run:
         cmd += ["--dry-run"]

@@ -170,17 +170,17 @@ def test_figures_outside_the_build_go_to_scratch(monkeypatch):
 
 
 def test_build_marks_its_notebooks_as_rendering(monkeypatch):
-    """helpers.build._execute sets the variable the display objects read."""
+    """helpers.build.execute_in_one_kernel sets the variable the display objects read."""
     from helpers import build
 
     seen = {}
-    # _execute sets both in its worker process; here they are restored after the test
+    # execute_in_one_kernel sets both in its worker process; here they are restored after the test
     monkeypatch.setenv(config.RENDERING_ENV, "0")
     monkeypatch.setenv("PATH", os.environ.get("PATH", ""))
     monkeypatch.setattr(
         "papermill.execute_notebook", lambda *a, **k: seen.update(on=config.rendering())
     )
-    build._execute(build.jobs()[1], Path("."))
+    build.execute_in_one_kernel([(build.jobs()[1], Path("."))])
     assert seen == {"on": True}
 
 
