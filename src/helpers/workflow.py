@@ -425,7 +425,7 @@ def publish(
     data_date = sources.data_date()
     extras = (
         downloads.for_site(config.build_data_dir(), date=data_date),
-        profile.pdfs_for_site(config.chapters_dir(), date=data_date, workers=threads),
+        profile.pdfs_for_site(config.chapters_dir(), data_date=data_date, workers=threads),
     )
     started = os.environ.get("OSLOHELSA_STARTED") or _now()
     # the report's render swaps report/_output in whole: keep the sensitivity analyses in it

@@ -224,9 +224,11 @@ def pdf_name(code: str) -> str:
     return f"{slug(config.BYDELER[code])}.pdf"
 
 
-def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Path:
+def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None, data_date=None) -> Path:
     """One bydel's profile as its own A4 PDF, by the embedded renderer (pandoc + Typst) from the
-    executed, staged chapter: a one-chapter book with the profile's title on the cover."""
+    executed, staged chapter: a one-chapter book with the profile's title on the cover, dated as
+    the report (``date``, else ``_quarto.yml``'s rule: SOURCE_DATE_EPOCH, book.date, today) with
+    the data's date (``data_date``) beside it, as on the report's cover."""
     import tempfile
 
     import yaml
@@ -243,6 +245,7 @@ def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Pat
                 "title": f"Bydelsprofil: {config.BYDELER[code]}",
                 "subtitle": book.get("title", ""),
                 "author": book.get("author", ""),
+                "date": book.get("date"),
                 "chapters": [f"{config.CHAPTERS.name}/{output_name(code)}.ipynb"],
             },
             # The report's page layout (size, margins, fonts): one source, _quarto.yml.
@@ -255,6 +258,7 @@ def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Pat
             notebooks_dir=chapters_dir,
             quarto_file=qfile,
             date=date,
+            data_date=data_date,
             site_folder=PDF_FOLDER,
         )
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -262,9 +266,10 @@ def render_pdf(code: str, chapters_dir: Path, target: Path, *, date=None) -> Pat
     return target
 
 
-def pdfs_for_site(chapters_dir: Path | None = None, *, date=None, workers: int = 1):
+def pdfs_for_site(chapters_dir: Path | None = None, *, data_date=None, workers: int = 1):
     """The build's hook (``helpers.render.render(extras=...)``): ``bydeler/<navn>.pdf`` for
-    every bydel, written into the new site before it is published. ``workers`` > 1 renders
+    every bydel, written into the new site before it is published, dated as the report with the
+    data's date beside it. ``workers`` > 1 renders
     that many at a time (threads: each render waits on pandoc and on Typst, which releases the
     GIL); the first failure is raised."""
 
@@ -274,7 +279,8 @@ def pdfs_for_site(chapters_dir: Path | None = None, *, date=None, workers: int =
         folder = Path(chapters_dir) if chapters_dir is not None else config.chapters_dir()
 
         def one(code: str) -> Path:
-            return render_pdf(code, folder, Path(site) / PDF_FOLDER / pdf_name(code), date=date)
+            target = Path(site) / PDF_FOLDER / pdf_name(code)
+            return render_pdf(code, folder, target, data_date=data_date)
 
         if workers <= 1:
             for code in config.BYDELER:
