@@ -1,6 +1,7 @@
 """helpers.stats.gradient on synthetic tables (tests/synthetic.py: made-up numbers, not Oslo's)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from synthetic import tidy_table
 
@@ -121,3 +122,76 @@ def test_share_with_zero_lower_limit_still_gets_an_sii(cat):
     ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
     res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
     assert res.sii is not None and res.sii.sii > 0
+
+
+def _area_table(cat, area: str):
+    """SYNTHETIC: tests/synthetic.py's table for every available indicator of ``area``."""
+    ids = [i.id for i in cat.available(area)]
+    keys = ["indicator_id", "geo_code", "period", "sex", "age_group"]
+    tidy = pd.concat([tidy_table(i) for i in ids], ignore_index=True)
+    return ids, tidy.drop_duplicates(keys).reset_index(drop=True)
+
+
+def test_for_area_options_reach_every_analysis(cat):
+    """``for_area``'s defaults (latest period) and its options (rank year, seed, repetitions,
+    ``sii_transform``) are the ones each indicator is analysed with: the result equals
+    ``analyse_indicator`` called with the same options directly."""
+    ids, tidy = _area_table(cat, "levekar")
+    latest = gradient.for_area("levekar", tidy=tidy, catalogue=cat, repetitions=1000, seed=7)
+    assert [(r.indicator.id, r.period, r.ranking.year) for r in latest] == [
+        (i, "2024", 2024) for i in ids
+    ]
+    first = latest[0]
+    assert first.fit.transform == "logit"
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    direct = gradient.analyse_indicator(tidy, first.indicator, ranking, repetitions=1000, seed=7)
+    assert first.sii == direct.sii  # same seed and repetitions: the same draws
+    plain = gradient.for_area(
+        "levekar", tidy=tidy, catalogue=cat, repetitions=1000, rank_year=2022, period=2023,
+        sii_transform=False,
+    )  # fmt: skip
+    assert plain[0].ranking.year == 2022 and plain[0].fit.transform == ""
+
+
+@pytest.mark.parametrize(
+    ("options", "start"),
+    [
+        ({"area": "helse"}, "area: 'helse' is not an innsatsområde"),
+        (
+            {"area": "levekar", "geo_level": "delbydel"},
+            "geo_level: 'delbydel' is not a level with data",
+        ),
+        ({"area": "levekar", "period": "siste"}, "period: 'siste': give 'latest' or a year"),
+    ],
+)
+def test_for_area_bad_option_names_the_option(cat, options, start):
+    """Each bad option is answered with its own name and what it should be."""
+    options = dict(options)
+    area = options.pop("area")
+    with pytest.raises(ValueError) as info:
+        gradient.for_area(area, tidy=tidy_table(), catalogue=cat, **options)
+    assert str(info.value).startswith(start)
+
+
+def test_period_no_indicator_has_lists_each_indicator_and_its_periods(cat):
+    """The message lists the area's indicators one by one ("; " between them), an indicator
+    without any rows as "none"."""
+    with pytest.raises(ValueError) as info:
+        gradient.for_area("levekar", period=2019, tidy=tidy_table(), catalogue=cat)
+    message = str(info.value)
+    ids = [i.id for i in cat.available("levekar")]
+    other = next(i for i in ids if i != "uforetrygd")
+    assert "uforetrygd 2022–2024; " in message or message.endswith("uforetrygd 2022–2024)")
+    assert f"{other} none" in message
+    assert message.count("; ") == len(ids) - 1
+
+
+def test_a_period_with_only_an_oslo_row_is_missing_for_the_bydeler(cat):
+    """Only bydel rows for the whole population count: an indicator that has Oslo's value but
+    no bydel value for 2023 is missing there."""
+    tidy = tidy_table()
+    bydel_2023 = tidy["geo_level"].eq("bydel") & tidy["period"].eq("2023")
+    tidy = tidy[~(bydel_2023 & tidy["indicator_id"].eq("uforetrygd"))]
+    ind = cat.indicator("uforetrygd")
+    assert gradient.missing_period(tidy, [ind], 2023) == [(ind, ["2022", "2024"])]
+    assert gradient.missing_period(tidy, [ind], "latest") == []
