@@ -7,7 +7,8 @@ weighted least squares by its normal equations with numpy (β = (XᵀWX)⁻¹X�
 phe_sii's mapping of a slope s around the fitted midpoint m with a transform
 (SII = scale·(g(m − s/2) − g(m + s/2)), RII = g(m − s/2)/g(m + s/2)). The indicators are real
 catalogue entries, used for their value type and multiplier only: ``forventet_levealder_bydel``
-(mean, multiplier 1) and ``uforetrygd`` (proportion, per 100).
+(mean, multiplier 1), ``uforetrygd`` (proportion, per 100) and ``anmeldt_vold_mishandling``
+(rate, per 1000).
 """
 
 import numpy as np
@@ -74,13 +75,13 @@ def test_natural_scale_interval_by_hand(cat, confidence):
     assert f.clear  # about 4 years from end to end, interval well away from 0
 
 
-def test_natural_scale_rii_interval_when_the_slope_exceeds_the_intercept(cat):
-    """b0 > 0 and b0 + b1 > 0 but b1 > b0 (the value more than doubles along the ranking): the
-    RII interval is defined (only b0 and b0 + b1 must be positive)."""
-    y = np.array([1.0, 1.6, 2.2, 3.0, 3.4])
-    f = gradient_fit(_used(y, 0.2), cat.indicator("forventet_levealder_bydel"))
+def test_natural_scale_rii_interval_for_small_positive_ends(cat):
+    """0 < b0 < b0 + b1 < 1 and b1 > b0 (the value more than doubles along the ranking): the
+    RII interval is defined (only b0 and b0 + b1 must be positive, not above 1 or b1)."""
+    y = np.array([0.10, 0.16, 0.22, 0.30, 0.34])
+    f = gradient_fit(_used(y, 0.02), cat.indicator("forventet_levealder_bydel"))
     (b0, b1), cov, q = _wls_by_hand(y, POP, RANK, 0.95)
-    assert 0 < b0 < b1
+    assert 0 < b0 < b1 and b0 + b1 < 1
     grad = np.array([1 / b0 - 1 / (b0 + b1), -1 / (b0 + b1)])
     se_log = np.sqrt(grad @ cov @ grad)
     assert (f.rii_lower, f.rii_upper) == pytest.approx(
@@ -139,6 +140,17 @@ def test_value_at_is_the_fitted_line_in_the_indicators_unit(cat):
     g = gradient_fit(_used(y, 0.4), cat.indicator("uforetrygd"), transform=False)
     (c0, c1), _, _ = _wls_by_hand(y / 100, POP, RANK, 0.95)
     assert g.value_at(0.3) == pytest.approx(100 * (c0 + c1 * 0.3), rel=1e-9)
+
+
+def test_value_at_on_the_log_line_of_a_rate(cat):
+    """A rate (per 1000) goes on the log scale: ``value_at`` is 1000·exp(b0 + b1·rank)."""
+    y = np.array([14.0, 11.0, 9.5, 7.0, 6.2])  # per 1000
+    f = gradient_fit(_used(y, 0.5), cat.indicator("anmeldt_vold_mishandling"))
+    (b0, b1), _, _ = _wls_by_hand(np.log(y / 1000), POP, RANK, 0.95)
+    assert f.transform == "log"
+    rank = np.array([0.0, 0.4, 1.0])
+    assert f.value_at(rank) == pytest.approx(1000 * np.exp(b0 + b1 * rank), rel=1e-9)
+    assert f.rii == pytest.approx(np.exp(-b1), rel=1e-9)
 
 
 def _fit(lower: float, upper: float) -> GradientFit:
