@@ -272,3 +272,14 @@ def test_reference_mask_refusals(ref, message):
     with pytest.raises(ValueError) as info:
         common._reference_mask(ref, 3)
     assert str(info.value) == message
+
+
+def test_order_and_reference_vectors_are_checked_under_their_own_names():
+    """A non-numeric or missing entry in ``subgroup_order`` or ``reference_subgroup`` is
+    reported under that argument's name, not as ``est``."""
+    with pytest.raises(ValueError) as info:
+        common._order([1.0, math.nan, 3.0], 3)
+    assert str(info.value) == "subgroup_order: missing value (NaN) at position 1"
+    with pytest.raises(ValueError) as info:
+        common._reference_mask([0.0, math.nan, 1.0], 3)
+    assert str(info.value) == "reference_subgroup: missing value (NaN) at position 1"
