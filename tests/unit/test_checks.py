@@ -274,9 +274,12 @@ def test_reference_mask_refusals(ref, message):
     assert str(info.value) == message
 
 
-def test_order_and_reference_vectors_are_checked_under_their_own_names():
-    """A non-numeric or missing entry in ``subgroup_order`` or ``reference_subgroup`` is
-    reported under that argument's name, not as ``est``."""
+def test_se_order_and_reference_vectors_are_checked_under_their_own_names():
+    """A missing entry in ``se``, ``subgroup_order`` or ``reference_subgroup`` is reported
+    under that argument's name, not as ``est``."""
+    with pytest.raises(ValueError) as info:
+        common._heat_inputs([1, 2, 3], [1, 1, 1], [0.1, math.nan, 0.1], 0.95)
+    assert str(info.value) == "se: missing value (NaN) at position 1"
     with pytest.raises(ValueError) as info:
         common._order([1.0, math.nan, 3.0], 3)
     assert str(info.value) == "subgroup_order: missing value (NaN) at position 1"
