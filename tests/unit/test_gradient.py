@@ -195,3 +195,33 @@ def test_a_period_with_only_an_oslo_row_is_missing_for_the_bydeler(cat):
     ind = cat.indicator("uforetrygd")
     assert gradient.missing_period(tidy, [ind], 2023) == [(ind, ["2022", "2024"])]
     assert gradient.missing_period(tidy, [ind], "latest") == []
+
+
+def test_a_bydel_without_a_row_is_listed_as_missing_and_left_out(cat):
+    """A bydel with no row for the period stays in the table (flag "..", no rank), is listed
+    as excluded, and the ranks of the others are their own population shares' midpoints."""
+    tidy = tidy_table()
+    gone = tidy["indicator_id"].eq("uforetrygd") & tidy["geo_code"].eq("030103")
+    tidy = tidy[~(gone & tidy["period"].eq("2024"))]
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    res = gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=1000)
+    assert res.table["geo_code"].tolist() == list(config.BYDELER)
+    row = res.table[res.table["geo_code"].eq("030103")].iloc[0]
+    assert row["flag"] == ".." and np.isnan(row["rank"])
+    assert res.excluded == [config.BYDELER["030103"]]
+    denom = np.delete(10_000.0 + 1_000 * np.arange(1, 16), 2)  # bydel 3 left out
+    share = denom / denom.sum()
+    np.testing.assert_allclose(
+        res.table["rank"].dropna().to_numpy(), np.cumsum(share) - share / 2, rtol=1e-12
+    )
+
+
+def test_two_rows_for_one_bydel_are_an_error(cat):
+    """Two rows for one bydel in one period (e.g. an age group not filtered out) cannot be
+    joined to the ranking one to one: an error, not a duplicated bydel in the gradient."""
+    tidy = tidy_table()
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    rows = tidy[tidy["indicator_id"].eq("uforetrygd") & tidy["period"].eq("2024")]
+    rows = rows[rows["geo_level"].eq("bydel")]
+    with pytest.raises(pd.errors.MergeError):
+        gradient._bydel_table(pd.concat([rows, rows.iloc[[0]]]), ranking)
