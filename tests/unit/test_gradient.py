@@ -209,6 +209,8 @@ def test_a_bydel_without_a_row_is_listed_as_missing_and_left_out(cat):
     row = res.table[res.table["geo_code"].eq("030103")].iloc[0]
     assert row["flag"] == ".." and np.isnan(row["rank"])
     assert res.excluded == [config.BYDELER["030103"]]
+    rest = [c for c in tidy.columns if c not in ("geo_code", "geo_name")]
+    assert list(res.table.columns) == [*ranking.table.columns, *rest, "rank"]
     denom = np.delete(10_000.0 + 1_000 * np.arange(1, 16), 2)  # bydel 3 left out
     share = denom / denom.sum()
     np.testing.assert_allclose(
@@ -225,3 +227,21 @@ def test_two_rows_for_one_bydel_are_an_error(cat):
     rows = rows[rows["geo_level"].eq("bydel")]
     with pytest.raises(pd.errors.MergeError):
         gradient._bydel_table(pd.concat([rows, rows.iloc[[0]]]), ranking)
+
+
+def test_only_unflagged_rows_with_a_population_are_ranked(cat):
+    """A row with a flag is left out of the ranks even if it still carries a value (the tidy
+    schema allows a value beside a flag); a bydel of population 1 is ranked (weight > 0)."""
+    tidy = tidy_table()
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    rows = tidy[tidy["indicator_id"].eq("uforetrygd") & tidy["period"].eq("2024")]
+    rows = rows[rows["geo_level"].eq("bydel")].reset_index(drop=True)
+    rows.loc[0, "flag"] = "prikket"  # value kept
+    rows.loc[1, ["numerator", "denominator"]] = [0.0, 1.0]
+    table = gradient._bydel_table(rows, ranking)
+    assert np.isnan(table.loc[0, "rank"]) and not np.isnan(table.loc[1, "rank"])
+    denom = np.r_[1.0, 10_000.0 + 1_000 * np.arange(3, 16)]
+    share = denom / denom.sum()
+    np.testing.assert_allclose(
+        table["rank"].dropna().to_numpy(), np.cumsum(share) - share / 2, rtol=1e-12
+    )
