@@ -245,3 +245,25 @@ def test_only_unflagged_rows_with_a_population_are_ranked(cat):
     np.testing.assert_allclose(
         table["rank"].dropna().to_numpy(), np.cumsum(share) - share / 2, rtol=1e-12
     )
+
+
+def test_select_period_resolves_latest_and_names_what_is_missing():
+    """``"latest"`` is the period of the latest end year (whatever the row order and labels); a
+    year as number or text with spaces is the period of that label; a missing period or an
+    indicator without rows is an error that names the indicator (by default "the indicator")."""
+    rows = pd.DataFrame(
+        {"period": ["2020–2022", "2017–2019", "2021–2023"], "year_end": [2022, 2019, 2023]}
+    )
+    assert gradient.select_period(rows, "latest") == "2021–2023"
+    assert gradient.select_period(rows, " 2017–2019 ") == "2017–2019"
+    years = pd.DataFrame({"period": ["2023", "2024"], "year_end": [2023, 2024]})
+    assert gradient.select_period(years, 2023) == "2023"
+    with pytest.raises(ValueError) as info:
+        gradient.select_period(years, 2019, "'uforetrygd'")
+    assert str(info.value) == "period: 'uforetrygd' has no data for 2019; it has 2023–2024"
+    with pytest.raises(ValueError) as info:
+        gradient.select_period(years.iloc[:0], "latest")
+    assert str(info.value) == "period: the indicator has no rows in the tidy table"
+    with pytest.raises(ValueError) as info:
+        gradient.select_period(years.iloc[:0], 2024, "'uforetrygd'")
+    assert str(info.value) == "period: 'uforetrygd' has no rows in the tidy table"
