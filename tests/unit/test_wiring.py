@@ -1,0 +1,427 @@
+"""The build's wiring, in-process (so that mutation testing sees it): which notebooks run with
+which parameters, where their outputs go, and what a notebook's re-execution depends on.
+
+``tests/e2e/test_snakemake.py`` checks the same decisions through Snakemake itself, in a
+subprocess (invisible to mutmut); these tests call the functions the Snakefile calls.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from helpers import build, config, workflow
+from helpers.errors import DataError
+
+
+def test_build_params_defaults_and_types():
+    """Snakemake's ``--config`` gives strings; missing values are the report's defaults."""
+    defaults = {
+        "rank_by": config.DEFAULT_RANK_BY,
+        "rank_year": config.DEFAULT_RANK_YEAR,
+        "seed": config.DEFAULT_SEED,
+        "repetitions": config.DEFAULT_REPETITIONS,
+    }
+    assert workflow.build_params() == defaults
+    assert workflow.build_params({}) == defaults
+    given = {"rank_by": "x", "rank_year": "2023", "seed": "7", "repetitions": "1500"}
+    assert workflow.build_params(given) == {
+        "rank_by": "x",
+        "rank_year": 2023,
+        "seed": 7,
+        "repetitions": 1500,
+    }
+    assert workflow.build_params({"seed": "3"}) == {**defaults, "seed": 3}
+
+
+# --- which notebooks run, with which parameters, under which title --------------------------
+
+# The notebook chapters of _quarto.yml, in its order (written out: the book is the one list).
+BOOK_ORDER = [
+    "oversikt",
+    "levekar",
+    "oppvekst_utdanning",
+    "nabolag_moteplasser",
+    "klima_miljo",
+    "levevaner_helsetjenester",
+    "kilder",
+    *(
+        "bydel-" + slug
+        for slug in (
+            "gamle-oslo", "grunerlokka", "sagene", "st-hanshaugen", "frogner", "ullern",
+            "vestre-aker", "nordre-aker", "bjerke", "grorud", "stovner", "alna", "ostensjo",
+            "nordstrand", "sondre-nordstrand",
+        )
+    ),
+]  # fmt: skip
+
+
+def test_jobs_are_the_book_s_notebook_chapters_with_their_parameters_and_titles():
+    jobs = build.jobs(rank_by="lavinntekt_husholdninger", rank_year=2023, seed=7, repetitions=1500)
+    assert [build.job_folder(j) for j in jobs] == BOOK_ORDER
+    assert [j.output for j in jobs] == [f"{name}.ipynb" for name in BOOK_ORDER]
+    ranking = {"rank_by": "lavinntekt_husholdninger", "rank_year": 2023}
+    analysis = {**ranking, "seed": 7, "repetitions": 1500}
+    by_output = {j.output: j for j in jobs}
+    overview = by_output["oversikt.ipynb"]
+    assert (overview.template, overview.parameters, overview.title) == (
+        "oversikt.ipynb",
+        analysis,
+        "Oversikt",
+    )
+    for area in config.AREAS.values():
+        job = by_output[f"{area.id}.ipynb"]
+        assert (job.template, job.parameters, job.title) == (
+            "innsatsomrade.ipynb",
+            {**analysis, "area": area.id},
+            area.title_nb,
+        )
+    sources = by_output["kilder.ipynb"]
+    assert (sources.template, sources.parameters, sources.title) == (
+        "kilder.ipynb",
+        {},
+        "Data og kilder",
+    )
+    profiles = jobs[len(config.AREAS) + 2 :]
+    assert [(j.template, j.parameters, j.title) for j in profiles] == [
+        ("bydel.ipynb", {"bydel": code, **ranking}, f"Bydel {name}")
+        for code, name in config.BYDELER.items()
+    ]
+    assert build.jobs()[0].parameters == {
+        "rank_by": config.DEFAULT_RANK_BY,
+        "rank_year": config.DEFAULT_RANK_YEAR,
+        "seed": config.DEFAULT_SEED,
+        "repetitions": config.DEFAULT_REPETITIONS,
+    }
+
+
+def _book(tmp_path: Path, chapters: list) -> Path:
+    qfile = tmp_path / "_quarto.yml"
+    book = {"project": {"type": "book"}, "book": {"title": "Test", "chapters": chapters}}
+    qfile.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
+    return qfile
+
+
+def test_jobs_follow_the_given_book_and_name_a_chapter_they_cannot_make(tmp_path):
+    """The book decides which notebooks run and in which order; a notebook chapter the build
+    cannot make stops it, naming the chapter, the file and what the build makes."""
+    qfile = _book(
+        tmp_path,
+        ["index.qmd", "kapitler/kilder.ipynb", "report/metode.qmd", "kapitler/bydel-alna.ipynb",
+         "kapitler/levekar.ipynb"],
+    )  # fmt: skip
+    assert [j.output for j in build.jobs(quarto_file=qfile)] == [
+        "kilder.ipynb",
+        "bydel-alna.ipynb",
+        "levekar.ipynb",
+    ]
+    qfile = _book(tmp_path, ["index.qmd", "kapitler/levekar.ipynb", "kapitler/ukjent.ipynb"])
+    with pytest.raises(DataError) as info:
+        build.jobs(quarto_file=qfile)
+    message = str(info.value)
+    assert str(qfile) in message and "book.chapters" in message
+    assert "chapter(s) ukjent.ipynb listed, but no notebook of the build makes them" in message
+    assert "(it makes oversikt.ipynb, levekar.ipynb, " in message
+    assert message.rstrip(")").endswith("bydel-sondre-nordstrand.ipynb")
+
+
+def test_profile_file_names_are_the_bydel_names_in_ascii():
+    assert [build._profile_output(code) for code in config.BYDELER] == [
+        name for name in BOOK_ORDER if name.startswith("bydel-")
+    ]
+
+
+def test_job_folder_is_the_output_s_stem():
+    assert build.job_folder(build.NotebookJob("t.ipynb", "bydel-alna.ipynb", {})) == "bydel-alna"
+
+
+def test_jobs_by_id_and_the_national_edition(tmp_path):
+    """By id (the execution's folder); with a regions file also one area chapter per region and
+    area, with the kommune level and the region's code (blank lines and spaces ignored)."""
+    params = workflow.build_params({"seed": "7"})
+    plain = workflow.jobs_by_id(params)
+    assert list(plain) == BOOK_ORDER
+    assert plain == {build.job_folder(j): j for j in build.jobs(**params)}
+    regions = tmp_path / "regions.txt"
+    regions.write_text(" 4601 \n\n5001\n", encoding="utf-8")
+    national = workflow.jobs_by_id(params, regions)
+    extra = {k: v for k, v in national.items() if k not in plain}
+    assert list(national)[: len(plain)] == BOOK_ORDER
+    assert list(extra) == [f"{code}-{a}" for code in ("4601", "5001") for a in config.AREAS]
+    job = extra["5001-klima_miljo"]
+    assert job == build.NotebookJob(
+        "innsatsomrade.ipynb",
+        "5001-klima_miljo.ipynb",
+        {**params, "area": "klima_miljo", "geo_level": "kommune", "region": "5001"},
+        title=f"5001: {config.AREAS['klima_miljo'].title_nb}",
+    )
+    assert workflow.jobs_by_id(params, str(regions)) == national
+
+
+def test_one_kernel_jobs_are_the_bydel_profiles_in_book_order():
+    jobs = workflow.jobs_by_id(workflow.build_params())
+    assert workflow.one_kernel_jobs(jobs) == [n for n in BOOK_ORDER if n.startswith("bydel-")]
+    assert workflow.one_kernel_jobs({k: v for k, v in jobs.items() if k == "levekar"}) == []
+
+
+# --- what each rule reads --------------------------------------------------------------------
+
+
+def test_data_rule_reads_every_listed_file_the_catalogue_the_manifest_and_the_code():
+    inputs = workflow.data_inputs()
+    assert all(isinstance(p, str) for p in inputs)
+    listed = [e["path"] for e in yaml.safe_load(config.SOURCES_FILE.read_text())["files"]]
+    expected = [str(config.ROOT / p) for p in listed]
+    expected += [str(config.CATALOGUE_FILE), str(config.SOURCES_FILE)]
+    expected += [str(p) for p in sorted((config.ROOT / "src" / "helpers").rglob("*.py"))]
+    assert inputs == expected
+    assert str(config.ROOT / "src" / "helpers" / "workflow.py") in inputs
+
+
+def test_data_rule_inputs_leave_out_files_that_are_not_there(tmp_path, monkeypatch):
+    sources = tmp_path / "sources.yml"
+    sources.write_text("files:\n- {path: data/raw/finnes-ikke.csv}\n", encoding="utf-8")
+    monkeypatch.setattr(config, "SOURCES_FILE", sources)
+    inputs = workflow.data_inputs()
+    assert inputs[:2] == [str(config.CATALOGUE_FILE), str(sources)]
+
+
+def test_publish_rule_reads_the_book_s_own_files(tmp_path, monkeypatch):
+    assert workflow.publish_inputs() == [
+        str(config.QUARTO_FILE),
+        str(config.ROOT / "index.qmd"),
+        *(str(p) for p in sorted(config.REPORT.glob("*.qmd"))),
+        str(config.CATALOGUE_FILE),
+    ]
+    assert len(workflow.publish_inputs()) > 3  # report/*.qmd are there
+    monkeypatch.setattr(config, "CATALOGUE_FILE", tmp_path / "finnes-ikke.yml")
+    assert str(tmp_path / "finnes-ikke.yml") not in workflow.publish_inputs()
+
+
+# --- what a notebook's re-execution depends on (its dependency key) --------------------------
+
+# A synthetic catalogue and sources manifest (not Oslo's): areas A and B, one indicator each
+# with its own raw file, a planned indicator in A, two ranking variables.
+CATALOGUE = {
+    "areas": [{"id": "A", "name_nb": "Område A"}, {"id": "B", "name_nb": "Område B"}],
+    "indicators": [
+        {"id": "ind_a", "area": "A", "name_nb": "a"},
+        {"id": "ind_b", "area": "B", "name_nb": "b"},
+        {"id": "ind_p", "area": "A", "name_nb": "p", "status": "planned"},
+    ],
+    "ranking": [
+        {"id": "rank1", "indicator": "rank_ind"},
+        {"id": "rank2"},
+    ],
+    "defaults": {"min_count": 5},
+}
+SOURCES = {
+    "files": [
+        {"path": "raw/a.csv", "role": "indicator", "used_for": ["ind_a"]},
+        {"path": "raw/b.csv", "role": "indicator", "used_for": ["ind_b"]},
+        {"path": "raw/rank.csv", "role": "indicator", "used_for": ["rank_ind"]},
+        {"path": "raw/rank2.csv", "role": "indicator", "used_for": ["rank2"]},
+        {"path": "raw/pop.csv", "role": "population"},
+        {"path": "shapes/geo.json", "role": "geometry"},
+        {"path": "raw/ctx.csv", "role": "context", "used_for": None},
+        {"path": "tests/fixture.json", "role": "test_fixture"},
+    ]
+}
+EVERYTHING = ["raw/a.csv", "raw/b.csv", "raw/ctx.csv", "raw/pop.csv", "raw/rank.csv",
+              "raw/rank2.csv", "shapes/geo.json"]  # fmt: skip
+
+
+@pytest.fixture
+def fake_digests(monkeypatch):
+    """Content digests as text naming the file (``sha:<path relative to the root>``), so that a
+    key shows which files it covers; the git state fixed."""
+
+    def digest(path):
+        return "sha:" + Path(path).relative_to(config.ROOT).as_posix()
+
+    monkeypatch.setattr(workflow, "sha256_cached", digest)
+    state = {("rev-parse", "HEAD"): "abc123", ("status", "-s"): " M src/helpers/build.py"}
+    monkeypatch.setattr(workflow, "_git", lambda *args: state[args])
+
+
+def _area_job(area: str) -> build.NotebookJob:
+    return build.NotebookJob("innsatsomrade.ipynb", f"{area}.ipynb", {"area": area})
+
+
+def test_an_area_s_key_is_its_indicators_the_ranking_and_the_maps(fake_digests):
+    key = workflow.dependency_key(_area_job("A"), {"rank_by": "rank1"}, CATALOGUE, SOURCES)
+    assert key == {
+        "template": "sha:notebooks/innsatsomrade.ipynb",
+        "catalogue": {
+            "indicators": [CATALOGUE["indicators"][0], CATALOGUE["indicators"][2]],
+            "ranking": [CATALOGUE["ranking"][0]],
+            "area": [CATALOGUE["areas"][0]],
+            "defaults": {"min_count": 5},
+        },
+        # its indicator's and the ranking's files, the maps and the context; not population
+        # (read through the tidy tables' denominators), not the other area's file
+        "raw": {p: f"sha:{p}" for p in ("raw/a.csv", "raw/ctx.csv", "raw/rank.csv",
+                                        "shapes/geo.json")},  # fmt: skip
+        "code": workflow._code_digest(),
+    }
+    other = workflow.dependency_key(_area_job("B"), {"rank_by": "rank2"}, CATALOGUE, SOURCES)
+    assert sorted(other["raw"]) == ["raw/b.csv", "raw/ctx.csv", "raw/rank2.csv", "shapes/geo.json"]
+    assert other["catalogue"]["ranking"] == [{"id": "rank2"}]
+
+
+def test_an_area_s_key_changes_with_its_own_entries_only(fake_digests):
+    params = {"rank_by": "rank1"}
+    before = {a: workflow.dependency_key(_area_job(a), params, CATALOGUE, SOURCES) for a in "AB"}
+    changed = copy.deepcopy(CATALOGUE)
+    changed["indicators"][1]["name_nb"] = "b (endret)"
+    after = {a: workflow.dependency_key(_area_job(a), params, changed, SOURCES) for a in "AB"}
+    assert after["A"] == before["A"] and after["B"] != before["B"]
+    changed = copy.deepcopy(CATALOGUE)
+    changed["defaults"]["min_count"] = 10
+    after = {a: workflow.dependency_key(_area_job(a), params, changed, SOURCES) for a in "AB"}
+    assert after["A"] != before["A"] and after["B"] != before["B"]
+
+
+def test_an_indicator_read_from_an_unlisted_file_makes_the_area_read_everything(fake_digests):
+    """An indicator that sources.yml does not place (a file ``make data`` fetched): its area may
+    read any file, so its key covers every shipped one; a planned indicator (no data yet), or
+    one the raw-table registry does not read, changes nothing."""
+    from helpers.pipeline import loaders
+
+    params = {"rank_by": "rank1"}
+    doc = copy.deepcopy(CATALOGUE)
+    doc["indicators"].append({"id": "ikke_i_registeret", "area": "A"})
+    key = workflow.dependency_key(_area_job("A"), params, doc, SOURCES)
+    assert sorted(key["raw"]) == ["raw/a.csv", "raw/ctx.csv", "raw/rank.csv", "shapes/geo.json"]
+    doc["indicators"].append({"id": next(iter(loaders.INDICATOR_TABLES)), "area": "A"})
+    key = workflow.dependency_key(_area_job("A"), params, doc, SOURCES)
+    assert sorted(key["raw"]) == EVERYTHING
+
+
+def test_the_overview_profiles_and_sources_chapter_read_everything(fake_digests):
+    overview = build.NotebookJob("oversikt.ipynb", "oversikt.ipynb", {"rank_by": "rank1"})
+    key = workflow.dependency_key(overview, {"rank_by": "rank1"}, CATALOGUE, SOURCES)
+    assert key["template"] == "sha:notebooks/oversikt.ipynb"
+    assert key["catalogue"] == {"catalogue": "sha:data/indicators.yml"}
+    assert key["raw"] == {p: f"sha:{p}" for p in EVERYTHING}  # every file but test fixtures
+    assert "git" not in key
+    sources = build.NotebookJob("kilder.ipynb", "kilder.ipynb", {})
+    key = workflow.dependency_key(sources, {"rank_by": "rank1"}, CATALOGUE, SOURCES)
+    # the sources chapter prints the code version: a new commit re-executes it
+    assert key["git"] == {"commit": "abc123", "dirty": True}
+
+
+def test_keys_are_rewritten_only_when_their_content_changes(tmp_path):
+    """Snakemake compares modification times: an unchanged key must keep its file's."""
+    params = workflow.build_params()
+    jobs = workflow.jobs_by_id(params)
+    folder = tmp_path / "build" / "keys"
+    paths = workflow.write_keys(jobs, params, folder)
+    assert paths == {job: folder / f"{job}.json" for job in jobs}
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{job}.json" for job in jobs)
+    catalogue_doc = yaml.safe_load(config.CATALOGUE_FILE.read_text(encoding="utf-8"))
+    sources = yaml.safe_load(config.SOURCES_FILE.read_text(encoding="utf-8"))
+    key = workflow.dependency_key(jobs["levekar"], params, catalogue_doc, sources)
+    assert paths["levekar"].read_text() == json.dumps(key, indent=1, sort_keys=True)
+    old = 946_684_800  # 2000-01-01
+    for path in paths.values():
+        os.utime(path, (old, old))
+    paths["kilder"].write_text("{}")
+    os.utime(paths["kilder"], (old, old))
+    assert workflow.write_keys(jobs, params, folder) == paths
+    mtimes = {job: path.stat().st_mtime for job, path in paths.items()}
+    assert mtimes.pop("kilder") > old  # its content had changed: rewritten
+    assert mtimes == {job: old for job in jobs if job != "kilder"}
+    assert json.loads(paths["kilder"].read_text())["template"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{job}.json" for job in jobs)
+
+
+# --- the executed notebook as staged: its title, nothing that differs between identical builds
+
+
+def test_front_matter_cell_is_a_raw_yaml_title_with_a_fixed_id():
+    cell = build.front_matter_cell("Levekår: «bolig»")
+    assert cell.cell_type == "raw" and cell.id == "front-matter"
+    assert cell.source == "---\ntitle: 'Levekår: «bolig»'\n---"
+    assert yaml.safe_load(cell.source.strip("-\n")) == {"title": "Levekår: «bolig»"}
+
+
+def test_set_title_on_an_empty_notebook_and_before_a_raw_cell_that_is_not_front_matter():
+    nb = nbformat.v4.new_notebook()
+    build.set_title(nb, "Oversikt")
+    assert [c.source for c in nb.cells] == ["---\ntitle: Oversikt\n---"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_raw_cell("rå tekst")])
+    build.set_title(nb, "Oversikt")
+    assert [c.source for c in nb.cells] == ["---\ntitle: Oversikt\n---", "rå tekst"]
+
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3"}
+
+
+def _executed_notebook(path: Path) -> None:
+    """A notebook as papermill leaves it: timings, paths, execution counts, a random id on the
+    injected parameters cell."""
+    params = nbformat.v4.new_code_cell("seed = 1", execution_count=1)
+    params.metadata = {"tags": ["parameters"], "papermill": {"duration": 0.1}}
+    injected = nbformat.v4.new_code_cell("seed = 7", execution_count=2)
+    injected.metadata = {"tags": ["injected-parameters"], "papermill": {"duration": 0.2}}
+    injected.id = "a1b2c3d4"
+    shown = nbformat.v4.new_code_cell(
+        "seed",
+        execution_count=3,
+        outputs=[nbformat.v4.new_output("execute_result", {"text/plain": "7"}, execution_count=3),
+                 nbformat.v4.new_output("stream", text="ok\n")],
+    )  # fmt: skip
+    shown.metadata = {"execution": {"iopub.status.busy": "2026-11-30T10:00:00Z"}, "keep": 1}
+    text = nbformat.v4.new_markdown_cell("Tekst.")
+    text.metadata = {"papermill": {"status": "completed"}}
+    for cell, cell_id in ((params, "params"), (shown, "shown"), (text, "text")):
+        cell.id = cell_id  # the template's ids, which papermill keeps
+    nb = nbformat.v4.new_notebook(cells=[params, injected, shown, text])
+    nb.metadata = {"papermill": {"input_path": "/tmp/x"}, "kernelspec": KERNELSPEC}
+    nbformat.write(nb, path)
+
+
+def test_normalised_notebook_has_its_title_first_and_nothing_that_varies(tmp_path):
+    path = tmp_path / "levekar.ipynb"
+    _executed_notebook(path)
+    build._normalise_notebook(path, "Levekår")
+    nb = nbformat.read(path, as_version=4)
+    assert dict(nb.metadata) == {"kernelspec": KERNELSPEC}
+    assert [c.id for c in nb.cells][:1] == ["front-matter"]
+    assert nb.cells[0].source == "---\ntitle: Levekår\n---"
+    params, injected, shown, text = nb.cells[1:]
+    assert injected.id == "injected-parameters"
+    assert [dict(c.metadata) for c in (params, injected, shown, text)] == [
+        {"tags": ["parameters"]},
+        {"tags": ["injected-parameters"]},
+        {"keep": 1},
+        {},
+    ]
+    assert [params.execution_count, injected.execution_count, shown.execution_count] == [None] * 3
+    assert shown.outputs[0]["execution_count"] is None and shown.outputs[0]["data"] == {
+        "text/plain": "7"
+    }
+    assert "execution_count" not in shown.outputs[1]
+    # normalising twice changes nothing, and two identical runs give identical files
+    first = path.read_bytes()
+    build._normalise_notebook(path, "Levekår")
+    assert path.read_bytes() == first
+    other = tmp_path / "again.ipynb"
+    _executed_notebook(other)
+    build._normalise_notebook(other, "Levekår")
+    assert other.read_bytes() == first
+
+
+def test_normalised_notebook_without_a_title_gets_no_front_matter(tmp_path):
+    path = tmp_path / "x.ipynb"
+    _executed_notebook(path)
+    build._normalise_notebook(path)
+    cells = nbformat.read(path, as_version=4).cells
+    assert [c.cell_type for c in cells] == ["code", "code", "code", "markdown"]
