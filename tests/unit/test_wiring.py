@@ -266,8 +266,9 @@ def test_an_area_s_key_is_its_indicators_the_ranking_and_the_maps(fake_digests):
         },
         # its indicator's and the ranking's files, the maps and the context; not population
         # (read through the tidy tables' denominators), not the other area's file
-        "raw": {p: f"sha:{p}" for p in ("raw/a.csv", "raw/ctx.csv", "raw/rank.csv",
-                                        "shapes/geo.json")},  # fmt: skip
+        "raw": {
+            p: f"sha:{p}" for p in ("raw/a.csv", "raw/ctx.csv", "raw/rank.csv", "shapes/geo.json")
+        },
         "code": workflow._code_digest(),
     }
     other = workflow.dependency_key(_area_job("B"), {"rank_by": "rank2"}, CATALOGUE, SOURCES)
