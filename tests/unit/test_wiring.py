@@ -16,8 +16,8 @@ import nbformat
 import pytest
 import yaml
 
-from helpers import build, config, workflow
-from helpers.errors import DataError
+from helpers import build, build_cli, config, workflow
+from helpers.errors import DataError, ParameterError
 
 
 def test_build_params_defaults_and_types():
@@ -426,3 +426,118 @@ def test_normalised_notebook_without_a_title_gets_no_front_matter(tmp_path):
     build._normalise_notebook(path)
     cells = nbformat.read(path, as_version=4).cells
     assert [c.cell_type for c in cells] == ["code", "code", "code", "markdown"]
+
+
+# --- the command line: each option's limits, and what the data-only run does ----------------
+
+
+def _options(*argv: str):
+    return build_cli.parser().parse_args(list(argv))
+
+
+@pytest.mark.parametrize(
+    "option, lowest",
+    [("--rank-year", 1900), ("--seed", 0), ("--repetitions", 1000), ("--workers", 1)],
+)
+def test_each_number_option_s_lowest_value(option, lowest):
+    build_cli.check_options(_options(option, str(lowest)))  # accepted
+    with pytest.raises(ParameterError) as info:
+        build_cli.check_options(_options(option, str(lowest - 1)))
+    assert str(info.value) == f"{option}: {lowest - 1} is too small; it must be at least {lowest}"
+
+
+def test_the_defaults_pass_the_checks_and_the_rank_by_is_checked():
+    build_cli.check_options(_options())
+    with pytest.raises(ParameterError, match=r"^--rank-by: 'x'"):
+        build_cli.check_options(_options("--rank-by", "x"))
+
+
+def test_the_parser_s_options_and_defaults():
+    args = vars(_options())
+    assert args == {
+        "engine": "auto",
+        "force": False,
+        "rank_by": config.DEFAULT_RANK_BY,
+        "rank_year": config.DEFAULT_RANK_YEAR,
+        "seed": config.DEFAULT_SEED,
+        "repetitions": config.DEFAULT_REPETITIONS,
+        "workers": None,
+        "data_only": False,
+    }
+    argv = ["--engine", "embedded", "--force", "--rank-by", "r", "--rank-year", "2023",
+            "--seed", "7", "--repetitions", "2000", "--workers", "3", "--data-only"]  # fmt: skip
+    assert vars(_options(*argv)) == {
+        "engine": "embedded",
+        "force": True,
+        "rank_by": "r",
+        "rank_year": 2023,
+        "seed": 7,
+        "repetitions": 2000,
+        "workers": 3,
+        "data_only": True,
+    }
+    assert _options("--engine", "quarto").engine == "quarto"
+    parser = build_cli.parser()
+    assert parser.prog == "python -m helpers.build"
+    assert parser.description == build.__doc__.splitlines()[0]
+
+
+def test_a_wrong_option_is_answered_in_two_lines(capsys):
+    with pytest.raises(SystemExit) as info:
+        build_cli.parser().parse_args(["--engine", "latex"])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "python -m helpers.build: argument --engine: invalid choice: 'latex' "
+        "(choose from 'auto', 'quarto', 'embedded')",
+        "See `python -m helpers.build --help` for every option.",
+    ]
+
+
+def test_help_states_the_defaults_and_the_choices():
+    text = " ".join(build_cli.parser().format_help().split())
+    for expected in (
+        f"(default {config.DEFAULT_RANK_BY})",
+        f"(default {config.DEFAULT_RANK_YEAR})",
+        f"(default {config.DEFAULT_SEED})",
+        f"at least 1000 (default {config.DEFAULT_REPETITIONS})",
+        "{auto,quarto,embedded}",
+        "--rank-by ID",
+        "--rank-year YEAR",
+        "--repetitions N",
+        "--workers N",
+        "re-execute every notebook",
+        "bad input data stops it before anything published is replaced",
+    ):
+        assert expected in text, expected
+
+
+def test_data_only_builds_the_data_and_stops(monkeypatch, capsys, tmp_path):
+    calls = []
+
+    def prepare_data(*args, **kwargs):
+        calls.append((args, kwargs))
+        return tmp_path / "data"
+
+    monkeypatch.setattr(build, "prepare_data", prepare_data)
+    monkeypatch.setattr(build, "run_workflow", lambda **_: pytest.fail("the workflow ran"))
+    assert build_cli.main(["--data-only"]) == 0
+    assert calls == [((), {})]
+    assert capsys.readouterr().out == f"Data er bygget: {tmp_path / 'data'}\n"
+
+
+def test_bad_input_or_parameter_found_while_building_is_answered_in_one_line(monkeypatch, capsys):
+    def bad_data(**_):
+        raise DataError("data/raw/x.csv", "unknown bydel", row=3, column="bydel")
+
+    monkeypatch.setattr(build, "prepare_data", bad_data)
+    assert build_cli.main(["--data-only"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Feil i inndata, rapporten er ikke bygget: data/raw/x.csv, row 3")
+    assert len(err.splitlines()) == 1
+
+    def bad_year(**_):
+        raise ParameterError("--rank-year", "2031 has no data")
+
+    monkeypatch.setattr(build, "prepare_data", bad_year)
+    assert build_cli.main(["--data-only"]) == 2
+    assert capsys.readouterr().err == "python -m helpers.build: --rank-year: 2031 has no data\n"
