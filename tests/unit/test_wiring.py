@@ -541,3 +541,95 @@ def test_bad_input_or_parameter_found_while_building_is_answered_in_one_line(mon
     monkeypatch.setattr(build, "prepare_data", bad_year)
     assert build_cli.main(["--data-only"]) == 2
     assert capsys.readouterr().err == "python -m helpers.build: --rank-year: 2031 has no data\n"
+
+
+# --- staging: the executed chapters where the book lists them ---------------------------------
+
+
+def _executed_jobs(notebooks: Path, titles: dict[str, str]) -> None:
+    """Executed notebooks as the build leaves them: each in its job's own folder, its figures in
+    ``<job>/figures/<job>/`` (synthetic, not Oslo's)."""
+    for name, title in titles.items():
+        folder = notebooks / Path(name).stem
+        figures = folder / "figures" / folder.name
+        figures.mkdir(parents=True)
+        (figures / "kart.png").write_bytes(f"figure of {name}".encode())
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Tekst.")])
+        nb.metadata["kernelspec"] = KERNELSPEC
+        build.set_title(nb, title)
+        nbformat.write(nb, folder / name)
+
+
+TITLES = {"levekar.ipynb": "Levekår", "kilder.ipynb": "Data og kilder"}
+
+
+def test_staging_takes_each_chapter_and_its_figures_from_its_job_s_folder(tmp_path, monkeypatch):
+    """The build's layout: ``build/notebooks/<job>/``; the default destination is the build's
+    chapters folder, made with its parents when there is none yet."""
+    qfile = _book(tmp_path, ["index.qmd", "kapitler/levekar.ipynb", "kapitler/kilder.ipynb"])
+    notebooks = tmp_path / "build" / "notebooks"
+    _executed_jobs(notebooks, TITLES)
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "ny" / "build"))
+    dest = build.stage_chapters(notebooks, quarto_file=qfile, titles=TITLES)
+    assert dest == tmp_path / "ny" / "build" / "kapitler" == config.chapters_dir()
+    files = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
+    assert files == [
+        "figures/kilder/kart.png",
+        "figures/levekar/kart.png",
+        "kilder.ipynb",
+        "levekar.ipynb",
+        "plotly.min.js",
+    ]
+    assert (dest / "figures" / "levekar" / "kart.png").read_bytes() == b"figure of levekar.ipynb"
+    assert (dest / "kilder.ipynb").read_bytes() == (
+        notebooks / "kilder" / "kilder.ipynb"
+    ).read_bytes()
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["kapitler"]  # no staging folder left
+
+
+def test_staging_that_fails_half_way_leaves_the_published_chapters(tmp_path, monkeypatch):
+    from helpers.present import maps_interactive
+
+    qfile = _book(tmp_path, ["index.qmd", "kapitler/levekar.ipynb", "kapitler/kilder.ipynb"])
+    notebooks = tmp_path / "build" / "notebooks"
+    _executed_jobs(notebooks, TITLES)
+    dest = tmp_path / "kapitler"
+    dest.mkdir()
+    (dest / "levekar.ipynb").write_text("published", encoding="utf-8")
+
+    def disk_full(folder):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(maps_interactive, "write_plotlyjs", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        build.stage_chapters(notebooks, dest, quarto_file=qfile, titles=TITLES)
+    assert sorted(p.name for p in dest.iterdir()) == ["levekar.ipynb"]
+    assert (dest / "levekar.ipynb").read_text(encoding="utf-8") == "published"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_quarto.yml", "build", "kapitler"]
+
+
+def test_staging_errors_name_the_book_and_the_chapters(tmp_path):
+    notebooks = tmp_path / "build" / "notebooks"
+    _executed_jobs(notebooks, TITLES)
+    qfile = _book(tmp_path, ["index.qmd", "build/notebooks/levekar.ipynb", "andre/kilder.ipynb"])
+    with pytest.raises(DataError) as info:
+        build.stage_chapters(notebooks, tmp_path / "kapitler", quarto_file=qfile)
+    assert str(info.value) == str(
+        DataError(
+            qfile,
+            "executed notebook chapters must be listed in kapitler/ (the folder the build "
+            "stages them in), got build/notebooks/levekar.ipynb, andre/kilder.ipynb",
+            column="book.chapters",
+        )
+    )
+    qfile = _book(tmp_path, ["kapitler/levekar.ipynb", "kapitler/a.ipynb", "kapitler/b.ipynb"])
+    with pytest.raises(DataError) as info:
+        build.stage_chapters(notebooks, tmp_path / "kapitler", quarto_file=qfile)
+    assert str(info.value) == str(
+        DataError(
+            qfile,
+            f"chapter(s) a.ipynb, b.ipynb listed but not executed into {notebooks}",
+            column="book.chapters",
+        )
+    )
+    assert not (tmp_path / "kapitler").exists()
