@@ -527,7 +527,7 @@ def test_data_only_builds_the_data_and_stops(monkeypatch, capsys, tmp_path):
 
 def test_bad_input_or_parameter_found_while_building_is_answered_in_one_line(monkeypatch, capsys):
     def bad_data(**_):
-        raise DataError("data/raw/x.csv", "unknown bydel", row=3, column="bydel")
+        raise DataError(config.ROOT / "data/raw/x.csv", "unknown bydel", row=3, column="bydel")
 
     monkeypatch.setattr(build, "prepare_data", bad_data)
     assert build_cli.main(["--data-only"]) == 2
