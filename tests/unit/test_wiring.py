@@ -633,3 +633,37 @@ def test_staging_errors_name_the_book_and_the_chapters(tmp_path):
         )
     )
     assert not (tmp_path / "kapitler").exists()
+
+
+def test_a_registered_indicator_is_placed_by_its_listed_file_unless_planned(fake_digests):
+    """Indicators the raw-table registry reads: one whose file sources.yml lists keeps the key
+    to that file; a planned one (no data yet) without a listed file adds nothing."""
+    from helpers.pipeline import loaders
+
+    placed, planned = list(loaders.INDICATOR_TABLES)[:2]
+    doc = copy.deepcopy(CATALOGUE)
+    doc["indicators"] += [
+        {"id": placed, "area": "A"},
+        {"id": planned, "area": "A", "status": "planned"},
+    ]
+    sources = copy.deepcopy(SOURCES)
+    sources["files"][0]["used_for"] = ["ind_a", placed]
+    key = workflow.dependency_key(_area_job("A"), {"rank_by": "rank1"}, doc, sources)
+    assert sorted(key["raw"]) == ["raw/a.csv", "raw/ctx.csv", "raw/rank.csv", "shapes/geo.json"]
+
+
+def test_a_key_is_made_from_a_catalogue_or_manifest_missing_a_section(fake_digests):
+    """Snakemake reads the catalogue and the manifest before the data rule validates them (a run
+    by hand): a missing section gives a key, and the data rule then names the problem."""
+    doc = {"indicators": [{"id": "ind_a", "area": "A"}]}
+    sources = {"files": [e for e in SOURCES["files"] if e["role"] != "context"]}
+    key = workflow.dependency_key(_area_job("A"), {"rank_by": "rank1"}, doc, sources)
+    assert key["catalogue"] == {
+        "indicators": doc["indicators"],
+        "ranking": [],
+        "area": [],
+        "defaults": None,
+    }
+    assert sorted(key["raw"]) == ["raw/a.csv", "shapes/geo.json"]
+    key = workflow.dependency_key(_area_job("A"), {"rank_by": "rank1"}, {}, sources)
+    assert key["catalogue"]["indicators"] == [] and sorted(key["raw"]) == ["shapes/geo.json"]
