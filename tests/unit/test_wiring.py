@@ -493,22 +493,35 @@ def test_a_wrong_option_is_answered_in_two_lines(capsys):
     ]
 
 
-def test_help_states_the_defaults_and_the_choices():
+def test_help_text_as_the_user_reads_it(monkeypatch):
+    """``python -m helpers.build --help``, whitespace collapsed (its line breaks follow the
+    terminal's width, here a wide one, so that no word is broken at a hyphen): every option
+    with its values, its default and what it does."""
+    monkeypatch.setenv("COLUMNS", "1000")
     text = " ".join(build_cli.parser().format_help().split())
-    for expected in (
-        f"(default {config.DEFAULT_RANK_BY})",
-        f"(default {config.DEFAULT_RANK_YEAR})",
-        f"(default {config.DEFAULT_SEED})",
-        f"at least 1000 (default {config.DEFAULT_REPETITIONS})",
-        "{auto,quarto,embedded}",
-        "--rank-by ID",
-        "--rank-year YEAR",
-        "--repetitions N",
-        "--workers N",
-        "re-execute every notebook",
-        "bad input data stops it before anything published is replaced",
-    ):
-        assert expected in text, expected
+    assert text == (
+        "usage: python -m helpers.build [-h] [--engine {auto,quarto,embedded}] [--force] "
+        "[--rank-by ID] [--rank-year YEAR] [--seed SEED] [--repetitions N] [--workers N] "
+        "[--data-only] "
+        "Build the whole report: validate data, execute the notebooks with papermill, render. "
+        "options: -h, --help show this help message and exit "
+        "--engine {auto,quarto,embedded} renderer: quarto (needs the quarto binary), embedded "
+        "(pandoc + Typst), or auto (quarto when installed, else embedded; default) "
+        "--force re-execute every notebook, also those whose inputs did not change "
+        "--rank-by ID socioeconomic variable the bydeler are ranked by: an id under `ranking` in "
+        f"data/indicators.yml with data (default {config.DEFAULT_RANK_BY}) "
+        f"--rank-year YEAR year of the ranking variable (default {config.DEFAULT_RANK_YEAR}) "
+        "--seed SEED seed of the Monte Carlo intervals for SII/RII "
+        f"(default {config.DEFAULT_SEED}) "
+        "--repetitions N Monte Carlo draws for the SII/RII intervals, at least 1000 "
+        f"(default {config.DEFAULT_REPETITIONS}) "
+        "--workers N notebooks executed at the same time: Snakemake's --cores (default: every "
+        "core of the machine) "
+        "--data-only only steps 1-2: check the raw files and rebuild build/data (what a "
+        "notebook reads), then stop "
+        "A wrong value stops the build at once with the valid choices (exit status 2); bad "
+        "input data stops it before anything published is replaced."
+    )
 
 
 def test_data_only_builds_the_data_and_stops(monkeypatch, capsys, tmp_path):
