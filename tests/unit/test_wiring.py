@@ -680,3 +680,25 @@ def test_a_key_is_made_from_a_catalogue_or_manifest_missing_a_section(fake_diges
     assert sorted(key["raw"]) == ["raw/a.csv", "shapes/geo.json"]
     key = workflow.dependency_key(_area_job("A"), {"rank_by": "rank1"}, {}, sources)
     assert key["catalogue"]["indicators"] == [] and sorted(key["raw"]) == ["shapes/geo.json"]
+
+
+def test_jobs_name_every_chapter_they_cannot_make(tmp_path):
+    qfile = _book(tmp_path, ["kapitler/ukjent.ipynb", "kapitler/levekar.ipynb", "kapitler/x.ipynb"])
+    with pytest.raises(DataError) as info:
+        build.jobs(quarto_file=qfile)
+    makes = ", ".join(f"{name}.ipynb" for name in BOOK_ORDER)
+    assert str(info.value) == str(
+        DataError(
+            qfile,
+            "chapter(s) ukjent.ipynb, x.ipynb listed, but no notebook of the build makes them "
+            f"(it makes {makes})",
+            column="book.chapters",
+        )
+    )
+
+
+def test_profile_file_name_of_a_name_with_punctuation_at_either_end(monkeypatch):
+    """Only letters and digits, one hyphen between words, none at either end (a file name that
+    is also the page's address)."""
+    monkeypatch.setitem(config.BYDELER, "039999", "«Ny» bydel (test).")
+    assert build._profile_output("039999") == "bydel-ny-bydel-test"
