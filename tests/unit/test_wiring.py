@@ -702,3 +702,23 @@ def test_profile_file_name_of_a_name_with_punctuation_at_either_end(monkeypatch)
     is also the page's address)."""
     monkeypatch.setitem(config.BYDELER, "039999", "«Ny» bydel (test).")
     assert build._profile_output("039999") == "bydel-ny-bydel-test"
+
+
+def test_staging_reads_the_project_s_book_and_stages_beside_the_destination(tmp_path, monkeypatch):
+    """Without ``quarto_file``, the project's book (the build's call); the staging folder is a
+    hidden sibling of the destination, on its file system, so that swapping it in is a rename."""
+    from helpers.present import maps_interactive
+
+    qfile = _book(tmp_path, ["index.qmd", "kapitler/levekar.ipynb", "kapitler/kilder.ipynb"])
+    monkeypatch.setattr(config, "QUARTO_FILE", qfile)
+    notebooks = tmp_path / "build" / "notebooks"
+    _executed_jobs(notebooks, TITLES)
+    dest = tmp_path / "ut" / "kapitler"
+    staged_in = []
+    monkeypatch.setattr(
+        maps_interactive, "write_plotlyjs", lambda folder: staged_in.append(Path(folder))
+    )
+    assert build.stage_chapters(notebooks, dest, titles=TITLES) == dest
+    assert sorted(p.name for p in dest.iterdir()) == ["figures", "kilder.ipynb", "levekar.ipynb"]
+    (staging,) = staged_in
+    assert staging.parent == dest.parent and staging.name.startswith(".kapitler-")
