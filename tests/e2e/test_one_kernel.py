@@ -94,3 +94,12 @@ def test_a_failing_notebook_in_a_shared_kernel_publishes_none_of_them(probe):
     kept = config.build_dir() / "failed" / "fail.ipynb"
     assert kept.is_file() and str(kept) in message
     assert list(probe.iterdir()) == []
+
+
+def test_a_shared_kernel_run_prints_nothing_but_what_the_build_says(probe, capfd):
+    """The build's log shows one line per step (Snakemake's and ``Kjørt: …``), not papermill's
+    progress bar or the notebooks' output."""
+    workflow.run_notebooks([(_job(n), probe / n) for n in ("a", "b")])
+    out, err = capfd.readouterr()
+    assert "Executing" not in err and "cell/s" not in err, err
+    assert out == "", out
