@@ -20,7 +20,7 @@ import pytest
 
 from helpers import build, build_cli, config, workflow
 
-COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
+COPIED = ("data", "shapes", "notebooks", "report", "src", "workflow", "_quarto.yml", "index.qmd")
 
 
 @pytest.fixture(scope="module")
@@ -358,3 +358,42 @@ def test_publish_renders_with_every_core_it_is_given(project):
                          cores=cores)  # fmt: skip
         commands = [line for line in out.splitlines() if "helpers.workflow publish" in line]
         assert len(commands) == 1 and commands[0].rstrip().endswith(f"--threads {cores}"), out
+
+
+def test_make_report_with_nothing_changed_runs_nothing_and_starts_no_snakemake_process(project):
+    """A second ``make report`` (``build_cli.main``) with nothing changed: both Snakemake
+    invocations (the data rule, then the rest) run in the front door's own process (no
+    ``python -m snakemake`` is started), find nothing to do, and the summary counts every job
+    as unchanged. Run in a fresh interpreter, where ``helpers.config`` sees the project copy."""
+    # the state a first `make report` leaves: every job up to date for the front door's config
+    touch = [*build.snakemake_command(cores=1, data_ready=True), "--touch"]
+    assert subprocess.run(touch, capture_output=True, check=False).returncode == 0
+    script = """
+import json, os, subprocess, sys
+started = []
+class Recording(subprocess.Popen):
+    def __init__(self, args, *rest, **kwargs):
+        started.append(args if isinstance(args, str) else " ".join(map(str, args)))
+        super().__init__(args, *rest, **kwargs)
+subprocess.Popen = Recording
+from helpers import build, build_cli
+build.check_ranking = lambda *_: None  # the data are placeholders
+cwd = os.getcwd()
+rc = build_cli.main(["--workers", "1"])
+print(json.dumps({"rc": rc, "started": started, "cwd_kept": os.getcwd() == cwd}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["rc"] == 0, done.stdout + done.stderr
+    assert f"0 notatbøker kjørt, {len(build.jobs())} uendret" in done.stdout
+    assert done.stderr.count("Nothing to be done") == 2, done.stderr  # data, then the rest
+    assert not [a for a in summary["started"] if "snakemake" in a], summary["started"]
+    assert summary["cwd_kept"]  # Snakemake's --directory does not move the caller
+
+
+def test_run_snakemake_reports_a_bad_option_as_its_exit_status(capsys):
+    """A Snakemake command line it rejects (argparse) is an exit status, not a SystemExit."""
+    cmd = [sys.executable, "-m", "snakemake", "--no-such-option"]
+    assert build.run_snakemake(cmd) == 2
