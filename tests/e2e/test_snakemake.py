@@ -279,6 +279,28 @@ def test_dag_for_357_regions_dry_run(tmp_path, monkeypatch):
     assert len(keys) == expected
 
 
+def test_region_jobs_pass_the_regions_file_to_the_job_process(tmp_path, monkeypatch):
+    """A region job exists only with the regions file: its shell command hands the file to the
+    job process (which looks the job up by id), and that process finds the job by it."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    regions = tmp_path / "regions_SYNTHETIC.txt"
+    regions.write_text("SYN0001\n")  # a synthetic region code, not a real kommune
+    out = _snakemake(tmp_path, "--dry-run", "--printshellcmds", config_args=(f"regions={regions}",))
+    region_cmds = [line for line in out.splitlines() if "notebook SYN0001-levekar " in line]
+    assert len(region_cmds) == 1 and f'--regions "{regions}"' in region_cmds[0], region_cmds
+    report_cmds = [line for line in out.splitlines() if "notebook levekar " in line]
+    assert len(report_cmds) == 1 and f'--regions "{regions}"' in report_cmds[0]
+    params = workflow.build_params({})
+    assert "SYN0001-levekar" in workflow.jobs_by_id(params, regions)
+    assert "SYN0001-levekar" not in workflow.jobs_by_id(params)
+    seen = []
+    monkeypatch.setattr(workflow, "run_notebooks", lambda runs: seen.extend(runs) or [])
+    argv = ["notebook", "SYN0001-levekar", "--out", str(tmp_path / "o"), "--regions", str(regions)]
+    assert workflow.main(argv) == 0
+    ((job, out),) = seen
+    assert job.parameters["region"] == "SYN0001" and job.parameters["area"] == "levekar"
+
+
 @pytest.mark.e2e
 def test_failing_notebook_names_cell_and_error_and_keeps_it(tmp_path, monkeypatch):
     """A notebook that fails (a wrong area, caught in its checking cell): the error names the
