@@ -482,6 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--engine", default="auto")
     p.add_argument("--stamp", help="publish: a file written when the report is published")
     p.add_argument("--threads", type=int, default=1, help="publish: bydel PDFs rendered at a time")
+    p.add_argument("--regions", help="notebook: the file of region codes (docs/scale.md)")
     args = p.parse_args(argv)
     params = build_params(json.loads(args.params))
     from helpers.errors import DataError, stopped_by
@@ -497,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
             start = time.monotonic()
             if len(args.job) != len(args.out) or not args.job:
                 p.error("notebook: give one --out folder for each job")
-            by_id = jobs_by_id(params)
+            by_id = jobs_by_id(params, args.regions)
             runs = zip(args.job, args.out, strict=True)
             run_notebooks([(by_id[job], Path(out)) for job, out in runs])
             print(f"Kjørt: {ran(args.job)} ({time.monotonic() - start:.0f} s)", file=sys.stderr)

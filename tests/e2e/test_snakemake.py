@@ -20,7 +20,7 @@ import pytest
 
 from helpers import build, build_cli, config, workflow
 
-COPIED = ("data", "shapes", "notebooks", "report", "src", "_quarto.yml", "index.qmd")
+COPIED = ("data", "shapes", "notebooks", "report", "src", "workflow", "_quarto.yml", "index.qmd")
 
 
 @pytest.fixture(scope="module")
@@ -279,6 +279,28 @@ def test_dag_for_357_regions_dry_run(tmp_path, monkeypatch):
     assert len(keys) == expected
 
 
+def test_region_jobs_pass_the_regions_file_to_the_job_process(tmp_path, monkeypatch):
+    """A region job exists only with the regions file: its shell command hands the file to the
+    job process (which looks the job up by id), and that process finds the job by it."""
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "build"))
+    regions = tmp_path / "regions_SYNTHETIC.txt"
+    regions.write_text("SYN0001\n")  # a synthetic region code, not a real kommune
+    out = _snakemake(tmp_path, "--dry-run", "--printshellcmds", config_args=(f"regions={regions}",))
+    region_cmds = [line for line in out.splitlines() if "notebook SYN0001-levekar " in line]
+    assert len(region_cmds) == 1 and f'--regions "{regions}"' in region_cmds[0], region_cmds
+    report_cmds = [line for line in out.splitlines() if "notebook levekar " in line]
+    assert len(report_cmds) == 1 and f'--regions "{regions}"' in report_cmds[0]
+    params = workflow.build_params({})
+    assert "SYN0001-levekar" in workflow.jobs_by_id(params, regions)
+    assert "SYN0001-levekar" not in workflow.jobs_by_id(params)
+    seen = []
+    monkeypatch.setattr(workflow, "run_notebooks", lambda runs: seen.extend(runs) or [])
+    argv = ["notebook", "SYN0001-levekar", "--out", str(tmp_path / "o"), "--regions", str(regions)]
+    assert workflow.main(argv) == 0
+    ((job, out),) = seen
+    assert job.parameters["region"] == "SYN0001" and job.parameters["area"] == "levekar"
+
+
 @pytest.mark.e2e
 def test_failing_notebook_names_cell_and_error_and_keeps_it(tmp_path, monkeypatch):
     """A notebook that fails (a wrong area, caught in its checking cell): the error names the
@@ -358,3 +380,42 @@ def test_publish_renders_with_every_core_it_is_given(project):
                          cores=cores)  # fmt: skip
         commands = [line for line in out.splitlines() if "helpers.workflow publish" in line]
         assert len(commands) == 1 and commands[0].rstrip().endswith(f"--threads {cores}"), out
+
+
+def test_make_report_with_nothing_changed_runs_nothing_and_starts_no_snakemake_process(project):
+    """A second ``make report`` (``build_cli.main``) with nothing changed: both Snakemake
+    invocations (the data rule, then the rest) run in the front door's own process (no
+    ``python -m snakemake`` is started), find nothing to do, and the summary counts every job
+    as unchanged. Run in a fresh interpreter, where ``helpers.config`` sees the project copy."""
+    # the state a first `make report` leaves: every job up to date for the front door's config
+    touch = [*build.snakemake_command(cores=1, data_ready=True), "--touch"]
+    assert subprocess.run(touch, capture_output=True, check=False).returncode == 0
+    script = """
+import json, os, subprocess, sys
+started = []
+class Recording(subprocess.Popen):
+    def __init__(self, args, *rest, **kwargs):
+        started.append(args if isinstance(args, str) else " ".join(map(str, args)))
+        super().__init__(args, *rest, **kwargs)
+subprocess.Popen = Recording
+from helpers import build, build_cli
+build.check_ranking = lambda *_: None  # the data are placeholders
+cwd = os.getcwd()
+rc = build_cli.main(["--workers", "1"])
+print(json.dumps({"rc": rc, "started": started, "cwd_kept": os.getcwd() == cwd}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["rc"] == 0, done.stdout + done.stderr
+    assert f"0 notatbøker kjørt, {len(build.jobs())} uendret" in done.stdout
+    assert done.stderr.count("Nothing to be done") == 2, done.stderr  # data, then the rest
+    assert not [a for a in summary["started"] if "snakemake" in a], summary["started"]
+    assert summary["cwd_kept"]  # Snakemake's --directory does not move the caller
+
+
+def test_run_snakemake_reports_a_bad_option_as_its_exit_status(capsys):
+    """A Snakemake command line it rejects (argparse) is an exit status, not a SystemExit."""
+    cmd = [sys.executable, "-m", "snakemake", "--no-such-option"]
+    assert build.run_snakemake(cmd) == 2

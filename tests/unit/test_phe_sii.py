@@ -207,3 +207,36 @@ def test_log_transform_limits_with_a_multiplier(multiplier):
     assert (res.sii_lower, res.sii, res.sii_upper) == pytest.approx((sii, sii, sii))
     assert (res.rii_lower, res.rii, res.rii_upper) == pytest.approx((rii, rii, rii))
     assert res.intercept == pytest.approx(math.exp(0.5) * abs(multiplier))
+
+
+# The draws of an integer seed are kept between calls (the report uses one seed for every
+# indicator and year). Synthetic rates (labelled so): five groups, no real data.
+_SYNTHETIC = {
+    "value": [0.30, 0.25, 0.21, 0.18, 0.12],
+    "population": [900, 1100, 1000, 950, 1050],
+    "lower_cl": [0.27, 0.22, 0.18, 0.15, 0.10],
+    "upper_cl": [0.33, 0.28, 0.24, 0.21, 0.14],
+}
+
+
+@pytest.mark.parametrize("value_type", [1, 2])  # the branch that rescales the draws
+def test_kept_draws_give_the_same_interval_as_fresh_ones(value_type):
+    """A second call with the same seed reads the kept draws: its interval equals the first
+    call's and that of a call on freshly made draws (the kept matrix is never changed)."""
+    phe_sii._kept_draws.cache_clear()
+    options = dict(_SYNTHETIC, value_type=value_type, transform=False, repetitions=2000, seed=7)
+    first = phe_sii.sii(**options)
+    second = phe_sii.sii(**options)
+    phe_sii._kept_draws.cache_clear()
+    fresh = phe_sii.sii(**options)
+    assert first == second == fresh
+    kept = phe_sii._standard_normal_draws(7, (2000, 5))
+    assert not kept.flags.writeable
+    assert np.array_equal(kept, phe_sii._fresh_draws(7, (2000, 5)))
+
+
+def test_seeds_that_are_not_integers_are_drawn_afresh():
+    """``None`` (fresh entropy) must not be kept: two calls give different draws."""
+    a = phe_sii._standard_normal_draws(None, (1000, 3))
+    b = phe_sii._standard_normal_draws(None, (1000, 3))
+    assert not np.array_equal(a, b)

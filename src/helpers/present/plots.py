@@ -7,6 +7,8 @@ Figures are returned, not shown: ``helpers.present.report.figure`` saves and cap
 
 from __future__ import annotations
 
+import contextlib
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -68,6 +70,24 @@ def class_breaks(values: pd.Series, k: int = N_CLASSES) -> np.ndarray:
         return mapclassify.FisherJenks(values, k=k).bins
 
 
+@contextlib.contextmanager
+def drawn_once(fig: plt.Figure):
+    """While building ``fig``, its canvas's ``draw_idle`` does nothing. geopandas' ``plot`` ends
+    with ``canvas.draw_idle()``, which on Agg (files, and Jupyter's inline backend) draws the
+    whole figure at once: with constrained layout and many maps in one figure (the overview's
+    small multiples: two plots per map, eleven maps), every map redrew all the others, most of
+    the overview's time. The figure is drawn once, when it is saved or shown."""
+    canvas = fig.canvas
+    if "draw_idle" in vars(canvas):  # nested: the outer one restores it
+        yield
+        return
+    canvas.draw_idle = lambda *args, **kwargs: None
+    try:
+        yield
+    finally:
+        del canvas.draw_idle
+
+
 def choropleth(
     geo: pd.DataFrame,
     result: IndicatorResult,
@@ -91,14 +111,15 @@ def choropleth(
     breaks = class_breaks(data.loc[published, "value"])
     lower = data.loc[published, "value"].min()
     norm = mpl.colors.BoundaryNorm(np.concatenate([[lower], breaks]), cmap.N, extend="neither")
-    data[~is_bydel].plot(ax=ax, color=OTHER_COLOUR, edgecolor=EDGE_COLOUR, linewidth=0.6)
-    if (is_bydel & ~published).any():
-        data[is_bydel & ~published].plot(
-            ax=ax, color=SUPPRESSED_COLOUR, edgecolor=EDGE_COLOUR, hatch="///", linewidth=0.6
+    with drawn_once(fig):
+        data[~is_bydel].plot(ax=ax, color=OTHER_COLOUR, edgecolor=EDGE_COLOUR, linewidth=0.6)
+        if (is_bydel & ~published).any():
+            data[is_bydel & ~published].plot(
+                ax=ax, color=SUPPRESSED_COLOUR, edgecolor=EDGE_COLOUR, hatch="///", linewidth=0.6
+            )
+        data[published].plot(
+            ax=ax, column="value", cmap=cmap, norm=norm, edgecolor=EDGE_COLOUR, linewidth=0.8
         )
-    data[published].plot(
-        ax=ax, column="value", cmap=cmap, norm=norm, edgecolor=EDGE_COLOUR, linewidth=0.8
-    )
     _zoom_to(ax, data[is_bydel])
     if labels:
         _label_bydeler(ax, data[is_bydel])

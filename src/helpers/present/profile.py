@@ -148,11 +148,16 @@ def trend_figure(tidy: pd.DataFrame, catalogue: Catalogue, code: str) -> plt.Fig
 
 def locator_map(geo: pd.DataFrame, code: str) -> plt.Figure:
     """The bydel highlighted on a map of Oslo."""
+    from helpers.present.plots import drawn_once
+
     fig, ax = plt.subplots(figsize=(3.2, 3.0))
     is_bydel = geo["geo_code"].isin(config.BYDELER)
-    geo[~is_bydel].plot(ax=ax, color="#f0f0f0", edgecolor="#ffffff", linewidth=0.5)
-    geo[is_bydel].plot(ax=ax, color="#d9d9d9", edgecolor="#ffffff", linewidth=0.6)
-    geo[geo["geo_code"] == code].plot(ax=ax, color="#034e7b", edgecolor="#ffffff", linewidth=0.6)
+    with drawn_once(fig):
+        geo[~is_bydel].plot(ax=ax, color="#f0f0f0", edgecolor="#ffffff", linewidth=0.5)
+        geo[is_bydel].plot(ax=ax, color="#d9d9d9", edgecolor="#ffffff", linewidth=0.6)
+        geo[geo["geo_code"] == code].plot(
+            ax=ax, color="#034e7b", edgecolor="#ffffff", linewidth=0.6
+        )
     minx, miny, maxx, maxy = geo[is_bydel].total_bounds
     ax.set_xlim(minx - 500, maxx + 500)
     ax.set_ylim(miny - 500, maxy + 500)

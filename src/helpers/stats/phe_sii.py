@@ -10,6 +10,7 @@ inequalities. J Public Health 2004;26:388-95.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -100,6 +101,27 @@ if hasattr(os, "register_at_fork"):
 
 
 def _standard_normal_draws(seed: Any, shape: tuple[int, int]) -> np.ndarray:
+    """Standard normal draws, deterministic for a given seed (read-only).
+
+    The draws of an integer seed depend only on the seed and the shape, so they are made once
+    and kept for the next call (a report computes SII/RII for every indicator and every year
+    with the same seed and 15 bydeler: the same matrix each time). Other seeds (``None``, a
+    ``SeedSequence``) are drawn afresh."""
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool):
+        return _kept_draws(int(seed), (int(shape[0]), int(shape[1])))
+    draws = _fresh_draws(seed, shape)
+    draws.flags.writeable = False
+    return draws
+
+
+@functools.lru_cache(maxsize=4)  # 100 000 x 15 draws are 12 MB
+def _kept_draws(seed: int, shape: tuple[int, int]) -> np.ndarray:
+    draws = _fresh_draws(seed, shape)
+    draws.flags.writeable = False
+    return draws
+
+
+def _fresh_draws(seed: Any, shape: tuple[int, int]) -> np.ndarray:
     """Standard normal draws, deterministic for a given seed.
 
     ``numpy.random.default_rng(seed)`` is split into two child streams (``Generator.spawn``)
@@ -268,10 +290,11 @@ def sii(
     # simulation: one (repetitions x groups) matrix, all fits at once
     draws = _standard_normal_draws(seed, (reps, len(y)))
     if not transform and back is not None:
-        draws *= s
-        draws += y_t
-        back(draws, out=draws)
-        sim_b0, sim_b1 = _wls_fit(draws, proj, s1d, s2d, s0d)
+        sim = draws * s  # a new matrix: the draws are kept for the next call
+        sim += y_t
+        back(sim, out=sim)
+        sim_b0, sim_b1 = _wls_fit(sim, proj, s1d, s2d, s0d)
+        del sim
     else:
         # the fit is linear in the draws: (y_t + s·Z)·proj = y_t·proj + Z·(s·proj)
         sim_b0, sim_b1 = _wls_fit(draws, s[:, None] * proj, s1d, s2d, s0d)
