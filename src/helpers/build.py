@@ -466,16 +466,11 @@ def run_workflow(*, workers: int | None = None, between=None, **options) -> int:
     Two, because within one invocation Snakemake re-executes every job downstream of a job it
     schedules: after a data rerun it would re-execute every notebook, whatever its dependency
     key says. Returns 2 when the data step failed, else Snakemake's exit status."""
-    cwd = os.getcwd()
-    try:
-        os.chdir(config.ROOT)
-        if run_snakemake(snakemake_command(cores=workers, **options, targets=["data"])) != 0:
-            return 2
-        if between is not None:
-            between()  # e.g. the ranking check, on the fresh data, before any notebook runs
-        return run_snakemake(snakemake_command(cores=workers, data_ready=True, **options))
-    finally:
-        os.chdir(cwd)
+    if run_snakemake(snakemake_command(cores=workers, **options, targets=["data"])) != 0:
+        return 2
+    if between is not None:
+        between()  # e.g. the ranking check, on the fresh data, before any notebook runs
+    return run_snakemake(snakemake_command(cores=workers, data_ready=True, **options))
 
 
 if __name__ == "__main__":

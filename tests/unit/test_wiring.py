@@ -385,7 +385,7 @@ def _executed_notebook(path: Path) -> None:
     for cell, cell_id in ((params, "params"), (shown, "shown"), (text, "text")):
         cell.id = cell_id  # the template's ids, which papermill keeps
     nb = nbformat.v4.new_notebook(cells=[params, injected, shown, text])
-    nb.metadata = {"papermill": {"input_path": "/tmp/x"}, "kernelspec": KERNELSPEC}
+    nb.metadata = {"papermill": {"input_path": "elsewhere/x.ipynb"}, "kernelspec": KERNELSPEC}
     nbformat.write(nb, path)
 
 
