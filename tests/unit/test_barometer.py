@@ -552,3 +552,18 @@ def test_show_city_of_an_empty_grid_says_so(tmp_path, monkeypatch):
     barometer.show_city(pd.DataFrame(), figures_dir="figs")
     assert shown == ["Ingen indikatorer har bydelstall ennå, så barometeret er tomt."]
     assert not (tmp_path / "figs").exists()
+
+
+def test_show_city_run_by_hand_saves_the_grid_in_the_scratch_folder(tmp_path, monkeypatch):
+    """Without ``figures_dir`` (a notebook run by hand) the grid goes to the scratch folder
+    (``config.scratch_dir()``), never into the build."""
+    from helpers.present import report
+
+    monkeypatch.setattr(report, "show", lambda markdown: None)
+    monkeypatch.setenv("OSLOHELSA_SCRATCH", str(tmp_path / "scratch"))
+    monkeypatch.chdir(tmp_path)
+    grid = barometer.city_barometer(_synthetic_tidy(), catalogue.load_catalogue())
+    barometer.show_city(grid)
+    assert [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.png")] == [
+        "scratch/figures/oversikt/barometer.png"
+    ]
