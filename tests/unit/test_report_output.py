@@ -20,7 +20,7 @@ from helpers import catalogue, config
 from helpers.ingest import geo
 from helpers.pipeline import suppress
 from helpers.present import report, tables, text
-from helpers.stats import gradient
+from helpers.stats import gradient, no_counts
 
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 
@@ -276,3 +276,48 @@ def test_catalogue_table(cat):
     assert rows.loc["Forventet levealder ved fødsel"].tolist()[:2] == ["Hovedmål 1", "planlagt"]
     assert table["Indikator"].tolist() == [i.name_nb for i in cat.indicators]
     assert set(table["Status"]) == {"med data", "planlagt"}
+
+
+def test_indicator_section_of_standardised_rates_and_of_values_without_counts(
+    cat, result, tmp_path, monkeypatch, shown
+):
+    """The same synthetic result, (a) with made-up standardised rates (the crude ones + 1): the
+    gradient caption says so and the table gets its seventh column; (b) as values without
+    counts: no_counts' captions, the table cut to rank, bydel and value, and the note that the
+    source gives no counts (so no interval)."""
+    monkeypatch.chdir(tmp_path)
+    bydeler = geo.load_bydeler(include_other=True)
+    cols = ["geo_code", "value", "ci_low", "ci_high"]
+    rows = pd.concat([result.table[cols], result.oslo[cols].to_frame().T], ignore_index=True)
+    std = rows.assign(**{c: rows[c].astype(float) + 1 for c in cols[1:]})
+    standardised = dataclasses.replace(result, standardised=std)
+    report.indicator_section(standardised, bydeler, "levekar", figures_dir="f")
+    gradient_markup = next(s for s in shown if "uforetrygd-gradient" in s)
+    assert gradient_markup.startswith(
+        "![Mottakere av uføretrygd, 2024 etter bydelenes sosioøkonomiske rang, "
+        "aldersstandardiserte rater. Linjen er SII-regresjonen (beregnet på logit-skala), "
+    )
+    table = next(s for s in shown if s.startswith("| "))
+    assert table == text.markdown_table(
+        tables.bydel_table(standardised),
+        caption="Mottakere av uføretrygd, 2024, etter bydel i rangorden (1 = mest "
+        f"ressurssvak). {DENOMINATOR} {SUPPRESSED}",
+        label="levekar-uforetrygd",
+        widths=[6, 22, 13, 14, 17, 14, 14],
+    )
+    shown.clear()
+    values = dataclasses.replace(result, counts=False)
+    report.indicator_section(values, bydeler, "levekar", figures_dir="g")
+    where = "Mottakere av uføretrygd, 2024"
+    markup = [str(s) for s in shown if s.startswith("![")]
+    assert markup[1].startswith(f"![{no_counts.gradient_caption(values, where)}](")
+    assert markup[2].startswith(f"![{no_counts.trend_caption(values)}](")
+    table = next(s for s in shown if s.startswith("| "))
+    assert table == text.markdown_table(
+        tables.bydel_table(values).iloc[:, :3],
+        caption="Mottakere av uføretrygd, 2024, etter bydel i rangorden (1 = mest "
+        f"ressurssvak). {DENOMINATOR} {SUPPRESSED} Kilden oppgir ikke antall, så det er "
+        "ingen KI.",
+        label="levekar-uforetrygd",
+        widths=[10, 45, 45],
+    )
