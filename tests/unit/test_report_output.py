@@ -321,3 +321,47 @@ def test_indicator_section_of_standardised_rates_and_of_values_without_counts(
         label="levekar-uforetrygd",
         widths=[10, 45, 45],
     )
+
+
+def test_gradient_caption_on_the_natural_scale_names_no_scale(result, tmp_path, monkeypatch, shown):
+    """A line fitted on the natural scale (``transform`` "": a mean, or ``transform=False``)
+    says nothing about a scale; the synthetic logit fit with its transform taken away."""
+    monkeypatch.chdir(tmp_path)
+    fit = dataclasses.replace(result.fit, transform="")
+    natural = dataclasses.replace(result, measures={**result.measures, "fit": fit})
+    report.indicator_section(natural, geo.load_bydeler(include_other=True), "levekar")
+    markup = next(str(s) for s in shown if "uforetrygd-gradient" in s)
+    assert markup.startswith(
+        "![Mottakere av uføretrygd, 2024 etter bydelenes sosioøkonomiske rang. Linjen er "
+        "SII-regresjonen, det skraverte området 95 % konfidensintervall"
+    )
+
+
+def test_indicator_section_run_by_hand_saves_figures_in_the_scratch_folder(
+    result, tmp_path, monkeypatch, shown
+):
+    """Without ``figures_dir`` (a notebook run by hand) the figures go to the scratch folder
+    (``config.scratch_dir()``), never into the build."""
+    monkeypatch.setenv("OSLOHELSA_SCRATCH", str(tmp_path / "scratch"))
+    monkeypatch.chdir(tmp_path)
+    report.indicator_section(result, geo.load_bydeler(include_other=True), "levekar")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.png")) == [
+        f"scratch/figures/levekar/uforetrygd-{k}.png" for k in ("gradient", "kart", "trend")
+    ]
+
+
+def test_break_caption_of_two_breaks_and_of_no_trend(cat, result):
+    """Made-up breaks in 2023 and 2024 (instead of uføretrygd's 2015 one), both inside the
+    synthetic 2022–2024 trend: both named, one sentence each; without a trend (one year) there
+    is nothing to mark."""
+    from helpers.catalogue import SeriesBreak
+
+    breaks = (SeriesBreak(2023, "ny definisjon"), SeriesBreak(2024, "nytt register"))
+    ind = dataclasses.replace(cat.indicator("uforetrygd"), series_breaks=breaks)
+    both = dataclasses.replace(result, indicator=ind)
+    assert report._break_caption(both) == (
+        " Den stiplede linjen markerer bruddet i serien i 2023 (ny definisjon); tallene før og "
+        "etter er ikke direkte sammenlignbare. Den stiplede linjen markerer bruddet i serien i "
+        "2024 (nytt register); tallene før og etter er ikke direkte sammenlignbare."
+    )
+    assert report._break_caption(dataclasses.replace(both, trend=None)) == ""
