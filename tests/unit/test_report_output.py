@@ -365,3 +365,18 @@ def test_break_caption_of_two_breaks_and_of_no_trend(cat, result):
         "2024 (nytt register); tallene før og etter er ikke direkte sammenlignbare."
     )
     assert report._break_caption(dataclasses.replace(both, trend=None)) == ""
+
+
+def test_bydel_table_never_prints_a_suppressed_value_or_count(result):
+    """Defence in depth: a suppressed row whose value and count were left in the table (by a
+    mistake upstream) still prints only "prikket" and its denominator; a published value
+    without a count (a source without counts) prints an empty Teller cell, not "..". Made-up
+    numbers put into the synthetic table."""
+    table = result.table.copy()
+    vestre_aker = table["geo_name"] == "Vestre Aker"
+    table.loc[vestre_aker, ["value", "numerator", "ci_low", "ci_high"]] = [0.1, 2.0, 0.0, 0.3]
+    table.loc[table["geo_name"] == "Gamle Oslo", "numerator"] = float("nan")
+    rows = tables.bydel_table(dataclasses.replace(result, table=table)).to_numpy().tolist()
+    nb = text.NBSP
+    assert rows[6] == ["7", "Vestre Aker", "prikket", "", "", f"17{nb}000"]
+    assert rows[0] == ["1", "Gamle Oslo", "9,6", "9,1–10,1", "", f"11{nb}000"]
