@@ -380,3 +380,18 @@ def test_bydel_table_never_prints_a_suppressed_value_or_count(result):
     nb = text.NBSP
     assert rows[6] == ["7", "Vestre Aker", "prikket", "", "", f"17{nb}000"]
     assert rows[0] == ["1", "Gamle Oslo", "9,6", "9,1–10,1", "", f"11{nb}000"]
+
+
+def test_bydel_table_standardised_without_oslo_and_beside_a_value_without_interval(result):
+    """Made-up standardised rates (100 + bydel number): without an Oslo row the table has only
+    the 15 bydeler; a crude value printed without its interval still gets its standardised
+    rate (the column follows the value cell, not the interval cell)."""
+    std = pd.DataFrame(
+        {"geo_code": list(config.BYDELER), "value": [100.0 + i for i in range(1, 16)]}
+    )
+    table = result.table.copy()
+    table.loc[table["geo_name"] == "Gamle Oslo", ["ci_low", "ci_high"]] = float("nan")
+    res = dataclasses.replace(result, table=table, standardised=std, oslo=None)
+    rows = tables.bydel_table(res).to_numpy().tolist()
+    assert len(rows) == 15
+    assert rows[0][1:5] == ["Gamle Oslo", "9,6", "101,0", ".."]
