@@ -182,10 +182,12 @@ def grid_figure(barometer: pd.DataFrame) -> plt.Figure:
     bydeler = list(config.BYDELER.values())
     n_rows, n_cols = len(indicators), len(bydeler)
     fig, ax = plt.subplots(figsize=(9.0, 1.9 + 0.36 * n_rows))
+    drawn = set()
     for i, ind in enumerate(indicators.itertuples()):
         sub = barometer[barometer["indicator_id"] == ind.indicator_id].set_index("geo_name")
         for j, name in enumerate(bydeler):
             klass = sub.loc[name, "klass"] if name in sub.index else NOT_ASSESSED
+            drawn.add(klass)
             look = LOOKS[klass]
             ax.add_patch(
                 mpl.patches.Rectangle(
@@ -232,7 +234,7 @@ def grid_figure(barometer: pd.DataFrame) -> plt.Figure:
             facecolor=LOOKS[k].colour, edgecolor="#9e9e9e", label=f"{LOOKS[k].symbol}  {k}"
         )
         for k in CLASSES
-        if (barometer["klass"] == k).any() or k in (BETTER, SIMILAR, WORSE)
+        if k in drawn or k in (BETTER, SIMILAR, WORSE)
     ]
     ax.legend(
         handles=handles,

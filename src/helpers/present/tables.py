@@ -18,7 +18,7 @@ def bydel_table(result: IndicatorResult, decimals: int = 1) -> pd.DataFrame:
     """Bydel values in rank order with intervals, then Oslo; suppressed values print "prikket"."""
     rows = []
     for _, row in result.table.iterrows():
-        rows.append(_table_row(row, str(int(row["order"]))))
+        rows.append(_table_row(row, str(int(row["order"])), decimals=decimals))
     if result.oslo is not None:
         rows.append(_table_row(result.oslo, "", name=f"**{config.OSLO_NAME}**", decimals=decimals))
     if result.indicator.id in loaders.PUBLISHED_VALUES:
