@@ -13,12 +13,10 @@ import dataclasses
 
 import matplotlib
 import pandas as pd
-import pytest
 from synthetic import tidy_table
 
-from helpers import catalogue, config
+from helpers import config
 from helpers.ingest import geo
-from helpers.pipeline import suppress
 from helpers.present import report, tables, text
 from helpers.stats import gradient, no_counts
 
@@ -30,23 +28,7 @@ DENOMINATOR = (
 )
 
 
-@pytest.fixture(scope="module")
-def cat():
-    return catalogue.load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def result(cat):
-    tidy = suppress.suppress(tidy_table(small={"030107": 2}), cat.thresholds())
-    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
-    return gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=2000)
-
-
-@pytest.fixture
-def shown(monkeypatch):
-    out = []
-    monkeypatch.setattr(report, "show", out.append)
-    return out
+# cat, result (uføretrygd's section) and shown: tests/unit/conftest.py
 
 
 def test_indicator_section_word_for_word(cat, result, tmp_path, monkeypatch, shown):
