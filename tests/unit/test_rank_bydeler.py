@@ -114,3 +114,26 @@ def test_an_unknown_ranking_variable_is_a_parameter_error(cat):
         gradient.rank_bydeler(tidy_table(), cat, "formue", 2024)
     assert err.value.parameter == "rank_by"
     assert "formue" in str(err.value) and RANK_BY in str(err.value)
+
+
+def _edited(cat, **changes):
+    """A copy of the shipped catalogue with the ranking variables changed (id -> fields)."""
+    import dataclasses
+
+    variables = tuple(
+        dataclasses.replace(r, **changes[r.id]) if r.id in changes else r
+        for r in cat.ranking_variables
+    )
+    return dataclasses.replace(cat, ranking_variables=variables)
+
+
+def test_the_catalogue_given_is_the_one_checked(cat):
+    """A variable the given catalogue marks as planned is refused as planned, even though the
+    shipped catalogue has it; a variable without a suggested year is not given one."""
+    edited = _edited(cat, sysselsetting_25_59={"status": "planned"}, **{RANK_BY: {"year": None}})
+    with pytest.raises(ParameterError) as err:
+        gradient.rank_bydeler(tidy_table(), edited, "sysselsetting_25_59", 2024)
+    assert err.value.parameter == "rank_by" and "is planned and has no data yet" in str(err.value)
+    with pytest.raises(ParameterError) as err:
+        gradient.rank_bydeler(tidy_table(), edited, RANK_BY, 2030)
+    assert str(err.value) == f"rank_year: '{RANK_BY}' has no data for 2030; it has 2022–2024"
