@@ -500,3 +500,38 @@ def assert_measures_printed(block: str, used, ind, s) -> None:
     )
     rci_line = printed_line(block, "- Relativ konsentrasjonsindeks (RCI)")
     assert rci_line.endswith(text.estimate(r.estimate, r.lowerci, r.upperci, 3)), (ind.id, rci_line)
+
+
+# --------------------------------------------------------------------------------------------
+# The report tests' shared set-up (tests/unit/test_report.py, test_report_output.py): the
+# catalogue and uføretrygd's section on SYNTHETIC data (tests/synthetic.py, not Oslo's numbers;
+# Vestre Aker given 2 cases, so it is suppressed, and Søndre Nordstrand suppressed as the
+# secondary cell). Modules with a `cat` or `result` fixture of their own use theirs.
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cat():
+    from helpers import catalogue
+
+    return catalogue.load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def result(cat):
+    from synthetic import tidy_table
+
+    from helpers.pipeline import suppress
+    from helpers.stats import gradient
+
+    tidy = suppress.suppress(tidy_table(small={"030107": 2}), cat.thresholds())
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    return gradient.analyse_indicator(tidy, cat.indicator("uforetrygd"), ranking, repetitions=2000)
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What the section shows: every ``report.show`` call's argument, in order."""
+    from helpers.present import report
+
+    out = []
+    monkeypatch.setattr(report, "show", out.append)
+    return out

@@ -14,7 +14,7 @@ from helpers.stats import gradient
 matplotlib.use("Agg")  # plain pytest process, not a kernel
 
 
-# cat, result (uføretrygd's section) and shown: tests/unit/conftest.py
+# cat, result (uføretrygd's section) and shown: tests/conftest.py
 
 
 def test_bydel_table_prints_prikket_and_oslo(result):

@@ -28,7 +28,7 @@ DENOMINATOR = (
 )
 
 
-# cat, result (uføretrygd's section) and shown: tests/unit/conftest.py
+# cat, result (uføretrygd's section) and shown: tests/conftest.py
 
 
 def test_indicator_section_word_for_word(cat, result, tmp_path, monkeypatch, shown):
