@@ -12,7 +12,7 @@ import dataclasses
 import os
 import sys
 
-from helpers import build, config
+from helpers import build, config, uptodate
 from helpers.errors import DataError, stopped_by
 
 
@@ -121,6 +121,15 @@ def _snakemake_build(args: argparse.Namespace) -> int:
         os.environ["OSLOHELSA_OUTPUT"] = str(config.output_dir() / where)
         print(f"Sensitivitetsanalyse: rapporten skrives til {config.output_dir()}")
     start = time.monotonic()
+    options = {f.name: getattr(args, f.name) for f in dataclasses.fields(build.RunOptions)}
+    key = {name: value for name, value in options.items() if name != "force"}
+    last = None if args.force else uptodate.unchanged(key)
+    if last is not None:  # Snakemake would find nothing to do: not started (helpers.uptodate)
+        print("Ingenting er endret siden forrige bygging.")
+        _summary(time.monotonic() - start, 0, last["jobs"])
+        return 0
+    uptodate.forget()
+    sources = uptodate.state()
     os.environ.setdefault("OSLOHELSA_STARTED", workflow._now())  # the manifest's start
     folders = config.build_notebooks_dir()
     for job in workflow.remove_changed_outputs(folders):
@@ -129,7 +138,7 @@ def _snakemake_build(args: argparse.Namespace) -> int:
     status = build.run_workflow(
         workers=args.workers,
         between=lambda: _check_ranking_once(args.rank_by, args.rank_year),
-        **{f.name: getattr(args, f.name) for f in dataclasses.fields(build.RunOptions)},
+        **options,
     )
     seconds = time.monotonic() - start
     if status == 2:
@@ -147,15 +156,18 @@ def _snakemake_build(args: argparse.Namespace) -> int:
     ]
     after = {p.name: p.stat().st_mtime_ns for p in folders.glob("*") if p.is_dir()}
     executed = sum(1 for j in jobs_now if before.get(j) != after.get(j))
-    print(
-        f"Ferdig på {seconds:.0f} s: {executed} notatbøker kjørt, "
-        f"{len(jobs_now) - executed} uendret."
-    )
+    uptodate.remember(key, sources, len(jobs_now))
+    _summary(seconds, executed, len(jobs_now))
+    return 0
+
+
+def _summary(seconds: float, executed: int, jobs: int) -> None:
+    """The build's last lines: what ran, what was up to date, where the report is."""
+    print(f"Ferdig på {seconds:.0f} s: {executed} notatbøker kjørt, {jobs - executed} uendret.")
     out = config.output_dir()
     print(f"  HTML:     {out / 'index.html'}")
     print(f"  PDF:      {out / 'oslohelsa.pdf'}")
     print(f"  Manifest: {out / 'manifest.json'}")
-    return 0
 
 
 def check_options(args: argparse.Namespace) -> None:

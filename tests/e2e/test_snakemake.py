@@ -386,7 +386,8 @@ def test_make_report_with_nothing_changed_runs_nothing_and_starts_no_snakemake_p
     """A second ``make report`` (``build_cli.main``) with nothing changed: both Snakemake
     invocations (the data rule, then the rest) run in the front door's own process (no
     ``python -m snakemake`` is started), find nothing to do, and the summary counts every job
-    as unchanged. Run in a fresh interpreter, where ``helpers.config`` sees the project copy."""
+    as unchanged; a third one remembers that answer and does not start Snakemake at all.
+    Run in a fresh interpreter, where ``helpers.config`` sees the project copy."""
     # the state a first `make report` leaves: every job up to date for the front door's config
     touch = [*build.snakemake_command(cores=1, data_ready=True), "--touch"]
     assert subprocess.run(touch, capture_output=True, check=False).returncode == 0
@@ -402,17 +403,23 @@ from helpers import build, build_cli
 build.check_ranking = lambda *_: None  # the data are placeholders
 cwd = os.getcwd()
 rc = build_cli.main(["--workers", "1"])
-print(json.dumps({"rc": rc, "started": started, "cwd_kept": os.getcwd() == cwd}))
+print("--- again ---")
+again = build_cli.main(["--workers", "1"])
+print(json.dumps({"rc": rc, "again": again, "started": started, "cwd_kept": os.getcwd() == cwd}))
 """
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     summary = json.loads(done.stdout.strip().splitlines()[-1])
-    assert summary["rc"] == 0, done.stdout + done.stderr
-    assert f"0 notatbøker kjørt, {len(build.jobs())} uendret" in done.stdout
+    assert summary["rc"] == summary["again"] == 0, done.stdout + done.stderr
+    first, second = done.stdout.split("--- again ---")
+    assert f"0 notatbøker kjørt, {len(build.jobs())} uendret" in first
     assert done.stderr.count("Nothing to be done") == 2, done.stderr  # data, then the rest
     assert not [a for a in summary["started"] if "snakemake" in a], summary["started"]
     assert summary["cwd_kept"]  # Snakemake's --directory does not move the caller
+    # Snakemake's answer is remembered (helpers.uptodate): the next one does not start it
+    assert "Ingenting er endret siden forrige bygging." in second
+    assert f"0 notatbøker kjørt, {len(build.jobs())} uendret" in second
 
 
 def test_run_snakemake_reports_a_bad_option_as_its_exit_status(capsys):
