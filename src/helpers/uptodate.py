@@ -60,12 +60,19 @@ def _roots() -> list[Path]:
 
 def state() -> dict[str, list[int]]:
     """``path -> [size, mtime_ns, ctime_ns, inode]`` for every file and folder under the roots
-    (symbolic links as links), except :data:`IGNORED_NAMES` and :func:`_ignored`; the build
-    folder itself only by its inode (writing the record changes its times)."""
+    (a symbolic link: its own and its target's), except :data:`IGNORED_NAMES` and
+    :func:`_ignored`. The folders that hold the build's own (the build folder, where the record
+    is written, and the parents of the build, output and chapter folders, where the publish
+    swaps folders) count by their inode only: their times change with every build."""
     ignored = _ignored()
-    holder = str(record_path().parent)
+    holders = {
+        str(folder)
+        for own in (config.build_dir(), config.output_dir(), config.chapters_dir())
+        for folder in (own, own.parent)
+    }
     seen: dict[str, list[int]] = {}
     stack = [root for root in _roots() if root.exists()]
+    visited = {(root.stat().st_dev, root.stat().st_ino) for root in stack}
     while stack:
         folder = stack.pop()
         with os.scandir(folder) as entries:
@@ -75,11 +82,25 @@ def state() -> dict[str, list[int]]:
                     continue
                 info = entry.stat(follow_symlinks=False)
                 seen[entry.path] = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
-                if entry.path == holder:
+                if entry.path in holders:
                     seen[entry.path] = [info.st_ino]
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(path)
+                elif entry.is_symlink():
+                    seen[entry.path] += _target(path)
+                if entry.is_dir():  # a linked folder too: its files are read through the link
+                    where = path.stat()
+                    if (where.st_dev, where.st_ino) not in visited:
+                        visited.add((where.st_dev, where.st_ino))
+                        stack.append(path)
     return seen
+
+
+def _target(link: Path) -> list[int]:
+    """What a symbolic link points at: its size and times (``[-1]`` when it points nowhere)."""
+    try:
+        info = link.stat()
+    except OSError:
+        return [-1]
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def settings(options: dict) -> dict:

@@ -213,3 +213,30 @@ def test_a_failed_build_leaves_no_record(project, front_door):
     assert not uptodate.record_path().exists()
     assert build_cli.main([]) == 1  # so the next make report runs it again
     assert len(runs) == 3
+
+
+def test_the_publish_swap_beside_the_output_folder_does_not_count(project):
+    """Publishing renames folders inside report/ (the output folder's parent), which changes
+    report/'s own times; the record is still written and still matches."""
+    before = uptodate.state()
+    staging = project / "report" / "_output.new"
+    staging.mkdir()
+    (staging / "index.html").write_text("<html>ny</html>")
+    (project / "report" / "_output").rename(project / "report" / "_output.old")
+    staging.rename(project / "report" / "_output")
+    for old in (project / "report" / "_output.old").iterdir():
+        old.unlink()
+    (project / "report" / "_output.old").rmdir()
+    assert uptodate.remember(OPTIONS, before, jobs=3)
+    assert uptodate.unchanged(OPTIONS) is not None
+
+
+def test_a_file_changed_behind_a_linked_folder_counts(project, tmp_path):
+    """A raw-data folder that is a symbolic link to elsewhere: its files are read through it."""
+    elsewhere = tmp_path / "shared-data"
+    elsewhere.mkdir()
+    (elsewhere / "b.csv").write_text("bydel,verdi\n1,2\n")
+    (project / "data" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    _remembered()
+    _later(elsewhere / "b.csv", "bydel,verdi\n1,3\n")
+    assert uptodate.unchanged(OPTIONS) is None
