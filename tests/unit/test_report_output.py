@@ -710,3 +710,65 @@ def test_period_note_names_every_indicator_of_the_areas_without_the_period(cat, 
     shown.clear()
     report.period_note(tidy[tidy["indicator_id"] != "sysselsetting_25_59"], cat, [], 2023)
     assert shown == []
+
+
+def test_indicator_section_table_and_measures_with_the_figures_left_out(
+    cat, result, monkeypatch, shown
+):
+    """The bydel table (caption, label, widths) and the measures, for crude rates, with made-up
+    standardised rates (the crude ones + 1: a seventh column) and as values without counts; the
+    drawing is replaced by a recorder (the figures are checked word for word above), so the
+    section's text is checked in a second or two."""
+    from helpers.present import maps_interactive, plots
+
+    figures = []
+    for draw in ("choropleth", "gradient_chart", "trend_chart"):
+        monkeypatch.setattr(plots, draw, lambda *args, _d=draw: _d)
+    monkeypatch.setattr(maps_interactive, "show", lambda *args: None)
+    monkeypatch.setattr(
+        report, "figure", lambda fig, name, caption, alt, **kw: figures.append((fig, name, alt, kw))
+    )
+    cols = ["geo_code", "value", "ci_low", "ci_high"]
+    rows = pd.concat([result.table[cols], result.oslo[cols].to_frame().T], ignore_index=True)
+    std = rows.assign(**{c: rows[c].astype(float) + 1 for c in cols[1:]})
+    caption = (
+        "Mottakere av uføretrygd, 2024, etter bydel i rangorden (1 = mest ressurssvak). "
+        f"{DENOMINATOR} {SUPPRESSED}"
+    )
+    cases = [
+        (result, tables.bydel_table(result), caption, [6, 24, 16, 18, 16, 16]),
+        (
+            dataclasses.replace(result, standardised=std),
+            tables.bydel_table(dataclasses.replace(result, standardised=std)),
+            caption,
+            [6, 22, 13, 14, 17, 14, 14],
+        ),
+        (
+            dataclasses.replace(result, counts=False),
+            tables.bydel_table(result).iloc[:, :3],
+            caption + " Kilden oppgir ikke antall, så det er ingen KI.",
+            [10, 45, 45],
+        ),
+    ]
+    for res, table, table_caption, widths in cases:
+        shown.clear()
+        figures.clear()
+        report.indicator_section(res, None, "levekar", figures_dir="f")
+        assert shown[-2:] == [
+            text.markdown_table(
+                table, caption=table_caption, label="levekar-uforetrygd", widths=widths
+            ),
+            report.summary_line(res),
+        ]
+        assert len(shown) == 4
+        assert [f[:2] for f in figures] == [
+            ("choropleth", "uforetrygd-kart"),
+            ("gradient_chart", "uforetrygd-gradient"),
+            ("trend_chart", "uforetrygd-trend"),
+        ]
+        assert {str(f[3]) for f in figures} == {"{'folder': 'levekar', 'figures_dir': 'f'}"}
+    first, last = result.trend.iloc[0], result.trend.iloc[-1]
+    assert figures[2][2] == (
+        f"Linjediagram av SII fra 2022 ({text.number(first['sii'])}) til 2024 "
+        f"({text.number(last['sii'])})."
+    )
