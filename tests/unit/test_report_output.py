@@ -593,9 +593,9 @@ def _with_available(cat, area, keep):
 
 
 def test_area_intro_counts_the_indicators_and_lists_the_mal(cat, shown):
-    """Levekår with its five available indicators ("indikatorer"), with one ("indikator"),
-    and Klima og miljø with none (the other sentence); each time the vision, the mål, and the
-    mål without data when there are any."""
+    """Levekår with its five available indicators ("indikatorer"), with one ("indikator") and
+    with two ("indikatorer"), and Klima og miljø with none (the other sentence); each time the
+    vision, the mål, and the mål without data when there are any."""
     entry = cat.area("levekar")
     mal = "\n".join(f"- **1.{k}** {cat.goal(f'1.{k}').text_nb}" for k in range(1, 6))
     n = sum(i.area == "levekar" and i.status == "available" for i in cat.indicators)
@@ -612,6 +612,11 @@ def test_area_intro_counts_the_indicators_and_lists_the_mal(cat, shown):
     assert shown[0].startswith(
         "Innsatsområde 1 i Folkehelsestrategi for Oslo 2023–2030. Kapittelet viser 1 indikator "
         "med kart, sosial gradient og tabell, og deretter de planlagte indikatorene.\n\n"
+    )
+    shown.clear()
+    report.area_intro(_with_available(cat, "levekar", {"uforetrygd", "sosialhjelp"}), "levekar")
+    assert shown[0].startswith(
+        "Innsatsområde 1 i Folkehelsestrategi for Oslo 2023–2030. Kapittelet viser 2 indikatorer "
     )
     shown.clear()
     report.area_intro(cat, "klima_miljo")
@@ -772,3 +777,29 @@ def test_indicator_section_table_and_measures_with_the_figures_left_out(
         f"Linjediagram av SII fra 2022 ({text.number(first['sii'])}) til 2024 "
         f"({text.number(last['sii'])})."
     )
+
+
+def test_figure_without_figures_dir_goes_to_the_scratch_folder(tmp_path, monkeypatch, shown):
+    """A notebook run by hand (no ``figures_dir``): the PNG goes to the scratch folder and the
+    markup points there, relative to the working directory."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("OSLOHELSA_SCRATCH", str(tmp_path / "scratch"))
+    monkeypatch.chdir(tmp_path)
+    report.figure(plt.figure(), "Kart", "Tekst", "Alt", folder="levekar")
+    assert (tmp_path / "scratch" / "figures" / "levekar" / "kart.png").is_file()
+    assert shown == ['![Tekst](scratch/figures/levekar/kart.png){#fig-levekar-kart fig-alt="Alt"}']
+
+
+def test_figure_keeps_what_sticks_out_of_the_figure(tmp_path, monkeypatch, shown):
+    """The PNG is cut to what is drawn (``bbox_inches="tight"``): a label placed to the right of
+    a 4 × 3 inch figure at 100 dpi is kept, so the image is wider than the figure's 400 px."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
+    ax.text(1.6, 0.5, "etikett utenfor figuren", transform=ax.transAxes)
+    report.figure(fig, "Kart", "Tekst", "Alt", figures_dir="f")
+    with Image.open(tmp_path / "f" / "kart.png") as png:
+        assert png.size[0] > 400
