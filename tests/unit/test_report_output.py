@@ -16,6 +16,7 @@ import pandas as pd
 from synthetic import tidy_table
 
 from helpers import config
+from helpers.catalogue.entries import Gap
 from helpers.ingest import geo
 from helpers.present import report, tables, text
 from helpers.stats import gradient, no_counts
@@ -377,3 +378,430 @@ def test_bydel_table_standardised_without_oslo_and_beside_a_value_without_interv
     rows = tables.bydel_table(res).to_numpy().tolist()
     assert len(rows) == 15
     assert rows[0][1:5] == ["Gamle Oslo", "9,6", "101,0", ".."]
+
+
+def test_bydel_table_row_without_a_denominator_prints_an_empty_cell(result):
+    """A row whose source gives no denominator (made-up: Gamle Oslo's taken out of the
+    synthetic table) prints an empty Nevner cell, neither ".." nor anything else."""
+    table = result.table.copy()
+    table.loc[table["geo_name"] == "Gamle Oslo", "denominator"] = float("nan")
+    rows = tables.bydel_table(dataclasses.replace(result, table=table)).to_numpy().tolist()
+    nb = text.NBSP
+    assert rows[0] == ["1", "Gamle Oslo", "9,6", "9,1–10,1", f"1{nb}056", ""]
+    assert rows[1][-1] == f"12{nb}000"
+
+
+def test_overview_widths_are_the_fixed_ones_then_one_per_measure():
+    """The five fixed columns' widths as set, then ``MEASURE_WIDTH`` for each measure column."""
+    n = len(tables.overview_table([]).columns) - 5
+    assert n >= 1
+    assert tables.overview_widths() == [22, 9, 6, 13, 13] + [13] * n
+
+
+# --- a fetched indicator's table note ---------------------------------------------------------
+
+
+def test_table_note_of_a_fetched_indicator_names_the_cases_without_a_bydel(
+    cat, result, tmp_path, monkeypatch
+):
+    """MSIS's covid-19 cases: the note says how many of Oslo's cases in the section's year count
+    for no bydel, with the indicator's own threshold. MADE-UP MSIS file (tests/synthetic.py,
+    ``msis_csv``): in 2021 Ukjent bydel had 90 − 50 = 40 of Oslo's 6 949 cases (0,6 %), Sentrum
+    and Marka 12 − 5 + 4 − 2 = 9 (0,1 %); with the threshold 10, 9 is "færre enn 10" and gets no
+    share. 2022 ends before 28 December in the file, so it has no note."""
+    import synthetic
+
+    from helpers.ingest import fetch
+    from helpers.pipeline import loaders
+
+    # as if `make data` had fetched the file: the loaders register it when it is there
+    (tmp_path / "msis_covid19_kommune_bydel.csv").write_bytes(synthetic.msis_csv())
+    monkeypatch.setattr(config, "DATA_RAW", tmp_path)
+    monkeypatch.setattr(loaders, "FETCHED_SPECS", fetch.fetched_indicators())
+    assert list(loaders.FETCHED_SPECS) == ["covid19_tilfeller"]
+    ind = dataclasses.replace(cat.indicator("covid19_tilfeller"), min_numerator=10)
+    res = dataclasses.replace(result, indicator=ind, period="2021")
+    assert report.table_note(res) == (
+        f"Av 6{text.NBSP}949 meldte tilfeller i Oslo i 2021 hadde 40 (0,6{text.NBSP}%) ukjent "
+        "bydel, og færre enn 10 gjaldt Sentrum eller Marka; de er med i tallet for Oslo, men "
+        f"ikke i noen bydel. {SUPPRESSED}"
+    )
+    assert report.table_note(dataclasses.replace(res, period="2022")) == SUPPRESSED
+
+
+# --- labels, Markdown for Jupyter, display objects, figures -------------------------------------
+
+
+def test_slug_is_lower_case_ascii_with_single_hyphens():
+    """Norwegian letters and ü, é spelt in ASCII; every other run of characters one hyphen;
+    none at either end."""
+    assert report.slug("Grünerløkka 2") == "grunerlokka-2"
+    assert report.slug("  Æsj, Øst-Åsen/Café!! ") == "aesj-ost-asen-cafe"
+    assert report.slug("levekar-Mottakere av uføretrygd") == "levekar-mottakere-av-uforetrygd"
+    assert report.slug("ÆØÅÜÉ æøåüé") == "aeoaue-aeoaue"
+
+
+def test_for_jupyter_drops_quarto_attributes_only():
+    """Headings lose ``{#sec-…}``, a table caption becomes an italic "Tabell:" line without
+    ``{#tbl-…}``, an image loses its ``{#fig-… fig-alt=…}``; other text is left alone."""
+    markdown = (
+        "## Mottakere av uføretrygd {#sec-uforetrygd}\n\n"
+        "Tekst med {krøllparentes} og ## midt i.\n\n"
+        "| A |\n|--:|\n| 1 |\n\n"
+        ": Tabell med merke {#tbl-levekar-x}\n\n"
+        ": Tabell uten merke\n\n"
+        '![Et kart](figures/kart.png){#fig-kart fig-alt="Alt-tekst"}\n'
+        "### Uten attributter"
+    )
+    assert report.for_jupyter(markdown) == (
+        "## Mottakere av uføretrygd\n\n"
+        "Tekst med {krøllparentes} og ## midt i.\n\n"
+        "| A |\n|--:|\n| 1 |\n\n"
+        "*Tabell: Tabell med merke*\n\n"
+        "*Tabell: Tabell uten merke*\n\n"
+        "![Et kart](figures/kart.png)\n"
+        "### Uten attributter"
+    )
+
+
+def test_output_gives_quarto_markup_when_rendering_and_plain_markdown_in_jupyter(monkeypatch):
+    heading = report.Output("## Overskrift {#sec-x}")
+    monkeypatch.setenv(config.RENDERING_ENV, "1")
+    assert heading._repr_mimebundle_() == {"text/markdown": "## Overskrift {#sec-x}"}
+    assert repr(heading) == "## Overskrift {#sec-x}"
+    monkeypatch.setenv(config.RENDERING_ENV, "0")
+    assert heading._repr_mimebundle_() == {"text/markdown": "## Overskrift"}
+    assert repr(heading) == "## Overskrift"
+
+
+def test_figure_output_is_the_markup_when_rendering_and_the_image_in_jupyter(tmp_path, monkeypatch):
+    """In Jupyter: the PNG's bytes base64-encoded (b"abc" is "YWJj"), in an HTML figure with the
+    alt text and caption escaped, and as image/png; under the build only the Markdown."""
+    path = tmp_path / "kart.png"
+    path.write_bytes(b"abc")
+    markup = '![Kart <1>](kart.png){#fig-kart fig-alt="Alt"}'
+    out = report.FigureOutput(markup, path=str(path), caption="Kart <1>", alt='Alt "a" & b')
+    assert out == markup and out.path == path
+    monkeypatch.setenv(config.RENDERING_ENV, "1")
+    assert out._repr_mimebundle_() == {"text/markdown": markup}
+    assert repr(out) == markup
+    monkeypatch.delenv(config.RENDERING_ENV)
+    assert out._repr_mimebundle_() == {
+        "text/html": '<figure style="margin:0"><img src="data:image/png;base64,YWJj" '
+        'alt="Alt &quot;a&quot; &amp; b" style="max-width:100%"/>'
+        "<figcaption><em>Figur: Kart &lt;1&gt;</em></figcaption></figure>",
+        "image/png": "YWJj",
+    }
+    assert repr(out) == "Figur: Kart <1>"
+
+
+def test_show_displays_report_markdown_as_an_output(monkeypatch):
+    """Plain text is wrapped in an Output; an Output (a figure's) is displayed as it is."""
+    displayed = []
+    monkeypatch.setattr(report, "display", displayed.append)
+    report.show("## A")
+    figure = report.FigureOutput("![A](a.png)", path="a.png", caption="A", alt="a")
+    report.show(figure)
+    assert len(displayed) == 2
+    assert type(displayed[0]) is report.Output and displayed[0] == "## A"
+    assert displayed[1] is figure
+
+
+def test_figures_path_is_the_scratch_folder_or_below_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("OSLOHELSA_SCRATCH", str(tmp_path / "scratch"))
+    monkeypatch.chdir(tmp_path)
+    assert report.figures_path() == tmp_path / "scratch" / "figures"
+    assert report.figures_path("") == tmp_path / "scratch" / "figures"
+    assert report.figures_path("figures") == tmp_path / "figures"
+    assert report.figures_path(config.ROOT) == config.ROOT
+
+
+def test_figure_saves_a_reproducible_png_closes_only_its_figure_and_shows_it(
+    tmp_path, monkeypatch, shown
+):
+    """The folders are made as needed, also twice over; the PNG has no "Software" entry (the
+    same figure gives the same bytes whatever matplotlib's version); only the figure shown is
+    closed; the display object carries the file, caption and alt text (double quotes made
+    single, since the alt text sits inside a quoted attribute). Without ``folder`` the figure
+    lies directly in the figures folder and its label is its name's."""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    fig = plt.figure()
+    other = plt.figure()  # the current figure: must stay open
+    report.figure(fig, "Kart 1", "Tekst", 'Alt "sitat"', folder="a/b", figures_dir="f/g")
+    report.figure(plt.figure(), "Kart 2", "Tekst 2", "Alt 2", folder="a/b", figures_dir="f/g")
+    report.figure(plt.figure(), "Kart 3", "Tekst 3", "Alt 3", figures_dir="f/g")
+    path = tmp_path / "f" / "g" / "a" / "b" / "kart-1.png"
+    assert not plt.fignum_exists(fig.number) and plt.fignum_exists(other.number)
+    plt.close(other)
+    with Image.open(path) as png:
+        assert "Software" not in png.info
+    assert [str(s) for s in shown] == [
+        "![Tekst](f/g/a/b/kart-1.png){#fig-a-b-kart-1 fig-alt=\"Alt 'sitat'\"}",
+        '![Tekst 2](f/g/a/b/kart-2.png){#fig-a-b-kart-2 fig-alt="Alt 2"}',
+        '![Tekst 3](f/g/kart-3.png){#fig-kart-3 fig-alt="Alt 3"}',
+    ]
+    assert (shown[0].path, shown[0].caption, shown[0].alt) == (path, "Tekst", "Alt 'sitat'")
+    assert isinstance(shown[0], report.FigureOutput)
+
+
+# --- chapter texts from the catalogue ------------------------------------------------------------
+
+
+def test_planned_section_lists_name_mal_and_source(cat, shown):
+    """A background indicator (no mål) is "bakgrunn", two mål are joined; no planned indicator:
+    nothing is shown."""
+    planned = [
+        cat.indicator(i)
+        for i in (
+            "barn_vedvarende_lavinntekt_0_17",
+            "psykiske_symptomer_lidelser_primaerhelsetjeneste",
+        )
+    ]
+    report.planned_section(planned)
+    assert shown[0] == (
+        "## Planlagte indikatorer\n\nDisse indikatorene følger målene i strategien, men det "
+        "finnes ennå ingen åpen kopi av bydelstallene i prosjektets data. De vises ikke med tall "
+        "før dataene er hentet fra kilden."
+    )
+    expected = pd.DataFrame(
+        [
+            [planned[0].name_nb, "bakgrunn", planned[0].planned_source.text_nb()],
+            [planned[1].name_nb, "5.3 og 5.5", planned[1].planned_source.text_nb()],
+        ],
+        columns=["Indikator", "Mål", "Kilde (planlagt)"],
+    )
+    assert shown[1] == text.markdown_table(
+        expected,
+        caption="Planlagte indikatorer og kildene som skal levere dem.",
+        widths=[30, 8, 62],
+    )
+    assert len(shown) == 2
+    shown.clear()
+    report.planned_section([])
+    assert shown == []
+
+
+def _with_available(cat, area, keep):
+    """The shipped catalogue with only ``keep`` left of ``area``'s available indicators."""
+    indicators = tuple(
+        i for i in cat.indicators if i.area != area or i.status != "available" or i.id in keep
+    )
+    return dataclasses.replace(cat, indicators=indicators)
+
+
+def test_area_intro_counts_the_indicators_and_lists_the_mal(cat, shown):
+    """Levekår with its five available indicators ("indikatorer"), with one ("indikator") and
+    with two ("indikatorer"), and Klima og miljø with none (the other sentence); each time the
+    vision, the mål, and the mål without data when there are any."""
+    entry = cat.area("levekar")
+    mal = "\n".join(f"- **1.{k}** {cat.goal(f'1.{k}').text_nb}" for k in range(1, 6))
+    n = sum(i.area == "levekar" and i.status == "available" for i in cat.indicators)
+    assert n > 1
+    report.area_intro(cat, "levekar")
+    assert shown == [
+        f"Innsatsområde 1 i Folkehelsestrategi for Oslo 2023–2030. Kapittelet viser {n} "
+        "indikatorer med kart, sosial gradient og tabell, og deretter de planlagte "
+        f"indikatorene.\n\n{entry.vision_nb}\n\n**Mål i strategien:**\n\n{mal}",
+        report.goals_without_data(cat, "levekar"),
+    ]
+    shown.clear()
+    report.area_intro(_with_available(cat, "levekar", {"uforetrygd"}), "levekar")
+    assert shown[0].startswith(
+        "Innsatsområde 1 i Folkehelsestrategi for Oslo 2023–2030. Kapittelet viser 1 indikator "
+        "med kart, sosial gradient og tabell, og deretter de planlagte indikatorene.\n\n"
+    )
+    shown.clear()
+    report.area_intro(_with_available(cat, "levekar", {"uforetrygd", "sosialhjelp"}), "levekar")
+    assert shown[0].startswith(
+        "Innsatsområde 1 i Folkehelsestrategi for Oslo 2023–2030. Kapittelet viser 2 indikatorer "
+    )
+    shown.clear()
+    report.area_intro(cat, "klima_miljo")
+    assert shown[0].startswith(
+        "Innsatsområde 4 i Folkehelsestrategi for Oslo 2023–2030. Prosjektet har ennå ingen "
+        "åpne bydelstall for dette innsatsområdet. Kapittelet viser målene og indikatorene som "
+        f"er planlagt, med kildene som skal levere dem.\n\n{cat.area('klima_miljo').vision_nb}"
+    )
+
+
+def test_area_intro_without_mal_lacking_data_shows_one_output(cat, shown):
+    """An area whose every mål has an indicator with data (Levekår cut to mål 1.1, which
+    uføretrygd measures): no list of mål without data."""
+    entry = dataclasses.replace(cat.area("levekar"), mal=(cat.goal("1.1"),), gaps=())
+    areas = tuple(entry if a.id == "levekar" else a for a in cat.areas)
+    one_goal = dataclasses.replace(cat, areas=areas)
+    assert report.goals_without_data(one_goal, "levekar") == ""
+    report.area_intro(one_goal, "levekar")
+    assert len(shown) == 1 and shown[0].endswith(
+        f"**Mål i strategien:**\n\n- **1.1** {entry.mal[0].text_nb}"
+    )
+
+
+def test_goals_without_data_each_with_its_note_and_planned_indicators(cat):
+    """Levekår with its gaps replaced by one made-up note (extra white space) for mål 1.2, which
+    also has a planned indicator: the note, then "Planlagt: …"; 1.3 and 1.4 (no note now, nothing
+    planned) bare; 1.5 only its planned indicator; 1.1 has data and is left out."""
+    note = "  Ingen   tall\n  per bydel. "
+    entry = dataclasses.replace(cat.area("levekar"), gaps=(Gap("1.2", note),))
+    changed = dataclasses.replace(
+        cat, areas=tuple(entry if a.id == "levekar" else a for a in cat.areas)
+    )
+    label = {nr: cat.goal(nr).label_nb for nr in ("1.2", "1.3", "1.4", "1.5")}
+    assert report.goals_without_data(changed, "levekar") == (
+        "**Mål uten indikator med tall i rapporten:**\n\n"
+        f"- **{label['1.2']}**: Ingen tall per bydel. Planlagt: "
+        f"{cat.indicator('bor_trangt').name_nb}.\n"
+        f"- **{label['1.3']}**\n"
+        f"- **{label['1.4']}**\n"
+        f"- **{label['1.5']}**: Planlagt: {cat.indicator('anmeldt_vold_mishandling').name_nb}."
+    )
+    trygg = [
+        cat.indicator(i).name_nb for i in ("trygt_naermiljo_ungdom", "trygghet_naermiljo_voksne")
+    ]
+    assert f"Planlagt: {trygg[0]} og {trygg[1]}.\n" in report.goals_without_data(
+        cat, "nabolag_moteplasser"
+    )
+
+
+def test_coverage_text_counts_every_area(cat):
+    """One part per area in the strategy's order, counts taken from the catalogue's statuses."""
+    parts = []
+    for area in config.AREAS:
+        ours = [i for i in cat.indicators if i.area == area]
+        n_av = sum(i.status == "available" for i in ours)
+        n_pl = sum(i.status == "planned" for i in ours)
+        parts.append(f"{cat.area(area).title_nb}: {n_av} med data, {n_pl} planlagt")
+    assert parts[3] == "Klima og miljø: 0 med data, 5 planlagt"
+    assert report.coverage_text(cat) == (
+        "## Dekning\n\nAntall indikatorer per innsatsområde — "
+        + "; ".join(parts)
+        + ". Planlagte indikatorer mangler en åpen kopi av bydelstallene og vises uten tall i "
+        "sitt kapittel, sammen med kilden som skal levere dem."
+    )
+
+
+def test_period_note_names_every_indicator_of_the_areas_without_the_period(cat, shown):
+    """Synthetic tidy table (tests/synthetic.py): uføretrygd 2022–2024, sysselsetting 2024 only,
+    nothing else. For 2023 and the areas Levekår and Nabolag og møteplasser, every other
+    available indicator of both is named, in catalogue order, with the periods it has."""
+    tidy = pd.concat(
+        [tidy_table("uforetrygd"), tidy_table("sysselsetting_25_59", years=(2024,))],
+        ignore_index=True,
+    ).drop_duplicates(["indicator_id", "geo_code", "period", "sex", "age_group"])
+    report.period_note(tidy, cat, ["levekar", "nabolag_moteplasser"], 2023)
+    name = {
+        i: cat.indicator(i).name_nb
+        for i in (
+            "arbeidsavklaringspenger",
+            "sosialhjelp",
+            "lavinntekt_husholdninger",
+            "valgdeltakelse",
+        )
+    }
+    assert shown == [
+        f"*Ikke tall for 2023:* {name['arbeidsavklaringspenger']} (ingen tall), "
+        f"{name['sosialhjelp']} (ingen tall), {name['lavinntekt_husholdninger']} (ingen tall), "
+        f"Sysselsatte 25–59 år (har tall for 2024) og {name['valgdeltakelse']} (ingen tall)."
+    ]
+    shown.clear()
+    report.period_note(tidy, cat, "levekar", 2024)
+    assert shown == [
+        f"*Ikke tall for 2024:* {name['arbeidsavklaringspenger']} (ingen tall), "
+        f"{name['sosialhjelp']} (ingen tall) og {name['lavinntekt_husholdninger']} (ingen tall)."
+    ]
+    shown.clear()
+    report.period_note(tidy[tidy["indicator_id"] != "sysselsetting_25_59"], cat, [], 2023)
+    assert shown == []
+
+
+def test_indicator_section_table_and_measures_with_the_figures_left_out(
+    cat, result, monkeypatch, shown
+):
+    """The bydel table (caption, label, widths) and the measures, for crude rates, with made-up
+    standardised rates (the crude ones + 1: a seventh column) and as values without counts; the
+    drawing is replaced by a recorder (the figures are checked word for word above), so the
+    section's text is checked in a second or two."""
+    from helpers.present import maps_interactive, plots
+
+    figures = []
+    for draw in ("choropleth", "gradient_chart", "trend_chart"):
+        monkeypatch.setattr(plots, draw, lambda *args, _d=draw: _d)
+    monkeypatch.setattr(maps_interactive, "show", lambda *args: None)
+    monkeypatch.setattr(
+        report, "figure", lambda fig, name, caption, alt, **kw: figures.append((fig, name, alt, kw))
+    )
+    cols = ["geo_code", "value", "ci_low", "ci_high"]
+    rows = pd.concat([result.table[cols], result.oslo[cols].to_frame().T], ignore_index=True)
+    std = rows.assign(**{c: rows[c].astype(float) + 1 for c in cols[1:]})
+    caption = (
+        "Mottakere av uføretrygd, 2024, etter bydel i rangorden (1 = mest ressurssvak). "
+        f"{DENOMINATOR} {SUPPRESSED}"
+    )
+    cases = [
+        (result, tables.bydel_table(result), caption, [6, 24, 16, 18, 16, 16]),
+        (
+            dataclasses.replace(result, standardised=std),
+            tables.bydel_table(dataclasses.replace(result, standardised=std)),
+            caption,
+            [6, 22, 13, 14, 17, 14, 14],
+        ),
+        (
+            dataclasses.replace(result, counts=False),
+            tables.bydel_table(result).iloc[:, :3],
+            caption + " Kilden oppgir ikke antall, så det er ingen KI.",
+            [10, 45, 45],
+        ),
+    ]
+    for res, table, table_caption, widths in cases:
+        shown.clear()
+        figures.clear()
+        report.indicator_section(res, None, "levekar", figures_dir="f")
+        assert shown[-2:] == [
+            text.markdown_table(
+                table, caption=table_caption, label="levekar-uforetrygd", widths=widths
+            ),
+            report.summary_line(res),
+        ]
+        assert len(shown) == 4
+        assert [f[:2] for f in figures] == [
+            ("choropleth", "uforetrygd-kart"),
+            ("gradient_chart", "uforetrygd-gradient"),
+            ("trend_chart", "uforetrygd-trend"),
+        ]
+        assert {str(f[3]) for f in figures} == {"{'folder': 'levekar', 'figures_dir': 'f'}"}
+    first, last = result.trend.iloc[0], result.trend.iloc[-1]
+    assert figures[2][2] == (
+        f"Linjediagram av SII fra 2022 ({text.number(first['sii'])}) til 2024 "
+        f"({text.number(last['sii'])})."
+    )
+
+
+def test_figure_without_figures_dir_goes_to_the_scratch_folder(tmp_path, monkeypatch, shown):
+    """A notebook run by hand (no ``figures_dir``): the PNG goes to the scratch folder and the
+    markup points there, relative to the working directory."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("OSLOHELSA_SCRATCH", str(tmp_path / "scratch"))
+    monkeypatch.chdir(tmp_path)
+    report.figure(plt.figure(), "Kart", "Tekst", "Alt", folder="levekar")
+    assert (tmp_path / "scratch" / "figures" / "levekar" / "kart.png").is_file()
+    assert shown == ['![Tekst](scratch/figures/levekar/kart.png){#fig-levekar-kart fig-alt="Alt"}']
+
+
+def test_figure_keeps_what_sticks_out_of_the_figure(tmp_path, monkeypatch, shown):
+    """The PNG is cut to what is drawn (``bbox_inches="tight"``): a label placed to the right of
+    a 4 × 3 inch figure saved at 100 dpi is kept, so the image is wider than the figure's
+    400 px. (The dpi is pinned here: the report's style, once imported, saves at 150 dpi.)"""
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.text(1.6, 0.5, "etikett utenfor figuren", transform=ax.transAxes)
+    with matplotlib.rc_context({"savefig.dpi": 100}):
+        report.figure(fig, "Kart", "Tekst", "Alt", figures_dir="f")
+    with Image.open(tmp_path / "f" / "kart.png") as png:
+        assert png.size[0] > 400
