@@ -46,6 +46,18 @@ def test_d_and_r_with_a_reference_compare_it_with_the_other_groups(
     assert heat.r(EST, **kwargs).estimate == pytest.approx(r_expected, rel=1e-12)
 
 
+def test_d_and_r_with_a_reference_find_the_other_end_wherever_it_is():
+    """est (20, 10, 60), reference 60 (position 2), favourable: the lowest of the other groups
+    is 10 at position 1, after 20, so D = 60 − 10 = 50 and R = 6 (d.R/r.R); adverse with
+    reference 10: the highest other is 60, D = 60 − 10, R = 6."""
+    est = [20.0, 10.0, 60.0]
+    assert heat.d(est, reference_subgroup=2).estimate == pytest.approx(50)
+    assert heat.r(est, reference_subgroup=2).estimate == pytest.approx(6)
+    adverse = dict(reference_subgroup=1, favourable_indicator=False)
+    assert heat.d(est, **adverse).estimate == pytest.approx(50)
+    assert heat.r(est, **adverse).estimate == pytest.approx(6)
+
+
 def test_d_and_r_of_an_ordered_dimension_follow_the_order_not_the_position():
     """subgroup_order (2, 3, 1): the most advantaged group (order 3) is at position 1 (est 20),
     the most disadvantaged (order 1) at position 2 (est 60). Favourable: D = 20 − 60, R = 20/60;
