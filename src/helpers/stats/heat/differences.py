@@ -172,12 +172,15 @@ def _pair(
         hi = int(np.flatnonzero(order == order.max())[0])  # most advantaged
         lo = int(np.flatnonzero(order == order.min())[0])  # most disadvantaged
         return (hi, lo) if fav else (lo, hi)
-    i_max, i_min = int(np.argmax(y)), int(np.argmin(y))
     mask = _reference_mask(reference_subgroup, len(y))
     if mask is None:
-        return i_max, i_min
+        return int(np.argmax(y)), int(np.argmin(y))
+    # the other group is the lowest (favourable) or highest (adverse) of the *other* groups
     i_ref = int(np.flatnonzero(mask)[0])
-    return (i_ref, i_min) if fav else (i_max, i_ref)
+    others = np.flatnonzero(~mask)
+    if fav:
+        return i_ref, int(others[np.argmin(y[others])])
+    return int(others[np.argmax(y[others])]), i_ref
 
 
 def d(
@@ -195,14 +198,12 @@ def d(
 
     Ordered dimension (``subgroup_order`` given): favourable indicator → most advantaged
     (highest order) − most disadvantaged (lowest order); adverse indicator → most disadvantaged
-    − most advantaged. Non-ordered (no order): highest − lowest estimate; with a
-    ``reference_subgroup``, reference − lowest (favourable) or highest − reference (adverse).
-    With subgroup SEs, ``se = sqrt(se₁² + se₂²)`` and CI ``D ± z·se``; otherwise NaN.
-    ``pop`` is not used.
+    − most advantaged. Non-ordered (no order): highest − lowest estimate (the first of tied
+    ones); with a ``reference_subgroup``, reference − lowest of the other groups (favourable)
+    or highest of the other groups − reference (adverse). With subgroup SEs,
+    ``se = sqrt(se₁² + se₂²)`` and CI ``D ± z·se``; otherwise NaN. ``pop`` is not used.
 
-    Reference: healthequal (WHO HEAT), ``d`` (R/d.R). (healthequal's non-ordered case without
-    a reference leaves y₂ unset for favourable indicators; here it is the lowest estimate, as
-    in healthequal's ``r``.)
+    Reference: healthequal (WHO HEAT), ``d`` (R/d.R).
     """
     y, _, s, level = _heat_inputs(est, pop, se, conf_level, min_groups=2, need_pop=False)
     i1, i2 = _pair(y, subgroup_order, favourable_indicator, reference_subgroup)
