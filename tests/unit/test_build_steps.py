@@ -433,6 +433,7 @@ class Clock:
 def test_workflow_data_step_builds_the_data(monkeypatch):
     calls = []
     monkeypatch.setattr(build, "prepare_data", lambda *a, **k: calls.append((a, k)))
+    monkeypatch.setattr(workflow, "publish", lambda *a, **k: pytest.fail("published"))
     monkeypatch.delitem(sys.modules, "rfc3987_syntax", raising=False)
     assert workflow.main(["data"]) == 0
     assert calls == [((), {})]
