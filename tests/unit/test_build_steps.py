@@ -430,6 +430,12 @@ class Clock:
         monkeypatch.setattr(time, "monotonic", lambda: self.now)
 
 
+@pytest.fixture
+def no_data_step(monkeypatch):
+    """The data step must not run (it would read the real raw files)."""
+    monkeypatch.setattr(build, "prepare_data", lambda *a, **k: pytest.fail("data step ran"))
+
+
 def test_workflow_data_step_builds_the_data(monkeypatch):
     calls = []
     monkeypatch.setattr(build, "prepare_data", lambda *a, **k: calls.append((a, k)))
@@ -440,7 +446,9 @@ def test_workflow_data_step_builds_the_data(monkeypatch):
     assert sys.modules["rfc3987_syntax"] is None  # skip_unused_imports ran
 
 
-def test_workflow_notebook_step_runs_its_jobs_in_one_call(monkeypatch, capsys, tmp_path):
+def test_workflow_notebook_step_runs_its_jobs_in_one_call(
+    no_data_step, monkeypatch, capsys, tmp_path
+):
     clock = Clock(monkeypatch)
     calls = []
 
@@ -450,7 +458,6 @@ def test_workflow_notebook_step_runs_its_jobs_in_one_call(monkeypatch, capsys, t
         return [out for _job, out in runs]
 
     monkeypatch.setattr(workflow, "run_notebooks", run_notebooks)
-    monkeypatch.setattr(build, "prepare_data", lambda *a, **k: pytest.fail("data step ran"))
     params = {"rank_year": "2021", "seed": "7"}
     argv = ["notebook", "levekar", "oversikt", "--params", json.dumps(params)]
     assert workflow.main([*argv, "--out", str(tmp_path / "a"), str(tmp_path / "b")]) == 0
@@ -465,7 +472,7 @@ def test_workflow_notebook_step_runs_its_jobs_in_one_call(monkeypatch, capsys, t
     assert capsys.readouterr().err == "Kjørt: levekar (13 s)\n"
 
 
-def test_workflow_notebook_step_reads_the_regions_file(monkeypatch, tmp_path):
+def test_workflow_notebook_step_reads_the_regions_file(no_data_step, monkeypatch, tmp_path):
     regions = tmp_path / "regions.txt"
     regions.write_text("0301\n")
     seen = []
@@ -482,7 +489,9 @@ def test_workflow_notebook_step_reads_the_regions_file(monkeypatch, tmp_path):
     "argv",
     [["notebook", "levekar"], ["notebook", "levekar", "--out", "a", "b"], ["notebook"]],
 )
-def test_workflow_notebook_step_needs_one_out_folder_per_job(argv, monkeypatch, capsys):
+def test_workflow_notebook_step_needs_one_out_folder_per_job(
+    argv, no_data_step, monkeypatch, capsys
+):
     monkeypatch.setattr(workflow, "run_notebooks", lambda runs: pytest.fail("ran"))
     with pytest.raises(SystemExit) as stop:
         workflow.main(argv)
@@ -494,7 +503,7 @@ def test_workflow_notebook_step_needs_one_out_folder_per_job(argv, monkeypatch, 
     )
 
 
-def test_workflow_publish_step_passes_its_options(monkeypatch, capsys, tmp_path):
+def test_workflow_publish_step_passes_its_options(no_data_step, monkeypatch, capsys, tmp_path):
     clock = Clock(monkeypatch)
     calls = []
 
@@ -513,7 +522,9 @@ def test_workflow_publish_step_passes_its_options(monkeypatch, capsys, tmp_path)
     assert calls[-1] == (workflow.build_params(), defaults)
 
 
-def test_workflow_step_failures_are_one_message_and_a_status(monkeypatch, capsys, tmp_path):
+def test_workflow_step_failures_are_one_message_and_a_status(
+    no_data_step, monkeypatch, capsys, tmp_path
+):
     def failed(runs):
         raise workflow.NotebookFailed("notatboken x.ipynb feilet i celle 3: KeyError: 'a'")
 
