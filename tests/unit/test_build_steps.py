@@ -975,3 +975,74 @@ def test_make_report_that_fails_says_what_is_untouched(
     assert capsys.readouterr().err == (
         f"Rapporten er ikke bygget (etter 95 s); den publiserte rapporten i {out} er urørt.\n"
     )
+
+
+# --- the provenance table, the sensitivity analyses' names and banner, small helpers --------------
+
+
+def test_manifest_table_is_the_code_version_python_and_packages(monkeypatch):
+    from importlib import metadata
+
+    monkeypatch.setattr(workflow, "MANIFEST_PACKAGES", ("pytest", "oslohelsa-no-such-package"))
+    _git_answers(monkeypatch, "0123456789abcdef", " M src/helpers/build.py")
+    table = workflow.manifest_table()
+    assert list(table.columns) == ["Hva", "Versjon"]
+    assert table.values.tolist() == [
+        ["Kodeversjon (git)", "0123456789ab med lokale endringer"],
+        ["Python", platform.python_version()],
+        ["pytest", metadata.version("pytest")],
+    ]
+    _git_answers(monkeypatch, "0123456789abcdef", "")
+    assert workflow.manifest_table().values[0].tolist() == ["Kodeversjon (git)", "0123456789ab"]
+    asked = _git_answers(monkeypatch, "", " M x")
+    assert workflow.manifest_table().values[0].tolist() == ["Kodeversjon (git)", "ukjent"]
+    assert asked == [("rev-parse", "HEAD")]
+
+
+def test_git_answers_its_output_or_nothing(monkeypatch, tmp_path):
+    assert workflow._git("rev-parse", "--is-inside-work-tree") == "true"  # stripped
+    assert workflow._git("no-such-command") == ""  # git fails
+    monkeypatch.setattr(config, "ROOT", tmp_path / "not-there")  # git cannot start there
+    assert workflow._git("rev-parse", "--is-inside-work-tree") == ""
+
+
+class _Catalogue:
+    """Two ranking variables with synthetic names."""
+
+    def ranking(self, ranking_id):
+        from types import SimpleNamespace
+
+        names = {config.DEFAULT_RANK_BY: "Høyere utdanning", "inntekt": "Lav INNTEKT"}
+        return SimpleNamespace(name_nb=names[ranking_id])
+
+
+def test_a_sensitivity_analysis_is_named_and_announced(monkeypatch):
+    default = (config.DEFAULT_RANK_BY, config.DEFAULT_RANK_YEAR)
+    assert not workflow.is_sensitivity(*default)
+    assert not workflow.is_sensitivity(default[0], str(default[1]))
+    assert workflow.is_sensitivity(default[0], default[1] - 1)
+    assert workflow.is_sensitivity("inntekt", default[1])
+    assert workflow.sensitivity_folder("inntekt", "2021") == "sensitivitet/inntekt-2021"
+    assert workflow.sensitivity_banner(_Catalogue(), *default) == ""
+    assert workflow.sensitivity_banner(_Catalogue(), "inntekt", "2021") == (
+        "> **Sensitivitetsanalyse.** Denne versjonen rangerer bydelene etter lav inntekt i 2021, "
+        f"ikke etter høyere utdanning i {config.DEFAULT_RANK_YEAR} som hovedrapporten. Den viser "
+        "hvor mye resultatene avhenger av valget av rangering; hovedrapporten er den som gjelder."
+    )
+
+
+def test_write_manifest_writes_readable_utf8_json_in_place(tmp_path):
+    path = workflow.write_manifest(tmp_path, {"kapittel": "Levekår", "n": 1})
+    assert path == tmp_path / "manifest.json"
+    assert path.read_text(encoding="utf-8") == '{\n "kapittel": "Levekår",\n "n": 1\n}'
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]
+
+
+def test_now_is_utc_to_the_second():
+    import datetime as dt
+    import re
+
+    now = workflow._now()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", now), now
+    then = dt.datetime.fromisoformat(now)
+    assert abs((dt.datetime.now(dt.UTC) - then).total_seconds()) < 60
