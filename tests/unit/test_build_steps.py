@@ -983,7 +983,8 @@ def test_make_report_that_fails_says_what_is_untouched(
 def test_manifest_table_is_the_code_version_python_and_packages(monkeypatch):
     from importlib import metadata
 
-    monkeypatch.setattr(workflow, "MANIFEST_PACKAGES", ("pytest", "oslohelsa-no-such-package"))
+    packages = ("pytest", "oslohelsa-no-such-package", "nbformat")
+    monkeypatch.setattr(workflow, "MANIFEST_PACKAGES", packages)
     _git_answers(monkeypatch, "0123456789abcdef", " M src/helpers/build.py")
     table = workflow.manifest_table()
     assert list(table.columns) == ["Hva", "Versjon"]
@@ -991,6 +992,7 @@ def test_manifest_table_is_the_code_version_python_and_packages(monkeypatch):
         ["Kodeversjon (git)", "0123456789ab med lokale endringer"],
         ["Python", platform.python_version()],
         ["pytest", metadata.version("pytest")],
+        ["nbformat", metadata.version("nbformat")],  # after a package that is not installed
     ]
     _git_answers(monkeypatch, "0123456789abcdef", "")
     assert workflow.manifest_table().values[0].tolist() == ["Kodeversjon (git)", "0123456789ab"]
@@ -1002,6 +1004,8 @@ def test_manifest_table_is_the_code_version_python_and_packages(monkeypatch):
 def test_git_answers_its_output_or_nothing(monkeypatch, tmp_path):
     assert workflow._git("rev-parse", "--is-inside-work-tree") == "true"  # stripped
     assert workflow._git("no-such-command") == ""  # git fails
+    # git fails after printing "true": a failed command answers nothing
+    assert workflow._git("rev-parse", "--is-inside-work-tree", "--verify", "no-such-ref-x") == ""
     monkeypatch.setattr(config, "ROOT", tmp_path / "not-there")  # git cannot start there
     assert workflow._git("rev-parse", "--is-inside-work-tree") == ""
 
