@@ -1050,3 +1050,30 @@ def test_now_is_utc_to_the_second():
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", now), now
     then = dt.datetime.fromisoformat(now)
     assert abs((dt.datetime.now(dt.UTC) - then).total_seconds()) < 60
+
+
+def test_the_shared_kernel_talks_over_unix_sockets_in_its_private_folder(tmp_path):
+    manager = build.ipc_kernel_manager(tmp_path)
+    km = manager(kernel_name="python3")  # no kernel is started
+    assert (km.transport, km.ip) == ("ipc", str(tmp_path / "kernel"))
+    km = manager(kernel_name="python3", transport="tcp", ip="127.0.0.1")  # given: kept
+    assert (km.transport, km.ip) == ("tcp", "127.0.0.1")
+
+
+def test_the_snakefile_s_yaml_is_read_with_libyaml_when_there_is_one(tmp_path, monkeypatch):
+    import yaml
+
+    (tmp_path / "a.yml").write_text("navn: Levekår\nn: 1\n", encoding="utf-8")
+    loaders = []
+    load = yaml.load
+
+    def recording(text, Loader):  # noqa: N803 (yaml.load's name)
+        loaders.append(Loader)
+        return load(text, Loader)
+
+    monkeypatch.setattr(yaml, "load", recording)
+    assert workflow._yaml(tmp_path / "a.yml") == {"navn": "Levekår", "n": 1}
+    assert loaders == [yaml.CSafeLoader]  # this environment's PyYAML has libyaml
+    monkeypatch.delattr(yaml, "CSafeLoader")
+    assert workflow._yaml(str(tmp_path / "a.yml")) == {"navn": "Levekår", "n": 1}
+    assert loaders[1] is yaml.SafeLoader
