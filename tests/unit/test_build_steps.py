@@ -1077,3 +1077,42 @@ def test_the_snakefile_s_yaml_is_read_with_libyaml_when_there_is_one(tmp_path, m
     monkeypatch.delattr(yaml, "CSafeLoader")
     assert workflow._yaml(str(tmp_path / "a.yml")) == {"navn": "Levekår", "n": 1}
     assert loaders[1] is yaml.SafeLoader
+
+
+def test_the_data_step_verifies_loads_the_catalogue_and_writes_the_tables(tmp_path, monkeypatch):
+    from helpers import catalogue
+    from helpers.catalogue import sources
+    from helpers.pipeline import build_data
+
+    calls = []
+    monkeypatch.setattr(sources, "verify_checksums", lambda: calls.append("checksums"))
+    monkeypatch.setattr(catalogue, "load_catalogue", lambda: calls.append("catalogue") or "cat")
+
+    def write_build_data(data_dir, **kwargs):
+        calls.append(("write", data_dir, kwargs))
+        return tmp_path / "data"
+
+    monkeypatch.setattr(build_data, "write_build_data", write_build_data)
+    paths = {"val001": tmp_path / "x.csv"}
+    assert build.prepare_data(tmp_path / "d", paths=paths) == tmp_path / "data"
+    assert calls == [
+        "checksums",
+        "catalogue",
+        ("write", tmp_path / "d", {"paths": paths, "catalogue": "cat"}),
+    ]
+    calls.clear()
+    build.prepare_data()
+    assert calls[-1] == ("write", None, {"paths": None, "catalogue": "cat"})
+
+
+def test_the_ranking_check_ranks_the_tidy_indicators(tmp_path, monkeypatch):
+    from helpers import catalogue
+    from helpers.pipeline import store
+    from helpers.stats import gradient
+
+    calls = []
+    monkeypatch.setattr(store, "load_tidy", lambda path: calls.append(path) or "tidy")
+    monkeypatch.setattr(catalogue, "load_catalogue", lambda: "cat")
+    monkeypatch.setattr(gradient, "rank_bydeler", lambda *a: calls.append(a))
+    assert build.check_ranking(tmp_path, "inntekt", 2021) is None
+    assert calls == [tmp_path / "indicators.parquet", ("tidy", "cat", "inntekt", 2021)]
