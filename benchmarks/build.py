@@ -73,20 +73,33 @@ workflow.publish(workflow.build_params({"repetitions": reps}), engine="embedded"
 
 
 STEPS: dict[str, dict[str, float]] = {}
+# CPU seconds (user + system) of each step's processes: on a shared machine the load changes
+# between steps, which moves wall-time ratios; CPU time shows whether the work itself changed
+CPU: dict[str, float] = {}
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _timed(cmd: list[str], env: dict, name: str = "") -> float:
     """Wall time of ``cmd``; the build's own lines ("Kjørt: <job> (N s)", "Publisert: … (N s)")
-    are kept per run in STEPS for the breakdown."""
+    are kept per run in STEPS for the breakdown, its CPU seconds in CPU."""
     import re
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(
         cmd, env=env, check=False, cwd=env["OSLOHELSA_ROOT"], stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     seconds = time.perf_counter() - start
-    print(f"  {name or 'baseline'}: {seconds:.1f} s", flush=True)
+    CPU[name or "baseline"] = _children_cpu() - cpu
+    print(
+        f"  {name or 'baseline'}: {seconds:.1f} s ({CPU[name or 'baseline']:.1f} s CPU)", flush=True
+    )
     if done.returncode != 0:
         sys.exit(f"benchmark step {name or cmd[:3]} failed:\n{done.stderr[-3000:]}")
     if name:
@@ -144,8 +157,11 @@ def main() -> int:
             f"{ratios['one_area']:.1%} of clean",
         ),
     ]
-    for label, seconds, ratio in rows:
-        print(f"{label:42} {seconds:7.1f} s  {ratio}")
+    cpu = [CPU["baseline"], CPU["clean"], CPU["noop"], CPU["one_area"]]
+    cpu_ratio = ["", *(f"{c / CPU['clean']:.1%} of clean" for c in cpu[2:])]
+    cpu_ratio[1] = f"{CPU['clean'] / CPU['baseline']:.2f} × baseline"
+    for (label, seconds, ratio), c, c_ratio in zip(rows, cpu, cpu_ratio, strict=True):
+        print(f"{label:42} {seconds:7.1f} s  {ratio:18} CPU {c:7.1f} s  {c_ratio}")
     for name, steps in STEPS.items():
         groups: dict[str, list[float]] = {}
         for job, seconds in steps.items():
