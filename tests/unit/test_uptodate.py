@@ -6,6 +6,7 @@ Every project here is a small synthetic folder in tmp_path (no real data, no bui
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,39 @@ def test_no_record_after_a_source_changed_while_the_build_ran(project):
     assert uptodate.remember(OPTIONS, before, jobs=3)
 
 
+def test_no_record_after_a_source_was_added_or_removed_while_the_build_ran(project):
+    """At the top of the checkout too, whose own times are not part of the state (the build
+    folder is created there)."""
+    before = uptodate.state()
+    (project / "index.qmd").write_text("# Forside\n")  # added during the build
+    assert not uptodate.remember(OPTIONS, before, jobs=3)
+    before = uptodate.state()
+    (project / "index.qmd").unlink()
+    assert not uptodate.remember(OPTIONS, before, jobs=3)
+
+
+def test_links_count_by_themselves_and_by_what_they_point_at(project):
+    """A link to a file not (yet) there is part of the state; creating the file it points at,
+    or touching the link itself (Snakemake reads both times), means Snakemake runs."""
+    link = project / "data" / "raw" / "lenke.csv"
+    link.symlink_to(project / "data" / "raw" / "kommer.csv")
+    _remembered()
+    assert uptodate.unchanged(OPTIONS) is not None
+    (project / "data" / "raw" / "kommer.csv").write_text("bydel,verdi\n")
+    assert uptodate.unchanged(OPTIONS) is None
+    _remembered()
+    info = link.lstat()
+    os.utime(link, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000), follow_symlinks=False)
+    assert uptodate.unchanged(OPTIONS) is None
+
+
+def test_a_link_back_to_a_folder_already_walked_is_walked_once(project):
+    (project / "data" / "raw" / "tilbake").symlink_to(project / "data", target_is_directory=True)
+    seen = uptodate.state()
+    assert str(project / "data" / "raw" / "tilbake") in seen
+    assert not [p for p in seen if "tilbake/" in p]  # not descended: data was walked already
+
+
 def test_forget_removes_the_record_and_a_broken_record_is_no_record(project):
     _remembered()
     uptodate.forget()
@@ -184,10 +218,11 @@ def test_second_make_report_with_nothing_changed_starts_no_workflow(project, fro
     capsys.readouterr()
     assert build_cli.main([]) == 0
     assert len(runs) == 1  # not started again
-    out = capsys.readouterr().out
-    assert "Ingenting er endret siden forrige bygging." in out
-    assert "0 notatbøker kjørt, 2 uendret." in out
-    assert f"HTML:     {project / 'report' / '_output' / 'index.html'}" in out
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Ingenting er endret siden forrige bygging."
+    seconds = re.fullmatch(r"Ferdig på (\d+) s: 0 notatbøker kjørt, 2 uendret\.", out[1])
+    assert seconds and int(seconds[1]) < 60  # the time this call took, not a clock reading
+    assert out[2] == f"  HTML:     {project / 'report' / '_output' / 'index.html'}"
 
 
 def test_a_change_force_or_other_options_run_the_workflow_again(project, front_door):
