@@ -1,0 +1,628 @@
+"""The offline renderer's decisions, tested without pandoc or Typst where possible (issue 16).
+
+``tests/unit/test_render.py`` renders whole synthetic books (pandoc + Typst, seconds each); the
+tests here check the parts that decide what readers see and whether publishing is safe one by
+one, fast enough to run against every mutant: the chapter list, the engine choice, the build
+date, the work folder and the swap, the Quarto command line, the page layout, the markdown made
+from notebooks and .qmd files, and the pandoc AST transforms (ids, numbering, references, alt
+text, links). Every book, notebook and AST here is synthetic; expected values are worked by hand
+from the rule each test names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from helpers import config
+from helpers.errors import DataError
+from helpers.render import cli, driver, embedded, layout, project, quarto, typst_patches
+
+
+@pytest.fixture
+def utc_is_another_day(monkeypatch):
+    """A local time zone in which today's date differs from UTC's (UTC+14 after 12:00 UTC,
+    UTC-12 before), so that a date taken from local time instead of UTC shows."""
+    hour = dt.datetime.now(dt.UTC).hour
+    monkeypatch.setenv("TZ", "Etc/GMT-14" if hour >= 12 else "Etc/GMT+12")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def write_book(tmp_path: Path, book: str = "", chapters: str = "[index.qmd]") -> Path:
+    """A one-chapter synthetic Quarto book."""
+    (tmp_path / "index.qmd").write_text("# Forside\n\nTekst.\n", encoding="utf-8")
+    qfile = tmp_path / "_quarto.yml"
+    qfile.write_text(
+        f"project: {{type: book}}\nbook:\n  title: Test\n  chapters: {chapters}\n{book}",
+        encoding="utf-8",
+    )
+    return qfile
+
+
+# ---------------------------------------------------------------------------------------------
+# project.py: _quarto.yml and its chapter list
+# ---------------------------------------------------------------------------------------------
+
+
+def test_load_project_names_the_file_and_the_yaml_line(tmp_path):
+    missing = tmp_path / "nope.yml"
+    with pytest.raises(DataError) as err:
+        project.load_project(missing)
+    assert err.value.detail == "cannot read the Quarto project file (No such file or directory)"
+    assert err.value.file == str(missing)
+    bad = tmp_path / "bad.yml"
+    bad.write_text("book:\n  chapters: [a.qmd\n  title: x\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not valid YAML") as err:
+        project.load_project(bad)
+    # PyYAML's problem mark for the unclosed flow sequence: line index 2 (0-based), row 3.
+    assert err.value.row == 3
+    listed = tmp_path / "list.yml"
+    listed.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        project.load_project(listed)
+    assert err.value.detail == "expected a YAML mapping with 'project' and 'book' keys"
+    for text in ("project: {type: book}\n", "book: x\n", "book:\n  chapters: a.qmd\n"):
+        listed.write_text(text, encoding="utf-8")
+        with pytest.raises(DataError) as err:
+            project.load_project(listed)
+        assert err.value.detail == "expected 'book: chapters:' to be a list of chapter files"
+    listed.write_text("book:\n  chapters: [a.qmd]\n", encoding="utf-8")
+    assert project.load_project(listed) == {"book": {"chapters": ["a.qmd"]}}
+
+
+def test_yaml_error_without_a_mark_has_no_row(tmp_path, monkeypatch):
+    import yaml
+
+    def fail(_text):
+        raise yaml.YAMLError("no mark")
+
+    monkeypatch.setattr(project.yaml, "safe_load", fail)
+    qfile = write_book(tmp_path)
+    with pytest.raises(DataError) as err:
+        project.load_project(qfile)
+    assert err.value.row is None and err.value.detail == "not valid YAML: no mark"
+
+
+def test_chapter_list_with_parts_titles_and_files(tmp_path):
+    """Quarto books: a part is a title, or a file holding the part's page, with its chapters."""
+    chapters = (
+        "\n    - index.qmd"
+        "\n    - part: Områder"
+        "\n      chapters: [a.ipynb, b.md]"
+        "\n    - part: del.qmd"
+        "\n      chapters: [c.qmd]"
+        "\n    - part: del2.md"
+        "\n    - part: nb.ipynb"
+        "\n    - part: Tom"
+    )
+    qfile = write_book(tmp_path, chapters=chapters)
+    got = project.chapters(qfile)
+    root = tmp_path.resolve()
+    names = ["index.qmd", "a.ipynb", "b.md", "del.qmd", "c.qmd", "del2.md", "nb.ipynb"]
+    assert got == [root / n for n in names]
+
+
+def test_chapters_are_absolute_from_a_relative_project_file(tmp_path, monkeypatch):
+    write_book(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert project.chapters("_quarto.yml") == [tmp_path.resolve() / "index.qmd"]
+
+
+@pytest.mark.parametrize("entry", ["{file: a.qmd}", "42", "[a.qmd]"])
+def test_a_chapter_entry_that_is_neither_file_nor_part_is_named(tmp_path, entry):
+    qfile = write_book(tmp_path, chapters=f"\n    - index.qmd\n    - {entry}")
+    with pytest.raises(DataError) as err:
+        project.chapters(qfile)
+    assert err.value.column == "book.chapters"
+    assert err.value.detail.startswith("book chapter 2 must be a file name or a 'part:' entry")
+    nested = write_book(tmp_path, chapters=f"\n    - part: P\n      chapters: [x.qmd, {entry}]")
+    with pytest.raises(DataError, match="book chapter 2 must"):
+        project.chapters(nested)
+
+
+# ---------------------------------------------------------------------------------------------
+# driver.py: the build date
+# ---------------------------------------------------------------------------------------------
+
+
+def test_build_date_from_date_datetime_or_string(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")  # an argument wins over the environment
+    got = driver.build_date(dt.datetime(2025, 3, 14, 23, 30))
+    assert got == dt.date(2025, 3, 14) and type(got) is dt.date
+    assert driver.build_date(dt.date(2025, 3, 14)) == dt.date(2025, 3, 14)
+    assert driver.build_date("2025-03-14", "2020-01-01") == dt.date(2025, 3, 14)
+    with pytest.raises(ValueError) as err:
+        driver.build_date("14.03.2025")
+    assert str(err.value) == "date must be YYYY-MM-DD, got '14.03.2025'"
+
+
+def test_source_date_epoch_is_a_utc_date(monkeypatch, utc_is_another_day):
+    """1741910399 is 2025-03-13T23:59:59Z (UTC); in UTC+14 or UTC-12 it is another day."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741910399")
+    assert driver.build_date(None, "2020-01-01") == dt.date(2025, 3, 13)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741953600")  # 2025-03-14T12:00:00Z
+    assert driver.build_date() == dt.date(2025, 3, 14)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1.7e9")
+    with pytest.raises(ValueError) as err:
+        driver.build_date()
+    assert str(err.value) == "SOURCE_DATE_EPOCH must be whole seconds, got '1.7e9'"
+
+
+def test_book_date_then_today_in_utc(monkeypatch, utc_is_another_day):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")  # set but empty: not a date
+    assert driver.build_date(None, dt.date(2024, 5, 1)) == dt.date(2024, 5, 1)
+    got = driver.build_date(None, dt.datetime(2024, 5, 1, 23, 59))
+    assert got == dt.date(2024, 5, 1) and type(got) is dt.date
+    assert driver.build_date(None, "2024-05-01") == dt.date(2024, 5, 1)
+    today = dt.datetime.now(dt.UTC).date()
+    assert dt.date.today() != today  # the fixture's time zone is another day
+    for keyword in ("today", "last-modified", None, 20240501):
+        assert driver.build_date(None, keyword) == today
+
+
+# ---------------------------------------------------------------------------------------------
+# driver.py: render() -- the engine, the work folder, the swap (renderers replaced by stand-ins)
+# ---------------------------------------------------------------------------------------------
+
+
+class StandIn:
+    """Records the calls of a renderer and writes what it would (a PDF and an HTML page)."""
+
+    def __init__(self, *, pdf: bool = True, fail: bool = False, html: str = "index.html"):
+        self.calls: list[tuple] = []
+        self.pdf, self.fail, self.html = pdf, fail, html
+
+    def __call__(self, *args):
+        self.calls.append(args)
+        site = next(a for a in args if isinstance(a, Path) and a.name == "site")
+        assert site.is_dir() and not any(site.iterdir())  # a fresh, empty folder
+        if self.fail:
+            raise RuntimeError("pandoc failed")
+        (site / self.html).parent.mkdir(parents=True, exist_ok=True)
+        (site / self.html).write_text("<html>ny</html>", encoding="utf-8")
+        if self.pdf:
+            (site / "oslohelsa.pdf").write_bytes(b"%PDF-1.7 ny")
+
+
+@pytest.fixture
+def stand_ins(monkeypatch):
+    embedded_r, quarto_r = StandIn(), StandIn()
+    monkeypatch.setattr(driver, "_render_embedded", embedded_r)
+    monkeypatch.setattr(driver, "_render_quarto", quarto_r)
+    monkeypatch.setattr(driver.shutil, "which", lambda name: None)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return embedded_r, quarto_r
+
+
+def on_path(monkeypatch, found: str = "/opt/quarto/bin/quarto") -> None:
+    monkeypatch.setattr(driver.shutil, "which", lambda name: found if name == "quarto" else None)
+
+
+def test_render_passes_the_project_and_publishes_the_site(tmp_path, stand_ins):
+    embedded_r, quarto_r = stand_ins
+    qfile = write_book(tmp_path, book="  date: 2024-05-01\n")
+    out = tmp_path / "a" / "b" / "site"  # parents created
+    result = driver.render(
+        out, quarto_file=qfile, data_date=dt.date(2024, 4, 2), site_folder="bydeler"
+    )
+    assert result == project.RenderResult(out / "index.html", out / "oslohelsa.pdf", "embedded")
+    assert quarto_r.calls == []
+    ((q, nb_dir, site, work, when, data_date, folder),) = embedded_r.calls
+    assert q == qfile and nb_dir is None
+    assert when == dt.date(2024, 5, 1)  # book.date, since no date and no SOURCE_DATE_EPOCH
+    assert data_date == dt.date(2024, 4, 2) and folder == "bydeler"
+    # The work folder sits beside the output (same file system), hidden, named after it.
+    assert site.parent.parent == out.parent and site.parent.name.startswith(".site-build-")
+    assert work == site.parent / "work"
+    assert (out / "oslohelsa.pdf").read_bytes() == b"%PDF-1.7 ny"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site"]  # work folder removed
+
+
+def test_render_into_the_configured_output_and_an_existing_parent(tmp_path, stand_ins, monkeypatch):
+    monkeypatch.setenv("OSLOHELSA_OUTPUT", str(tmp_path / "pub"))
+    result = driver.render(quarto_file=write_book(tmp_path), date="2025-01-02")
+    assert result.pdf == tmp_path.resolve() / "pub" / "oslohelsa.pdf"
+    assert stand_ins[0].calls[0][4] == dt.date(2025, 1, 2)
+    monkeypatch.chdir(tmp_path)
+    again = driver.render("pub", quarto_file=write_book(tmp_path), date="2025-01-02")
+    assert again.html == tmp_path.resolve() / "pub" / "index.html"  # resolved, absolute
+
+
+def test_render_of_the_real_project_takes_the_staged_chapters(tmp_path, stand_ins, monkeypatch):
+    """A private build (OSLOHELSA_BUILD elsewhere) stages the chapters in its own folder."""
+    embedded_r, _ = stand_ins
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "privat"))
+    driver.render(tmp_path / "o1", date="2025-01-02")
+    assert embedded_r.calls[-1][1] == (tmp_path / "privat" / "kapitler").resolve()
+    driver.render(tmp_path / "o2", quarto_file=config.ROOT / "_quarto.yml", date="2025-01-02")
+    assert embedded_r.calls[-1][1] == (tmp_path / "privat" / "kapitler").resolve()
+    driver.render(tmp_path / "o3", date="2025-01-02", notebooks_dir=tmp_path / "nb")
+    assert embedded_r.calls[-1][1] == tmp_path / "nb"
+    monkeypatch.delenv("OSLOHELSA_BUILD")  # the shared build: chapters where _quarto.yml says
+    driver.render(tmp_path / "o4", date="2025-01-02")
+    assert embedded_r.calls[-1][1] is None
+    # Another project never gets the real project's staged chapters.
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "privat"))
+    driver.render(tmp_path / "o5", quarto_file=write_book(tmp_path), date="2025-01-02")
+    assert embedded_r.calls[-1][1] is None
+
+
+def test_engine_choice(tmp_path, stand_ins, monkeypatch):
+    embedded_r, quarto_r = stand_ins
+    qfile = write_book(tmp_path)
+    with pytest.raises(ValueError) as err:
+        driver.render(tmp_path / "o", engine="pdf", quarto_file=qfile)
+    assert str(err.value) == "engine must be one of ('auto', 'embedded', 'quarto'), got 'pdf'"
+    with pytest.raises(RuntimeError) as err:
+        driver.render(tmp_path / "o", engine="quarto", quarto_file=qfile)
+    assert str(err.value) == "engine='quarto' but the quarto command is not on PATH"
+    assert driver.render(tmp_path / "o", quarto_file=qfile, date=DATE).engine == "embedded"
+    on_path(monkeypatch)
+    with pytest.raises(ValueError) as err:
+        driver.render(tmp_path / "o", engine="quarto", quarto_file=qfile, notebooks_dir=tmp_path)
+    assert str(err.value) == "notebooks_dir works with the embedded engine only"
+    assert embedded_r.calls[1:] == [] and quarto_r.calls == []
+    # auto: Quarto when on PATH, unless the chapters come from elsewhere
+    result = driver.render(tmp_path / "o", quarto_file=qfile, date=DATE)
+    assert result.engine == "quarto" and result.html == (tmp_path / "o" / "index.html").resolve()
+    ((exe, q, site, when, data_date),) = quarto_r.calls
+    assert exe == "/opt/quarto/bin/quarto" and q == qfile and site.name == "site"
+    assert when == dt.date(2025, 3, 14) and data_date is None
+    assert driver.render(tmp_path / "o", engine="quarto", quarto_file=qfile).engine == "quarto"
+    auto = driver.render(tmp_path / "o", quarto_file=qfile, notebooks_dir=tmp_path, date=DATE)
+    assert auto.engine == "embedded"
+    assert driver.render(tmp_path / "o", engine="embedded", quarto_file=qfile).engine == "embedded"
+    assert len(embedded_r.calls) == 3 and len(quarto_r.calls) == 2
+
+
+def test_quarto_output_page_found_where_quarto_put_it(tmp_path, stand_ins, monkeypatch):
+    monkeypatch.setattr(driver, "_render_quarto", StandIn(html="report/index.html"))
+    on_path(monkeypatch)
+    result = driver.render(tmp_path / "o", quarto_file=write_book(tmp_path), date=DATE)
+    assert result.html == (tmp_path / "o" / "report" / "index.html").resolve()
+
+
+DATE = "2025-03-14"
+
+
+def published(tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "oslohelsa.pdf").write_bytes(b"%PDF gammel")
+    return out
+
+
+@pytest.mark.parametrize("stand_in", [StandIn(pdf=False), StandIn(fail=True)], ids=["nopdf", "fail"])
+def test_a_failed_render_publishes_nothing_and_leaves_no_work_folder(
+    tmp_path, stand_ins, monkeypatch, stand_in
+):
+    out = published(tmp_path)
+    monkeypatch.setattr(driver, "_render_embedded", stand_in)
+    with pytest.raises(RuntimeError) as err:
+        driver.render(out, quarto_file=write_book(tmp_path), date=DATE)
+    assert str(err.value) in {"the render made no oslohelsa.pdf", "pandoc failed"}
+    assert (str(err.value) == "pandoc failed") == stand_in.fail
+    assert [p.name for p in out.iterdir()] == ["oslohelsa.pdf"]
+    assert (out / "oslohelsa.pdf").read_bytes() == b"%PDF gammel"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_quarto.yml", "index.qmd", "out"]
+
+
+def test_extras_run_on_the_new_site_before_it_is_published(tmp_path, stand_ins):
+    out = published(tmp_path)
+    seen = []
+
+    def downloads(site: Path) -> None:
+        seen.append(((site / "oslohelsa.pdf").read_bytes(), (out / "oslohelsa.pdf").read_bytes()))
+        (site / "nedlasting").mkdir()
+
+    def failing(site: Path) -> None:
+        raise RuntimeError("extra failed")
+
+    driver.render(out, quarto_file=write_book(tmp_path), date=DATE, extras=(downloads,))
+    assert seen == [(b"%PDF-1.7 ny", b"%PDF gammel")]
+    assert (out / "nedlasting").is_dir()
+    with pytest.raises(RuntimeError, match="extra failed"):
+        driver.render(out, quarto_file=write_book(tmp_path), date=DATE, extras=(failing,))
+    assert (out / "nedlasting").is_dir()  # the earlier publish is untouched
+
+
+# ---------------------------------------------------------------------------------------------
+# cli.py
+# ---------------------------------------------------------------------------------------------
+
+
+def test_cli_passes_its_options_and_reports_failures(tmp_path, monkeypatch, capsys):
+    calls = []
+
+    def fake_render(out, **kwargs):
+        calls.append((out, kwargs))
+        if kwargs["date"] == "bad":
+            raise ValueError("date must be YYYY-MM-DD, got 'bad'")
+        return project.RenderResult(Path("/s/index.html"), Path("/s/oslohelsa.pdf"), "embedded")
+
+    monkeypatch.setattr(cli, "render", fake_render)
+    args = ["--out", "o", "--notebooks-dir", "nb", "--quarto-file", "q.yml", "--date", DATE]
+    assert cli.main([*args, "--engine", "embedded"]) == 0
+    assert calls[-1] == (
+        Path("o"),
+        {"engine": "embedded", "notebooks_dir": Path("nb"), "quarto_file": Path("q.yml"),
+         "date": DATE},
+    )  # fmt: skip
+    assert capsys.readouterr().out == "embedded: /s/index.html\nembedded: /s/oslohelsa.pdf\n"
+    assert cli.main([]) == 0
+    assert calls[-1] == (
+        None, {"engine": "auto", "notebooks_dir": None, "quarto_file": None, "date": None}
+    )  # fmt: skip
+    capsys.readouterr()
+    assert cli.main(["--date", "bad"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == "render failed: date must be YYYY-MM-DD, got 'bad'\n"
+    assert captured.out == ""
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--engine", "pdf"])
+    assert exit_.value.code == 2
+    assert "choose from 'auto', 'embedded', 'quarto'" in capsys.readouterr().err
+
+
+def test_cli_reports_data_and_runtime_errors(monkeypatch, capsys):
+    for exc in (DataError("x.yml", "broken"), RuntimeError("no pdf")):
+
+        def fake_render(out, exc=exc, **kwargs):
+            raise exc
+
+        monkeypatch.setattr(cli, "render", fake_render)
+        assert cli.main([]) == 1
+        assert capsys.readouterr().err == f"render failed: {exc}\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# quarto.py: the Quarto command line (subprocess replaced by a recorder)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_cover_subtitle_with_and_without_a_subtitle():
+    day = dt.date(2025, 2, 1)
+    assert quarto.cover_subtitle("Indikatorer", day) == "Indikatorer. Data hentet 2025-02-01"
+    assert quarto.cover_subtitle("", day) == "Data hentet 2025-02-01"
+
+
+def record_run(monkeypatch, returncode: int = 0, stderr: str = ""):
+    calls = []
+
+    def run(args, **kwargs):
+        calls.append((args, kwargs))
+        return subprocess.CompletedProcess(args, returncode, "", stderr)
+
+    monkeypatch.setattr(quarto.subprocess, "run", run)
+    return calls
+
+
+def test_quarto_command_line(tmp_path, monkeypatch):
+    calls = record_run(monkeypatch)
+    monkeypatch.delenv("QUARTO_PYTHON", raising=False)
+    qfile = write_book(tmp_path, book="  subtitle: Undertittel\n")
+    site = tmp_path / "w" / "site"
+    quarto._render_quarto("/bin/quarto", qfile, site, dt.date(2025, 3, 14))
+    ((args, kwargs),) = calls
+    root = tmp_path.resolve()
+    assert args == [
+        "/bin/quarto", "render", str(root), "--output-dir", str(site), "-M", "date:2025-03-14"
+    ]  # fmt: skip
+    assert kwargs.keys() == {"cwd", "env", "capture_output", "text", "check"}
+    assert kwargs["cwd"] == root
+    assert kwargs["capture_output"] is True and kwargs["text"] is True
+    assert kwargs["check"] is False
+    assert kwargs["env"]["QUARTO_PYTHON"] == sys.executable
+    assert kwargs["env"]["PATH"] == os.environ["PATH"]
+    monkeypatch.setenv("QUARTO_PYTHON", "/other/python")
+    quarto._render_quarto("/bin/quarto", qfile, site, dt.date(2025, 3, 14), dt.date(2025, 2, 1))
+    args, kwargs = calls[-1]
+    assert kwargs["env"]["QUARTO_PYTHON"] == "/other/python"
+    assert args[-2:] == ["-M", "subtitle:Undertittel. Data hentet 2025-02-01"]
+    assert args[:-2] == calls[0][0]
+    quarto._render_quarto("/bin/quarto", write_book(tmp_path / ""), site, dt.date(2025, 3, 14),
+                          dt.date(2025, 2, 1))  # fmt: skip
+    assert calls[-1][0][-2:] == ["-M", "subtitle:Data hentet 2025-02-01"]
+
+
+def test_quarto_failure_shows_the_end_of_its_errors(tmp_path, monkeypatch):
+    stderr = "x" * 5000 + "ERROR: the last line"
+    record_run(monkeypatch, returncode=3, stderr=stderr)
+    with pytest.raises(RuntimeError) as err:
+        quarto._render_quarto("quarto", write_book(tmp_path), tmp_path / "s", dt.date(2025, 1, 1))
+    assert str(err.value) == "quarto render failed (exit 3):\n" + stderr[-4000:]
+    assert len(stderr[-4000:]) == 4000
+
+
+def test_find_html_prefers_the_site_root_then_report(tmp_path):
+    site = tmp_path / "site"
+    with pytest.raises(RuntimeError) as err:
+        quarto._find_html(site)
+    assert str(err.value) == f"no index.html in the rendered output {site}"
+    for rel in ("b/index.html", "a/index.html"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("x", encoding="utf-8")
+    assert quarto._find_html(site) == site / "a" / "index.html"
+    (site / "report").mkdir()
+    (site / "report" / "index.html").write_text("x", encoding="utf-8")
+    assert quarto._find_html(site) == site / "report" / "index.html"
+    (site / "index.html").write_text("x", encoding="utf-8")
+    assert quarto._find_html(site) == site / "index.html"
+
+
+# ---------------------------------------------------------------------------------------------
+# layout.py: the page from format: typst: (Quarto's keys and defaults)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_typst_format_is_empty_when_the_book_has_none():
+    assert layout.typst_format({}) == {}
+    assert layout.typst_format({"format": None}) == {}
+    assert layout.typst_format({"format": {"html": {"toc": True}}}) == {}
+    assert layout.typst_format({"format": {"typst": "default"}}) == {}
+    assert layout.typst_format({"format": {"typst": {"toc": True}}}) == {"toc": True}
+
+
+def test_quarto_typst_defaults_exactly():
+    """Quarto's Typst defaults (quarto.org/docs/reference/formats/typst.html): us-letter, 1.25in
+    margins, 11pt, Libertinus Serif, no section numbering."""
+    assert layout.typst_variables({}, Path("_quarto.yml")) == [
+        "--variable=papersize:us-letter",
+        "--variable=margin:(x: 1.25in, y: 1.25in)",
+        "--variable=fontsize:11pt",
+        "--variable=mainfont:Libertinus Serif",
+    ]
+
+
+def test_typst_page_from_the_project():
+    fmt = {
+        "papersize": "a4",
+        "margin": {"left": "2cm", "x": " 25mm ", "bottom": "1in"},
+        "fontsize": "10.5pt",
+        "mainfont": "DejaVu Sans",
+        "number-sections": True,
+    }
+    assert layout.typst_variables({"format": {"typst": fmt}}, Path("q.yml")) == [
+        "--variable=papersize:a4",
+        "--variable=margin:(x: 25mm, bottom: 1in, left: 2cm)",  # Typst's key order, stripped
+        "--variable=fontsize:10.5pt",
+        "--variable=mainfont:DejaVu Sans",
+        "--variable=section-numbering:1.1.a",  # Quarto's default numbering
+    ]
+    fmt["section-numbering"] = "1.a"
+    assert layout.typst_variables({"format": {"typst": fmt}}, Path("q.yml"))[-1] == (
+        "--variable=section-numbering:1.a"
+    )
+    fmt["number-sections"] = False
+    assert len(layout.typst_variables({"format": {"typst": fmt}}, Path("q.yml"))) == 4
+
+
+def test_bad_lengths_and_margins_are_named(tmp_path):
+    qfile = tmp_path / "_quarto.yml"
+    with pytest.raises(DataError) as err:
+        layout.typst_variables({"format": {"typst": {"fontsize": "2,5cm"}}}, qfile)
+    assert err.value.column == "format.typst.fontsize"
+    assert err.value.detail == (
+        "fontsize must be a length such as 2.5cm, 25mm, 1in or 11pt, got '2,5cm'"
+    )
+    with pytest.raises(DataError) as err:
+        layout.margin_expression({"top": "1cm", "y": 2}, qfile)
+    assert err.value.column == "format.typst.margin.y"
+    assert err.value.detail.startswith("margin.y must be a length")
+    for margin in ("2cm", {}, None):
+        with pytest.raises(DataError) as err:
+            layout.margin_expression(margin, qfile)
+        assert err.value.column == "format.typst.margin"
+        assert err.value.detail == (
+            "margin must map some of x, y, top, bottom, left, right to lengths, got "
+            f"{margin!r}"
+        )
+    with pytest.raises(DataError) as err:
+        layout.margin_expression({"x": "1cm", "outer": "1cm", "inside": "2cm"}, qfile)
+    assert err.value.column == "format.typst.margin"
+    assert err.value.detail == (
+        "unknown margin key(s) inside, outer; valid: x, y, top, bottom, left, right"
+    )
+    assert err.value.file == str(qfile)
+
+
+# ---------------------------------------------------------------------------------------------
+# typst_patches.py
+# ---------------------------------------------------------------------------------------------
+
+
+def test_typst_alt_text_and_caption_patches():
+    source = 'image("assets/a.png", width: 80%)\n#figure(image("assets/b.png"), caption: [\n  Kart\n])'
+    alts = {"assets/a.png": 'Søyler "høy" og \\lav'}
+    assert typst_patches.add_typst_alt_text(source, alts) == source.replace(
+        'image("assets/a.png"', 'image("assets/a.png", alt: "Søyler \\"høy\\" og \\\\lav"'
+    )
+    assert typst_patches.tidy_typst(source).endswith("caption: [Kart\n])")
+    assert typst_patches._typst_string('a\\"b') == '"a\\\\\\"b"'
+
+
+# ---------------------------------------------------------------------------------------------
+# embedded.py: the parts that need no pandoc
+# ---------------------------------------------------------------------------------------------
+
+
+def test_chapters_resolved_from_the_staged_notebooks(tmp_path):
+    qfile = write_book(tmp_path, chapters="[index.qmd, kap/a.ipynb, b.md]")
+    (tmp_path / "b.md").write_text("# B\n", encoding="utf-8")
+    nb_dir = tmp_path / "staged"
+    nb_dir.mkdir()
+    (nb_dir / "a.ipynb").write_text("{}", encoding="utf-8")
+    root = tmp_path.resolve()
+    assert embedded._resolve_chapters(qfile, nb_dir) == [
+        root / "index.qmd", nb_dir / "a.ipynb", root / "b.md"
+    ]  # fmt: skip
+    with pytest.raises(DataError) as err:
+        embedded._resolve_chapters(qfile, None)
+    assert err.value.column == "book.chapters"
+    assert err.value.detail == (
+        f"chapter file(s) not found: {root / 'kap' / 'a.ipynb'}. Executed notebooks are made by "
+        "the build (`make report` or `python -m helpers.build`) before rendering"
+    )
+    (tmp_path / "b.md").unlink()
+    with pytest.raises(DataError, match=r"not found: .*a\.ipynb, .*b\.md\. Executed"):
+        embedded._resolve_chapters(qfile, None)
+
+
+def test_project_css_else_the_default(tmp_path):
+    default = tmp_path / "default.css"
+    (tmp_path / "mine.css").write_text("p {}", encoding="utf-8")
+
+    def css(html):
+        return embedded._project_file({"format": {"html": html}}, tmp_path, "css", default)
+
+    assert css({"css": "mine.css"}) == tmp_path / "mine.css"
+    assert css({"css": ["mine.css", "other.css"]}) == tmp_path / "mine.css"
+    assert css({"css": ["other.css", "mine.css"]}) == default  # the first only
+    assert css({"css": []}) == default
+    assert css({"css": "missing.css"}) == default
+    assert css({"toc": True}) == default
+    assert css(None) == default
+    assert embedded._project_file({}, tmp_path, "css", default) == default
+    assert embedded._project_file({"format": None}, tmp_path, "css", default) == default
+
+
+def test_metadata_of_the_book():
+    day = dt.date(2025, 3, 14)
+    base = ["--metadata=lang:nb", "--metadata=date:2025-03-14", "--metadata=toc-title:Innhold"]
+    assert embedded._meta_args({}, day) == ["--metadata=title:Rapport", *base]
+    book = {"title": "T", "subtitle": "U", "author": ["A B", "C D"]}
+    assert embedded._meta_args(book, day) == [
+        "--metadata=title:T", *base, "--metadata=subtitle:U", "--metadata=author:A B",
+        "--metadata=author:C D",
+    ]  # fmt: skip
+    assert embedded._meta_args({"title": "T", "author": "A B", "subtitle": ""}, day) == [
+        "--metadata=title:T", *base, "--metadata=author:A B"
+    ]  # fmt: skip
+
+
+def test_pandoc_reads_local_images_and_writes_a_file(tmp_path):
+    """pandoc (pypandoc-binary) embeds a local image: not possible in its sandbox."""
+    png = tmp_path / "a.png"
+    png.write_bytes(bytes.fromhex(PNG_1X1))
+    html = embedded._pandoc(f"![x]({png})", "html5", "markdown", ["--embed-resources",
+                            "--standalone", "--metadata=title:t"])  # fmt: skip
+    assert "data:image/png;base64," in html
+    out = tmp_path / "o.html"
+    assert embedded._pandoc("*a*", "html5", "markdown", [], str(out)) == ""
+    assert out.read_text(encoding="utf-8").strip() == "<p><em>a</em></p>"
+
+
+# A 1x1 transparent PNG (the smallest valid PNG, from the PNG specification's chunk layout).
+PNG_1X1 = (
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
