@@ -626,3 +626,289 @@ PNG_1X1 = (
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# markdown.py: chapters to pandoc markdown (Quarto's cell options and front matter)
+# ---------------------------------------------------------------------------------------------
+
+from helpers.render import markdown  # noqa: E402
+
+
+def test_cell_options_split_off_the_top_of_a_cell():
+    """#| lines (quarto.org/docs/reference/cells/cells-jupyter.html), with or without a space."""
+    assert markdown.cell_options("#| label: fig-a\n#|fig-cap: Kart\nplot()\n#| echo: true") == (
+        {"label": "fig-a", "fig-cap": "Kart"},
+        "plot()\n#| echo: true",
+    )
+    assert markdown.cell_options("#| a: 1\n#| b: 2") == ({"a": 1, "b": 2}, "")
+    assert markdown.cell_options("#|\nx") == ({}, "x")
+    assert markdown.cell_options("x = 1\n") == ({}, "x = 1\n")
+    assert markdown.cell_options("") == ({}, "")
+    with pytest.raises(ValueError, match="^cell options are not valid YAML: "):
+        markdown.cell_options("#| a: [1\nx")
+    with pytest.raises(ValueError) as err:
+        markdown.cell_options("#| just text\nx")
+    assert str(err.value) == "cell options must be 'key: value' lines, got ['just text']"
+
+
+def test_front_matter_and_level1_headings():
+    assert markdown.front_matter("---\ntitle: A\n---\nbody") == {"title": "A"}
+    assert markdown._front_matter("---\ntitle: A\n---\nbody") == ({"title": "A"}, "body")
+    assert markdown._front_matter("---\n- a\n---\nbody") == ({}, "body")
+    assert markdown._front_matter("---\n\n---\nbody") == ({}, "body")
+    assert markdown._front_matter("# A\n") == ({}, "# A\n")
+    text = "# A\n```\n# not\n```\n~~~\n# neither\n~~~\n## B\n#C\n  # D\n# E  \n"
+    assert markdown.level1_headings(text) == ["# A", "# E"]
+    assert markdown._has_level1_heading("## B\n") is False
+    assert markdown._with_title("Tekst\n", "T") == "# T\n\nTekst\n"
+    assert markdown._with_title("Tekst\n", "T", "sec-x") == "# T {#sec-x}\n\nTekst\n"
+    assert markdown._with_title("# Egen\n", "T", "sec-x") == "# Egen\n"
+    assert markdown._with_title("Tekst\n", None, "sec-x") == "Tekst\n"
+    assert markdown._with_title("Tekst\n", "", "sec-x") == "Tekst\n"
+
+
+def test_includes_from_the_chapter_folder_and_the_staged_chapters(tmp_path, monkeypatch):
+    chapter = tmp_path / "report" / "a.qmd"
+    chapter.parent.mkdir()
+    (tmp_path / "report" / "_b.md").write_text("INKLUDERT\n", encoding="utf-8")
+    body = "før\n  {{< include _b.md >}} \netter {{< include _b.md >}}\n"
+    assert markdown.expand_includes(body, chapter) == (
+        "før\nINKLUDERT\n\netter {{< include _b.md >}}\n"
+    )
+    with pytest.raises(DataError) as err:
+        markdown.expand_includes("{{<include _c.md>}}", chapter)
+    assert err.value.detail == (
+        f"included file _c.md not found (looked for {tmp_path / 'report' / '_c.md'})"
+    )
+    assert err.value.file == str(chapter)
+    # Generated text under kapitler/ comes from where a private build staged it.
+    monkeypatch.setenv("OSLOHELSA_BUILD", str(tmp_path / "privat"))
+    staged = tmp_path / "privat" / "kapitler" / "deler"
+    staged.mkdir(parents=True)
+    (staged / "tall.md").write_text("STAGET\n", encoding="utf-8")
+    real = config.ROOT / "report" / "x.qmd"
+    assert markdown.expand_includes("{{< include ../kapitler/deler/tall.md >}}", real) == (
+        "STAGET\n"
+    )
+
+
+def test_qmd_chapter_without_header_and_executable_chunks(tmp_path):
+    path = tmp_path / "metode.qmd"
+    path.write_text(
+        "---\ntitle: Metode\n---\n\nTekst.\n\n```{python}\n#| echo: false\nx = 1\n```\n\n"
+        "````{r}\n```\ninner\n```\n````\n\n  ~~~{python}\ny\n~~~\n\n```python\nvist()\n```\n"
+        "\nSlutt.\n\n",
+        encoding="utf-8",
+    )
+    chapter = markdown.qmd_to_markdown(path)
+    assert chapter.markdown == (
+        "# Metode\n\nTekst.\n\n\n\n\n```python\nvist()\n```\n\nSlutt.\n"
+    )
+    assert chapter.title == "Metode" and chapter.source == path and chapter.alts == {}
+    path.write_text("---\ntitle: 3\n---\n# Egen\n", encoding="utf-8")
+    chapter = markdown.chapter_text(path, tmp_path / "assets")
+    assert chapter.title is None and chapter.markdown == "# Egen\n"
+    md = tmp_path / "x.md"
+    md.write_text("Bare tekst", encoding="utf-8")
+    assert markdown.chapter_text(md, tmp_path).markdown == "Bare tekst\n"
+    with pytest.raises(DataError) as err:
+        markdown.chapter_text(tmp_path / "x.txt", tmp_path)
+    assert err.value.detail == "a chapter must be a .qmd, .md or .ipynb file"
+
+
+def write_nb(path: Path, cells: list, **metadata) -> Path:
+    import nbformat
+    from nbformat.v4 import new_notebook
+
+    nbformat.write(new_notebook(cells=cells, metadata=metadata), str(path))
+    return path
+
+
+def code(source: str, *outputs, tags: tuple[str, ...] = ()):
+    from nbformat.v4 import new_code_cell
+
+    cell = new_code_cell(source, outputs=list(outputs))
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def display(data: dict, kind: str = "display_data"):
+    from nbformat.v4 import new_output
+
+    if kind == "execute_result":
+        return new_output(kind, data=data, execution_count=1)
+    return new_output(kind, data=data)
+
+
+PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+
+
+def test_notebook_narrative_and_outputs_never_code(tmp_path):
+    """Every kind of cell and output once; the expected markdown is written out by hand."""
+    from nbformat.v4 import new_markdown_cell, new_output, new_raw_cell
+
+    html_raw = new_raw_cell("<b>RÅ</b>")
+    html_raw.metadata["raw_mimetype"] = "text/html"
+    md_raw = new_raw_cell("*rå markdown*")
+    md_raw.metadata["raw_mimetype"] = "text/x-markdown"
+    cells = [
+        new_raw_cell("---\ntitle: Fra YAML\n---\nEtter"),
+        code("area = 1", tags=("parameters",)),
+        code("area = 2", display({"text/markdown": "INJECTED"}), tags=("injected-parameters",)),
+        new_markdown_cell("## Del\n\nTekst."),
+        new_markdown_cell("FJERNET", metadata={"tags": ["remove-cell"]}),
+        code("x", new_output("stream", name="stdout", text="PRINTED"),
+             display({"text/markdown": "**Tall**", "text/html": "<p>ikke</p>"}),
+             display({"text/html": "  <p>HTML</p>\n", "text/plain": "p"}, "execute_result")),
+        code("#| include: false\nx", display({"text/markdown": "INCLUDE_FALSE"})),
+        code("#| output: false\nx", display({"text/markdown": "OUTPUT_FALSE"})),
+        code("x", display({"text/markdown": "REMOVED"}), tags=("remove-output",)),
+        code("x", display({"text/markdown": "REMOVED_TOO"}), tags=("remove_output",)),
+        code("x", display({"text/markdown": "KEPT"}), tags=("other",)),
+        html_raw,
+        md_raw,
+        new_raw_cell("ukjent rå celle"),
+        code("SECRET_CODE = 1"),
+    ]
+    path = write_nb(tmp_path / "mitt kap.ipynb", cells)
+    chapter = markdown.notebook_to_markdown(path, tmp_path / "new" / "assets")
+    assert chapter.markdown == (
+        "# Fra YAML {#sec-mitt-kap}\n\nEtter\n\n## Del\n\nTekst.\n\n**Tall**\n\n"
+        "```{=html}\n<p>HTML</p>\n```\n\nKEPT\n\n```{=html}\n<b>RÅ</b>\n```\n\n*rå markdown*\n"
+    )
+    assert chapter.title == "Fra YAML" and chapter.alts == {} and chapter.source == path
+    assert (tmp_path / "new" / "assets").is_dir()
+
+
+def test_notebook_title_from_metadata_or_none(tmp_path):
+    from nbformat.v4 import new_markdown_cell, new_raw_cell
+
+    path = write_nb(tmp_path / "a.ipynb", [new_markdown_cell("Tekst.")], title="Metatittel")
+    chapter = markdown.notebook_to_markdown(path, tmp_path)
+    assert chapter.markdown == "# Metatittel {#sec-a}\n\nTekst.\n" and chapter.title == "Metatittel"
+    # Front matter is read from the first cell only; a title in it wins over none.
+    cells = [new_markdown_cell("Tekst."), new_raw_cell("---\ntitle: Sen\n---\n")]
+    chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "b.ipynb", cells), tmp_path)
+    assert chapter.title is None and chapter.markdown == "Tekst.\n"
+    cells = [new_raw_cell("---\nauthor: X\n---\nRest"), new_markdown_cell("Tekst.")]
+    chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "c.ipynb", cells), tmp_path)
+    assert chapter.title is None and chapter.markdown == "Rest\n\nTekst.\n"
+    cells = [new_raw_cell("---\ntitle: [x]\n---\n"), new_markdown_cell("Tekst.")]
+    chapter = markdown.notebook_to_markdown(
+        write_nb(tmp_path / "d.ipynb", cells, title="Meta"), tmp_path
+    )
+    assert chapter.title == "Meta"
+    empty = markdown.notebook_to_markdown(write_nb(tmp_path / "e.ipynb", []), tmp_path)
+    assert empty.markdown == "\n" and empty.title is None
+
+
+def test_notebook_figures_with_labels_captions_and_alt_text(tmp_path):
+    import base64
+
+    svg = "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    figure = code(
+        '#| label: fig-kart\n#| fig-cap: ["Første  kart", "Andre"]\n#| fig-alt: "Alt  tekst"\nx',
+        display({"image/png": PNG_B64, "image/svg+xml": svg, "text/plain": "<Figure>"}),
+        display({"image/jpeg": PNG_B64}),
+        display({"image/svg+xml": [svg[:10], svg[10:]]}),
+    )
+    plain = code("x", display({"image/png": PNG_B64}))
+    assets = tmp_path / "assets"
+    path = write_nb(tmp_path / "kap 1.ipynb", [figure, plain])
+    chapter = markdown.notebook_to_markdown(path, assets)
+    first, second, third = (assets / n for n in (
+        "kap-1-fig-kart.png", "kap-1-fig-kart-2.jpg", "kap-1-fig-kart-3.svg"))  # fmt: skip
+    assert chapter.markdown == (
+        f"![Første kart](<{first}>){{#fig-kart}}\n\n![Andre](<{second}>){{#fig-kart-2}}\n\n"
+        f"![](<{third}>){{#fig-kart-3}}\n\n![](<{assets / 'kap-1-cell2.png'}>)\n"
+    )
+    assert chapter.alts == {str(first): "Alt tekst"}  # a single alt text is the first figure's
+    assert first.read_bytes() == base64.b64decode(PNG_B64) == second.read_bytes()
+    assert third.read_text(encoding="utf-8") == svg
+    label = code("#| label: fig/ø\n#| fig-alt: [A, null, C]\nx", *[display({"image/png": PNG_B64})] * 3)
+    chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "k.ipynb", [label]), assets)
+    names = ["k-fig-.png", "k-fig--2.png", "k-fig--3.png"]
+    assert chapter.alts == {str(assets / names[0]): "A", str(assets / names[2]): "C"}
+    assert chapter.markdown.split("\n\n")[1] == f"![](<{assets / names[1]}>){{#fig/ø-2}}"
+
+
+def test_notebook_attachments_are_written_as_files(tmp_path):
+    import base64
+
+    from nbformat.v4 import new_markdown_cell
+
+    cell = new_markdown_cell("Se ![a](attachment:bilde 1.png) og ![b](attachment:tegning.svg)")
+    cell["attachments"] = {
+        "bilde 1.png": {"text/plain": "x", "image/png": PNG_B64},
+        "tegning.svg": {"image/svg+xml": ["<svg/>"]},
+        "ukjent.bin": {"application/octet-stream": "AAAA"},
+    }
+    assets = tmp_path / "assets"
+    chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "n.ipynb", [cell]), assets)
+    png, svg = assets / "n-cell1-bilde-1.png", assets / "n-cell1-tegning.svg"
+    assert chapter.markdown == f"Se ![a](<{png}>) og ![b](<{svg}>)\n"
+    assert png.read_bytes() == base64.b64decode(PNG_B64)
+    assert svg.read_text(encoding="utf-8") == "<svg/>"
+    assert sorted(p.name for p in assets.iterdir()) == [png.name, svg.name]
+
+
+def test_a_notebook_that_did_not_run_cleanly_is_named(tmp_path):
+    from nbformat.v4 import new_output
+
+    error = new_output("error", ename="KeyError", evalue="'x'", traceback=[])
+    cells = [code("1"), code("#| output: false\nx", error)]
+    with pytest.raises(DataError) as err:
+        markdown.notebook_to_markdown(write_nb(tmp_path / "e.ipynb", cells), tmp_path)
+    assert err.value.row == "cell 2"
+    assert err.value.detail == (
+        "the executed notebook has an error output (KeyError: 'x'); fix the notebook and "
+        "rebuild, a report with errors is not published"
+    )
+    cells = [code("#| include: false\nx", error)]  # not in the report: not checked
+    assert markdown.notebook_to_markdown(write_nb(tmp_path / "f.ipynb", cells), tmp_path)
+    with pytest.raises(DataError) as err:
+        markdown.notebook_to_markdown(write_nb(tmp_path / "g.ipynb", [code("#| a: [\nx")]), tmp_path)
+    assert err.value.row == "cell 1" and err.value.detail.startswith("cell options are not valid")
+    (tmp_path / "h.ipynb").write_text("{not json", encoding="utf-8")
+    with pytest.raises(DataError, match="cannot read the notebook: "):
+        markdown.notebook_to_markdown(tmp_path / "h.ipynb", tmp_path)
+    with pytest.raises(DataError, match="cannot read the notebook: "):
+        markdown.check_notebook_chapter(tmp_path / "h.ipynb")
+
+
+def test_notebook_chapter_rules(tmp_path):
+    """Quarto: a notebook chapter's title is its front matter; no second level-1 heading."""
+    from nbformat.v4 import new_markdown_cell, new_raw_cell
+
+    front = new_raw_cell("---\ntitle: Levekår\n---\n")
+    ok = [front, new_markdown_cell("## Del\n\n```\n# kode\n```"),
+          code("x", display({"text/markdown": ["## Ok"], "text/plain": "# ikke"}))]  # fmt: skip
+    assert markdown.check_notebook_chapter(write_nb(tmp_path / "ok.ipynb", ok), "Levekår") is None
+    assert markdown.check_notebook_chapter(tmp_path / "ok.ipynb") is None
+    with pytest.raises(DataError) as err:
+        markdown.check_notebook_chapter(tmp_path / "ok.ipynb", "Oppvekst")
+    assert err.value.row == "cell 1"
+    assert err.value.detail == "chapter title is 'Levekår', expected 'Oppvekst'"
+    needs = (
+        "a notebook chapter needs a first raw cell with YAML front matter giving its 'title' "
+        "(the build adds it after papermill runs)"
+    )
+    for cells in ([], [new_markdown_cell("---\ntitle: X\n---\n")], [new_raw_cell("---\ntitle: ' '\n---\n")],
+                  [new_raw_cell("---\ntitle: [X]\n---\n")]):  # fmt: skip
+        with pytest.raises(DataError) as err:
+            markdown.check_notebook_chapter(write_nb(tmp_path / "t.ipynb", cells))
+        assert err.value.row == "cell 1" and err.value.detail == needs
+    for late in (new_markdown_cell("Tekst\n# Ny"),
+                 code("x", display({"text/markdown": "# Fra kode"}))):  # fmt: skip
+        cells = [front, new_markdown_cell("Tekst"), late]
+        with pytest.raises(DataError) as err:
+            markdown.check_notebook_chapter(write_nb(tmp_path / "h.ipynb", cells))
+        assert err.value.row == "cell 3"
+        heading = "# Ny" if late.cell_type == "markdown" else "# Fra kode"
+        assert err.value.detail == (
+            f"level-1 heading {heading!r} after the title 'Levekår': a chapter's title comes "
+            "from its front matter only (Quarto would number a second chapter); use '##' for "
+            "sections"
+        )
