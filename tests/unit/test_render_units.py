@@ -912,3 +912,258 @@ def test_notebook_chapter_rules(tmp_path):
             "from its front matter only (Quarto would number a second chapter); use '##' for "
             "sections"
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# pandoc_ast.py: ids, numbering, references, images, links (pandoc JSON AST, api 1.23)
+# ---------------------------------------------------------------------------------------------
+
+from helpers.render import pandoc_ast as ast  # noqa: E402
+from helpers.render.markdown import ChapterText  # noqa: E402
+
+
+def s(text: str) -> dict:
+    return {"t": "Str", "c": text}
+
+
+def header(level: int, ident: str, text: str, classes: list[str] | None = None) -> dict:
+    return {"t": "Header", "c": [level, [ident, classes or [], []], ast._inlines(text)]}
+
+
+def figure(ident: str, caption: str = "Kart") -> dict:
+    long = [{"t": "Plain", "c": ast._inlines(caption)}] if caption else []
+    return {"t": "Figure", "c": [[ident, [], []], [None, long], []]}
+
+
+def table(ident: str) -> dict:
+    return {"t": "Table", "c": [[ident, [], []], [None, [{"t": "Plain", "c": [s("T")]}]], [], [], [], []]}
+
+
+def link(target: str, text: str = "lenke") -> dict:
+    return {"t": "Link", "c": [["", [], []], [s(text)], [target, ""]]}
+
+
+def cite(*ids: str) -> dict:
+    citations = [{"citationId": i, "citationPrefix": [], "citationSuffix": [],
+                  "citationMode": {"t": "AuthorInText"}, "citationNoteNum": 1, "citationHash": 0}
+                 for i in ids]  # fmt: skip
+    return {"t": "Cite", "c": [citations, [s("@" + ids[0])]]}
+
+
+def test_inline_helpers():
+    assert ast._inlines("a  b") == [s("a"), {"t": "Space"}, {"t": "Space"}, s("b")]
+    assert ast._inlines("") == []
+    node = {"t": "Para", "c": [s("x"), {"t": "SoftBreak"}, {"t": "Code", "c": [["", [], []], "k"]},
+                               {"t": "LineBreak"}, {"t": "Math", "c": [{"t": "InlineMath"}, "m"]},
+                               {"t": "Space"}, {"t": "Emph", "c": [s("e")]}]}  # fmt: skip
+    assert ast._stringify(node) == "x k m e"
+    assert [e["t"] for e in ast._elements([node, {"x": [s("y")]}])][:3] == ["Para", "Str", "SoftBreak"]
+    assert ast._header(2, "Første område!", ["unnumbered"]) == {
+        "t": "Header",
+        "c": [2, ["første-område", ["unnumbered"], []], [s("Første"), {"t": "Space"}, s("område!")]],
+    }
+    assert ast._header(1, "!!")["c"][1] == ["kapittel", [], []]
+    assert ast._attr(s("x")) is None and ast._attr(header(1, "h", "H")) == ["h", [], []]
+
+
+def test_replace_inlines_replaces_every_match_once():
+    blocks = [{"t": "Para", "c": [s("a"), s("b"), {"t": "Emph", "c": [s("c")]}]}]
+    ast._replace_inlines(blocks, "Str", lambda el: [el, s(el["c"].upper())])
+    assert blocks == [{"t": "Para", "c": [s("a"), s("A"), s("b"), s("B"),
+                                          {"t": "Emph", "c": [s("c"), s("C")]}]}]  # fmt: skip
+    ast._replace_inlines(blocks, "Emph", lambda el: [])
+    assert blocks[0]["c"] == [s("a"), s("A"), s("b"), s("B")]
+
+
+def test_prepare_chapter_title_ids_and_references(tmp_path):
+    used: set[str] = set()
+    first = [header(1, "sec-a", "Første"), figure("fig-kart"), header(2, "tall", "Tall")]
+    blocks, title = ast.prepare_chapter(first, ChapterText(tmp_path / "a.ipynb", ""), used)
+    assert title == "Første" and used == {"sec-a", "fig-kart", "tall"}
+    second = [
+        {"t": "Para", "c": [s("Se"), cite("fig-kart", "tall"), link("#fig-kart"), link("#x"),
+                            link("https://x.no/#fig-kart"), cite("fig-ny")]},
+        figure("fig-kart"), figure("fig-ny"), figure("fig-kart"), header(2, "", "Uten id"),
+    ]  # fmt: skip
+    used.add("fig-kart-2")
+    blocks, title = ast.prepare_chapter(second, ChapterText(tmp_path / "mitt_kap.ipynb", ""), used)
+    assert title == "Mitt kap"  # no level-1 heading: the file's name
+    assert blocks[0] == header(1, "mitt-kap", "Mitt kap")
+    para = blocks[1]["c"]
+    assert [c["citationId"] for c in para[1]["c"][0]] == ["fig-kart-3", "tall"]  # tall: chapter 1
+    assert para[2]["c"][2][0] == "#fig-kart-3" and para[3]["c"][2][0] == "#x"
+    assert para[4]["c"][2][0] == "https://x.no/#fig-kart"
+    assert para[5]["c"][0][0]["citationId"] == "fig-ny"
+    assert [b["c"][0][0] for b in blocks[2:5]] == ["fig-kart-3", "fig-ny", "fig-kart"]
+    assert second[0]["t"] == "Para"  # the caller's list is not changed in place
+    titled = ast.prepare_chapter([s("x")], ChapterText(tmp_path / "b.qmd", "", title="Fra YAML"), used)
+    assert titled[1] == "Fra YAML" and titled[0][0]["c"][1][0] == "fra-yaml"
+
+
+def test_the_index_page_is_unnumbered(tmp_path):
+    blocks = [header(1, "om", "Om"), header(2, "del", "Del", ["unnumbered"]), header(3, "", "Tre")]
+    out, title = ast.prepare_chapter(blocks, ChapterText(tmp_path / "index.qmd", ""), set())
+    assert [h["c"][1][1] for h in out] == [["unnumbered"]] * 3 and title == "Om"
+    other, _ = ast.prepare_chapter([header(1, "x", "X")], ChapterText(tmp_path / "indeks.qmd", ""), set())
+    assert other[0]["c"][1][1] == []
+
+
+def image(src: str, alt_attr: str | None = None) -> dict:
+    kv = [["width", "80%"]] + ([["fig-alt", alt_attr]] if alt_attr is not None else [])
+    return {"t": "Image", "c": [["", [], kv], [s("bilde")], [src, ""]]}
+
+
+def test_images_copied_into_assets_with_their_alt_text(tmp_path):
+    chapter_dir = tmp_path / "kap"
+    (chapter_dir / "figures").mkdir(parents=True)
+    (chapter_dir / "figures" / "a b.png").write_bytes(b"A")
+    (tmp_path / "abs.png").write_bytes(b"B")
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    (assets / "mitt-kap-cell3.png").write_bytes(b"C")  # written there by notebook_to_markdown
+    (assets / "mitt-kap-a-b.png").write_bytes(b"old")  # a name already taken
+    chapter = ChapterText(chapter_dir / "mitt kap.ipynb", "",
+                          alts={str(assets / "mitt-kap-cell3.png"): "Fra  celle"})  # fmt: skip
+    images = [
+        image("figures/a b.png", "Alt  fra\nattributt"),
+        image(str(tmp_path / "abs.png")),
+        image(str(assets / "mitt-kap-cell3.png")),
+        image("data:image/png;base64,AAAA", "data-alt"),
+        image("HTTPS://example.org/x.png"),
+        image("figures/a b.png"),
+    ]
+    taken: dict[Path, str] = {}
+    alts = ast.collect_images([{"t": "Para", "c": images}], chapter, assets, taken)
+    targets = [im["c"][2][0] for im in images]
+    assert targets == ["assets/mitt-kap-2-a b.png", "assets/mitt-kap-abs.png",
+                       "assets/mitt-kap-cell3.png", "data:image/png;base64,AAAA",
+                       "HTTPS://example.org/x.png", "assets/mitt-kap-2-a b.png"]  # fmt: skip
+    assert alts == {"assets/mitt-kap-2-a b.png": "Alt fra attributt",
+                    "assets/mitt-kap-cell3.png": "Fra celle"}  # fmt: skip
+    assert (assets / "mitt-kap-2-a b.png").read_bytes() == b"A"
+    assert (assets / "mitt-kap-abs.png").read_bytes() == b"B"
+    assert (assets / "mitt-kap-a-b.png").read_bytes() == b"old"
+    assert all(im["c"][0][2] == [["width", "80%"]] for im in images)  # fig-alt moved out
+    assert taken[(chapter_dir / "figures" / "a b.png").resolve()] == "assets/mitt-kap-2-a b.png"
+    with pytest.raises(DataError) as err:
+        ast.collect_images([image("nope.png")], chapter, assets, taken)
+    assert err.value.detail == f"image 'nope.png' not found (looked for {chapter_dir.resolve() / 'nope.png'})"
+    (assets / "mitt-kap-2-a b.png").unlink()  # a third copy numbers on
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "a b.png").write_bytes(b"D")
+    again = [image(str(tmp_path / "other" / "a b.png"))]
+    ast.collect_images(again, chapter, assets, {})
+    assert again[0]["c"][2][0] == "assets/mitt-kap-2-a b.png"
+
+
+def test_links_made_relative_to_the_site_root_and_a_folder():
+    targets = ["../nedlasting/a.csv", "nedlasting/b.csv", "#sec-a", "/abs", "https://x.no",
+               "mailto:a@b", "", "../../to.html"]  # fmt: skip
+    blocks = [{"t": "Para", "c": [link(t) for t in targets]}]
+    ast.root_relative_links(blocks)
+    got = [el["c"][2][0] for el in blocks[0]["c"]]
+    assert got == ["nedlasting/a.csv", "nedlasting/b.csv", *targets[2:7], "../to.html"]
+    ast.relative_to_folder(blocks, "/bydeler/profil/")
+    got = [el["c"][2][0] for el in blocks[0]["c"]]
+    assert got == ["../../nedlasting/a.csv", "../../nedlasting/b.csv", *targets[2:7],
+                   "../../../to.html"]  # fmt: skip
+    images = [{"t": "Image", "c": [["", [], []], [], ["bilde.png", ""]]}]
+    ast.relative_to_folder(images, "bydeler")
+    assert images[0]["c"][2][0] == "bilde.png"  # images are embedded, not linked
+
+
+def test_big_inline_scripts_kept_once():
+    big = "<script>" + "x" * 10_000 + "</script>"
+    small = "<script>" + "y" * 9_999 + "</script>"
+    other = "<script type='text/javascript'>" + "z" * 10_000 + "</script>"
+    blocks = [
+        {"t": "RawBlock", "c": ["html", f"<div>{big}{small}</div>"]},
+        {"t": "RawBlock", "c": ["html", f"<div>{big}{small}{other}</div>"]},
+        {"t": "RawBlock", "c": ["latex", big]},
+        {"t": "RawBlock", "c": ["html", f'{other}<script src="plotly.min.js"></script>']},
+    ]
+    ast.drop_repeated_scripts(blocks)
+    assert blocks[0]["c"][1] == f"<div>{big}{small}</div>"
+    assert blocks[1]["c"][1] == f"<div>{small}{other}</div>"
+    assert blocks[2]["c"][1] == big
+    assert blocks[3]["c"][1] == '<script src="plotly.min.js"></script>'
+
+
+def numbered_book() -> list[dict]:
+    return [
+        header(1, "om", "Om", ["unnumbered"]), figure("fig-forside"), table(""),
+        header(1, "sec-a", "A"), header(2, "sec-a1", "A1"), figure("fig-a"), table("tbl-a"),
+        header(3, "sec-a11", "A11"), header(2, "", "A2"), header(2, "x", "X", ["-"]),
+        figure(""), header(1, "sec-b", "B"), header(2, "sec-b1", "B1"), figure("fig-b"),
+        {"t": "Div", "c": [["", [], []], [table("tbl-b")]]},
+    ]  # fmt: skip
+
+
+def test_numbering_of_chapters_sections_figures_and_tables():
+    """Typst's numbering as the template sets it: chapters 1, 2; sections 1.1, 1.1.1;
+    figures and tables per chapter (2.1), before the first numbered chapter just 1, 2."""
+    blocks = numbered_book()
+    numbers = ast.number_elements(blocks)
+    assert numbers == {
+        "fig-forside": ("fig", "1"),
+        "sec-a": ("chapter", "1"), "sec-a1": ("section", "1.1"), "fig-a": ("fig", "1.1"),
+        "tbl-a": ("tbl", "1.1"), "sec-a11": ("section", "1.1.1"),
+        "sec-b": ("chapter", "2"), "sec-b1": ("section", "2.1"), "fig-b": ("fig", "2.1"),
+        "tbl-b": ("tbl", "2.1"),
+    }  # fmt: skip
+    assert [b.get("_number") for b in blocks if b["t"] in {"Figure", "Table"}] == [
+        "1", "1", "1.1", "1.1", "1.2", "2.1"
+    ]  # fmt: skip
+    deep = [header(1, "k", "K"), header(2, "a", "A"), header(3, "b", "B"), header(2, "c", "C"),
+            header(6, "d", "D"), header(3, "e", "E")]  # fmt: skip
+    assert ast.number_elements(deep) == {
+        "k": ("chapter", "1"), "a": ("section", "1.1"), "b": ("section", "1.1.1"),
+        "c": ("section", "1.2"), "d": ("section", "1.2.0.0.0.1"), "e": ("section", "1.2.1"),
+    }  # fmt: skip
+
+
+def test_cross_references_become_links():
+    numbers = {"fig-a": ("fig", "1.1"), "tbl-a": ("tbl", "2"), "sec-a": ("chapter", "1"),
+               "sec-b": ("section", "1.2")}  # fmt: skip
+    blocks = [{"t": "Para", "c": [cite("fig-a"), s("og"), cite("tbl-a", "sec-a", "sec-b"),
+                                  cite("fig-a", "ukjent")]}]  # fmt: skip
+    ast.resolve_references(blocks, numbers)
+
+    def ref(ident, words):
+        return {"t": "Link", "c": [["", ["cross-ref"], []], ast._inlines(words), ["#" + ident, ""]]}
+
+    sep = [s(","), {"t": "Space"}]
+    assert blocks[0]["c"] == [
+        ref("fig-a", "Figur 1.1"), s("og"), ref("tbl-a", "Tabell 2"), *sep,
+        ref("sec-a", "Kapittel 1"), *sep, ref("sec-b", "Avsnitt 1.2"), s("@fig-a"),
+    ]  # fmt: skip
+
+
+def test_html_variant_numbers_captions_and_sets_alt_text():
+    blocks = numbered_book()[3:8] + [figure("fig-tom", caption="")]
+    blocks.append({"t": "Para", "c": [image("assets/x.png"), image("assets/y.png")]})
+    blocks[2]["c"][1][1] = [{"t": "Para", "c": [s("Kart")]}]  # a Para caption too
+    ast.number_elements(blocks)
+    html = ast.for_html(blocks, {"assets/x.png": "To  søyler"})
+    strong = {"t": "Strong", "c": ast._inlines("Figur 1.1:")}
+    assert html[2]["c"][1][1] == [{"t": "Para", "c": [strong, {"t": "Space"}, s("Kart")]}]
+    assert html[3]["c"][1][1][0]["c"][:2] == [{"t": "Strong", "c": ast._inlines("Tabell 1.1:")},
+                                               {"t": "Space"}]  # fmt: skip
+    assert html[5]["c"][1][1] == []  # no caption: no number either
+    assert html[6]["c"][0]["c"][1] == ast._inlines("To  søyler")
+    assert html[6]["c"][1]["c"][1] == [s("bilde")]
+    assert not any("_number" in el for el in ast._elements(html))
+    assert blocks[2]["_number"] == "1.1"  # the shared AST is not changed
+    assert blocks[2]["c"][1][1] == [{"t": "Para", "c": [s("Kart")]}]
+    typst = ast.for_typst(blocks)
+    assert not any("_number" in el for el in ast._elements(typst))
+    assert blocks[2]["_number"] == "1.1" and typst[2]["c"] == blocks[2]["c"]
+
+
+def test_caption_prefix_on_a_caption_that_starts_with_a_table():
+    caption = [None, [{"t": "BulletList", "c": []}]]
+    ast._caption_prefix(caption, "Figur 1:")
+    assert caption[1][0] == {"t": "Plain", "c": [{"t": "Strong", "c": ast._inlines("Figur 1:")}]}
+    empty = [None, []]
+    ast._caption_prefix(empty, "Tabell 2:")
+    assert empty[1] == [{"t": "Plain", "c": [{"t": "Strong", "c": ast._inlines("Tabell 2:")}]}]
