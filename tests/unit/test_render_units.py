@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,7 +23,18 @@ import pytest
 
 from helpers import config
 from helpers.errors import DataError
-from helpers.render import cli, driver, embedded, layout, project, quarto, typst_patches
+from helpers.render import (
+    cli,
+    driver,
+    embedded,
+    layout,
+    markdown,
+    project,
+    quarto,
+    typst_patches,
+)
+from helpers.render import pandoc_ast as ast
+from helpers.render.markdown import ChapterText
 
 
 @pytest.fixture
@@ -301,7 +313,9 @@ def published(tmp_path: Path) -> Path:
     return out
 
 
-@pytest.mark.parametrize("stand_in", [StandIn(pdf=False), StandIn(fail=True)], ids=["nopdf", "fail"])
+@pytest.mark.parametrize(
+    "stand_in", [StandIn(pdf=False), StandIn(fail=True)], ids=["nopdf", "fail"]
+)
 def test_a_failed_render_publishes_nothing_and_leaves_no_work_folder(
     tmp_path, stand_ins, monkeypatch, stand_in
 ):
@@ -382,6 +396,21 @@ def test_cli_reports_data_and_runtime_errors(monkeypatch, capsys):
         monkeypatch.setattr(cli, "render", fake_render)
         assert cli.main([]) == 1
         assert capsys.readouterr().err == f"render failed: {exc}\n"
+
+
+def test_cli_help_names_the_command_and_its_options(monkeypatch, capsys):
+    """What ``python -m helpers.render --help`` shows; --quarto-file (tests only) is hidden."""
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m helpers.render [-h] [--engine {auto,embedded,quarto}]")
+    assert "\nRender the Oslohelsa report (HTML + PDF) from the chapters in _quarto.yml.\n" in out
+    assert re.search(r"\n  --out OUT +output folder\n", out)
+    assert re.search(r"\n  --date DATE +build date YYYY-MM-DD\n", out)
+    assert re.search(r"\n  --notebooks-dir NOTEBOOKS_DIR\n", out)
+    assert "quarto-file" not in out and "QUARTO_FILE" not in out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -523,8 +552,7 @@ def test_bad_lengths_and_margins_are_named(tmp_path):
             layout.margin_expression(margin, qfile)
         assert err.value.column == "format.typst.margin"
         assert err.value.detail == (
-            "margin must map some of x, y, top, bottom, left, right to lengths, got "
-            f"{margin!r}"
+            f"margin must map some of x, y, top, bottom, left, right to lengths, got {margin!r}"
         )
     with pytest.raises(DataError) as err:
         layout.margin_expression({"x": "1cm", "outer": "1cm", "inside": "2cm"}, qfile)
@@ -541,7 +569,9 @@ def test_bad_lengths_and_margins_are_named(tmp_path):
 
 
 def test_typst_alt_text_and_caption_patches():
-    source = 'image("assets/a.png", width: 80%)\n#figure(image("assets/b.png"), caption: [\n  Kart\n])'
+    source = (
+        'image("assets/a.png", width: 80%)\n#figure(image("assets/b.png"), caption: [\n  Kart\n])'
+    )
     alts = {"assets/a.png": 'Søyler "høy" og \\lav'}
     assert typst_patches.add_typst_alt_text(source, alts) == source.replace(
         'image("assets/a.png"', 'image("assets/a.png", alt: "Søyler \\"høy\\" og \\\\lav"'
@@ -632,8 +662,6 @@ PNG_1X1 = (
 # markdown.py: chapters to pandoc markdown (Quarto's cell options and front matter)
 # ---------------------------------------------------------------------------------------------
 
-from helpers.render import markdown  # noqa: E402
-
 
 def test_cell_options_split_off_the_top_of_a_cell():
     """#| lines (quarto.org/docs/reference/cells/cells-jupyter.html), with or without a space."""
@@ -702,9 +730,7 @@ def test_qmd_chapter_without_header_and_executable_chunks(tmp_path):
         encoding="utf-8",
     )
     chapter = markdown.qmd_to_markdown(path)
-    assert chapter.markdown == (
-        "# Metode\n\nTekst.\n\n\n\n\n```python\nvist()\n```\n\nSlutt.\n"
-    )
+    assert chapter.markdown == ("# Metode\n\nTekst.\n\n\n\n\n```python\nvist()\n```\n\nSlutt.\n")
     assert chapter.title == "Metode" and chapter.source == path and chapter.alts == {}
     path.write_text("---\ntitle: 3\n---\n# Egen\n", encoding="utf-8")
     chapter = markdown.chapter_text(path, tmp_path / "assets")
@@ -742,7 +768,9 @@ def display(data: dict, kind: str = "display_data"):
     return new_output(kind, data=data)
 
 
-PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+PNG_B64 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+)
 
 
 def test_notebook_narrative_and_outputs_never_code(tmp_path):
@@ -759,9 +787,12 @@ def test_notebook_narrative_and_outputs_never_code(tmp_path):
         code("area = 2", display({"text/markdown": "INJECTED"}), tags=("injected-parameters",)),
         new_markdown_cell("## Del\n\nTekst."),
         new_markdown_cell("FJERNET", metadata={"tags": ["remove-cell"]}),
-        code("x", new_output("stream", name="stdout", text="PRINTED"),
-             display({"text/markdown": "**Tall**", "text/html": "<p>ikke</p>"}),
-             display({"text/html": "  <p>HTML</p>\n", "text/plain": "p"}, "execute_result")),
+        code(
+            "x",
+            new_output("stream", name="stdout", text="PRINTED"),
+            display({"text/markdown": "**Tall**", "text/html": "<p>ikke</p>"}),
+            display({"text/html": "  <p>HTML</p>\n", "text/plain": "p"}, "execute_result"),
+        ),
         code("#| include: false\nx", display({"text/markdown": "INCLUDE_FALSE"})),
         code("#| output: false\nx", display({"text/markdown": "OUTPUT_FALSE"})),
         code("x", display({"text/markdown": "REMOVED"}), tags=("remove-output",)),
@@ -827,7 +858,9 @@ def test_notebook_figures_with_labels_captions_and_alt_text(tmp_path):
     assert chapter.alts == {str(first): "Alt tekst"}  # a single alt text is the first figure's
     assert first.read_bytes() == base64.b64decode(PNG_B64) == second.read_bytes()
     assert third.read_text(encoding="utf-8") == svg
-    label = code("#| label: fig/ø\n#| fig-alt: [A, null, C]\nx", *[display({"image/png": PNG_B64})] * 3)
+    label = code(
+        "#| label: fig/ø\n#| fig-alt: [A, null, C]\nx", *[display({"image/png": PNG_B64})] * 3
+    )
     chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "k.ipynb", [label]), assets)
     names = ["k-fig-.png", "k-fig--2.png", "k-fig--3.png"]
     assert chapter.alts == {str(assets / names[0]): "A", str(assets / names[2]): "C"}
@@ -869,7 +902,9 @@ def test_a_notebook_that_did_not_run_cleanly_is_named(tmp_path):
     cells = [code("#| include: false\nx", error)]  # not in the report: not checked
     assert markdown.notebook_to_markdown(write_nb(tmp_path / "f.ipynb", cells), tmp_path)
     with pytest.raises(DataError) as err:
-        markdown.notebook_to_markdown(write_nb(tmp_path / "g.ipynb", [code("#| a: [\nx")]), tmp_path)
+        markdown.notebook_to_markdown(
+            write_nb(tmp_path / "g.ipynb", [code("#| a: [\nx")]), tmp_path
+        )
     assert err.value.row == "cell 1" and err.value.detail.startswith("cell options are not valid")
     (tmp_path / "h.ipynb").write_text("{not json", encoding="utf-8")
     with pytest.raises(DataError, match="cannot read the notebook: "):
@@ -895,7 +930,8 @@ def test_notebook_chapter_rules(tmp_path):
         "a notebook chapter needs a first raw cell with YAML front matter giving its 'title' "
         "(the build adds it after papermill runs)"
     )
-    for cells in ([], [new_markdown_cell("---\ntitle: X\n---\n")], [new_raw_cell("---\ntitle: ' '\n---\n")],
+    for cells in ([], [new_markdown_cell("---\ntitle: X\n---\n")],
+                  [new_raw_cell("---\ntitle: ' '\n---\n")],
                   [new_raw_cell("---\ntitle: [X]\n---\n")]):  # fmt: skip
         with pytest.raises(DataError) as err:
             markdown.check_notebook_chapter(write_nb(tmp_path / "t.ipynb", cells))
@@ -918,9 +954,6 @@ def test_notebook_chapter_rules(tmp_path):
 # pandoc_ast.py: ids, numbering, references, images, links (pandoc JSON AST, api 1.23)
 # ---------------------------------------------------------------------------------------------
 
-from helpers.render import pandoc_ast as ast  # noqa: E402
-from helpers.render.markdown import ChapterText  # noqa: E402
-
 
 def s(text: str) -> dict:
     return {"t": "Str", "c": text}
@@ -936,7 +969,10 @@ def figure(ident: str, caption: str = "Kart") -> dict:
 
 
 def table(ident: str) -> dict:
-    return {"t": "Table", "c": [[ident, [], []], [None, [{"t": "Plain", "c": [s("T")]}]], [], [], [], []]}
+    return {
+        "t": "Table",
+        "c": [[ident, [], []], [None, [{"t": "Plain", "c": [s("T")]}]], [], [], [], []],
+    }
 
 
 def link(target: str, text: str = "lenke") -> dict:
@@ -957,10 +993,18 @@ def test_inline_helpers():
                                {"t": "LineBreak"}, {"t": "Math", "c": [{"t": "InlineMath"}, "m"]},
                                {"t": "Space"}, {"t": "Emph", "c": [s("e")]}]}  # fmt: skip
     assert ast._stringify(node) == "x k m e"
-    assert [e["t"] for e in ast._elements([node, {"x": [s("y")]}])][:3] == ["Para", "Str", "SoftBreak"]
+    assert [e["t"] for e in ast._elements([node, {"x": [s("y")]}])][:3] == [
+        "Para",
+        "Str",
+        "SoftBreak",
+    ]
     assert ast._header(2, "Første område!", ["unnumbered"]) == {
         "t": "Header",
-        "c": [2, ["første-område", ["unnumbered"], []], [s("Første"), {"t": "Space"}, s("område!")]],
+        "c": [
+            2,
+            ["første-område", ["unnumbered"], []],
+            [s("Første"), {"t": "Space"}, s("område!")],
+        ],
     }
     assert ast._header(1, "!!")["c"][1] == ["kapittel", [], []]
     assert ast._attr(s("x")) is None and ast._attr(header(1, "h", "H")) == ["h", [], []]
@@ -996,7 +1040,9 @@ def test_prepare_chapter_title_ids_and_references(tmp_path):
     assert para[5]["c"][0][0]["citationId"] == "fig-ny"
     assert [b["c"][0][0] for b in blocks[2:5]] == ["fig-kart-3", "fig-ny", "fig-kart"]
     assert second[0]["t"] == "Para"  # the caller's list is not changed in place
-    titled = ast.prepare_chapter([s("x")], ChapterText(tmp_path / "b.qmd", "", title="Fra YAML"), used)
+    titled = ast.prepare_chapter(
+        [s("x")], ChapterText(tmp_path / "b.qmd", "", title="Fra YAML"), used
+    )
     assert titled[1] == "Fra YAML" and titled[0][0]["c"][1][0] == "fra-yaml"
 
 
@@ -1004,7 +1050,9 @@ def test_the_index_page_is_unnumbered(tmp_path):
     blocks = [header(1, "om", "Om"), header(2, "del", "Del", ["unnumbered"]), header(3, "", "Tre")]
     out, title = ast.prepare_chapter(blocks, ChapterText(tmp_path / "index.qmd", ""), set())
     assert [h["c"][1][1] for h in out] == [["unnumbered"]] * 3 and title == "Om"
-    other, _ = ast.prepare_chapter([header(1, "x", "X")], ChapterText(tmp_path / "indeks.qmd", ""), set())
+    other, _ = ast.prepare_chapter(
+        [header(1, "x", "X")], ChapterText(tmp_path / "indeks.qmd", ""), set()
+    )
     assert other[0]["c"][1][1] == []
 
 
@@ -1047,7 +1095,10 @@ def test_images_copied_into_assets_with_their_alt_text(tmp_path):
     assert taken[(chapter_dir / "figures" / "a b.png").resolve()] == "assets/mitt-kap-2-a b.png"
     with pytest.raises(DataError) as err:
         ast.collect_images([image("nope.png")], chapter, assets, taken)
-    assert err.value.detail == f"image 'nope.png' not found (looked for {chapter_dir.resolve() / 'nope.png'})"
+    assert (
+        err.value.detail
+        == f"image 'nope.png' not found (looked for {chapter_dir.resolve() / 'nope.png'})"
+    )
     (assets / "mitt-kap-2-a b.png").unlink()  # a third copy numbers on
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "a b.png").write_bytes(b"D")
@@ -1167,3 +1218,148 @@ def test_caption_prefix_on_a_caption_that_starts_with_a_table():
     empty = [None, []]
     ast._caption_prefix(empty, "Tabell 2:")
     assert empty[1] == [{"t": "Plain", "c": [{"t": "Strong", "c": ast._inlines("Tabell 2:")}]}]
+
+
+# ---------------------------------------------------------------------------------------------
+# embedded.py: what pandoc and Typst are asked for (pandoc's HTML and Typst writers and the Typst
+# compiler replaced by recorders; pandoc's markdown reader is the real one)
+# ---------------------------------------------------------------------------------------------
+
+BIG_SCRIPT = "<script>" + "p" * 10_000 + "</script>"
+
+
+def embedded_book(tmp_path: Path, book: str) -> Path:
+    from nbformat.v4 import new_markdown_cell, new_raw_cell
+
+    qfile = write_book(tmp_path, book=book, chapters="[index.qmd, kap/a.ipynb]")
+    (tmp_path / "kap").mkdir()
+    cells = [
+        new_raw_cell("---\ntitle: Kapittel A\n---\n"),
+        new_markdown_cell("Se @fig-a og [data](../nedlasting/a.csv)."),
+        code('#| label: fig-a\n#| fig-cap: Kart\n#| fig-alt: "Et  kart"\nx',
+             display({"image/png": PNG_B64})),
+        code("x", display({"text/html": BIG_SCRIPT})),
+    ]  # fmt: skip
+    write_nb(tmp_path / "kap" / "a.ipynb", cells)
+    return qfile
+
+
+def run_embedded(tmp_path, monkeypatch, book="", data_date=None, site_folder="", nb_dir=None):
+    import json
+
+    import typst
+
+    real_pandoc = embedded._pandoc
+    calls: dict[str, tuple] = {}
+
+    def pandoc(source, to, fmt, extra, outputfile=None):
+        if to == "json":
+            assert (fmt, extra, outputfile) == ("markdown", [], None)
+            return real_pandoc(source, to, fmt, extra)
+        calls[to] = (json.loads(source), fmt, extra, outputfile, (work / "plotly.min.js").is_file())
+        if to == "html5":
+            Path(outputfile).write_text("<html>HTML</html>", encoding="utf-8")
+            return ""
+        return 'image("assets/a-fig-a.png")\n#figure(caption: [\n  Kart])'
+
+    def compile_(*args, **kwargs):
+        calls["compile"] = (args, kwargs)
+        Path(kwargs["output"]).write_bytes(b"%PDF")
+
+    monkeypatch.setattr(embedded, "_pandoc", pandoc)
+    monkeypatch.setattr(typst, "compile", compile_)
+    qfile = embedded_book(tmp_path, book)
+    if nb_dir is not None:  # the build staged the executed notebook elsewhere
+        (tmp_path / "kap" / "a.ipynb").rename(nb_dir / "a.ipynb")
+    site, work = tmp_path / "site", tmp_path / "w" / "work"
+    site.mkdir()
+    embedded._render_embedded(
+        qfile, nb_dir, site, work, dt.date(2025, 3, 14), data_date, site_folder
+    )
+    return calls, qfile, site, work
+
+
+def test_embedded_html_and_typst_arguments(tmp_path, monkeypatch):
+    book = "  subtitle: Undertittel\n  author: [A, B]\n"
+    calls, qfile, site, work = run_embedded(
+        tmp_path, monkeypatch, book, dt.date(2025, 2, 1), "bydeler"
+    )
+    meta = ["--metadata=title:Test", "--metadata=lang:nb", "--metadata=date:2025-03-14",
+            "--metadata=toc-title:Innhold", "--metadata=subtitle:Undertittel",
+            "--metadata=author:A", "--metadata=author:B"]  # fmt: skip
+    doc, fmt, extra, outputfile, plotly = calls["html5"]
+    assert (fmt, outputfile, plotly) == ("json", str(work / "index.html"), True)
+    assert extra == [
+        "--standalone", "--embed-resources", "--toc", "--toc-depth=2", "--number-sections",
+        "--mathml", "--wrap=none", f"--css={config.REPORT / 'style.css'}",
+        f"--resource-path={work}",
+        '--variable=include-before:<p class="download">PDF-versjon for utskrift: '
+        '<a href="oslohelsa.pdf">oslohelsa.pdf</a>. Data hentet 2025-02-01.</p>',
+        *meta,
+    ]  # fmt: skip
+    assert doc["meta"] == {} and doc["pandoc-api-version"][:2] == [1, 23]
+    blocks = doc["blocks"]
+    assert [ast._stringify(b) for b in blocks if b["t"] == "Header"] == ["Forside", "Kapittel A"]
+    para = next(b for b in blocks if b["t"] == "Para" and "Se" in ast._stringify(b))
+    links = [el for el in ast._elements(para) if el["t"] == "Link"]
+    assert [ast._stringify(x) for x in links] == ["Figur 1.1", "data"]
+    assert links[1]["c"][2][0] == "../nedlasting/a.csv"  # from bydeler/ to the site's root
+    fig = next(b for b in blocks if b["t"] == "Figure")
+    image_ = next(el for el in ast._elements(fig) if el["t"] == "Image")
+    assert image_["c"][2][0] == "assets/a-fig-a.png" and ast._stringify(image_["c"][1]) == "Et kart"
+    assert ast._stringify(fig["c"][1][1]) == "Figur 1.1: Kart"
+    assert (work / "assets" / "a-fig-a.png").is_file()
+
+    doc, fmt, extra, outputfile, plotly = calls["typst"]
+    assert (fmt, outputfile, plotly) == ("json", None, True)
+    assert doc["pandoc-api-version"] == calls["html5"][0]["pandoc-api-version"]
+    assert extra == [
+        f"--template={config.REPORT / 'oslohelsa.typ'}", "--toc",
+        *layout.typst_variables(project.load_project(qfile), qfile),
+        "--variable=pdf-author:A, B", "--variable=short-title:Test",
+        "--variable=date-year:2025", "--variable=date-month:3", "--variable=date-day:14",
+        "--variable=data-date:2025-02-01", *meta,
+    ]  # fmt: skip
+    assert not any("_number" in el for el in ast._elements(doc))
+    fig = next(b for b in doc["blocks"] if b["t"] == "Figure")
+    assert ast._stringify(fig["c"][1][1]) == "Kart"  # Typst numbers its figures itself
+    typ = work / "oslohelsa.typ"
+    assert typ.read_text(encoding="utf-8") == (
+        'image("assets/a-fig-a.png", alt: "Et kart")\n#figure(caption: [Kart])'
+    )
+    args, kwargs = calls["compile"]
+    assert args == (str(typ),)
+    assert kwargs == {"output": str(site / "oslohelsa.pdf"), "root": str(work), "font_paths": [],
+                      "ignore_system_fonts": True, "timestamp": 1741910400}  # fmt: skip
+    assert (site / "index.html").read_text(encoding="utf-8") == "<html>HTML</html>"
+    scripts = [b["c"][1] for b in calls["html5"][0]["blocks"] if b["t"] == "RawBlock"]
+    assert scripts == [BIG_SCRIPT]
+
+
+def test_embedded_without_data_date_with_the_projects_own_template_and_css(tmp_path, monkeypatch):
+    (tmp_path / "report").mkdir()
+    (tmp_path / "report" / "oslohelsa.typ").write_text("$body$", encoding="utf-8")
+    (tmp_path / "egen.css").write_text("p {}", encoding="utf-8")
+    book = "  author: Forfatter\n  title: Kort – lang\nformat:\n  html:\n    css: egen.css\n"
+    nb_dir = tmp_path / "staged"
+    nb_dir.mkdir()
+    calls, qfile, site, work = run_embedded(tmp_path, monkeypatch, book, nb_dir=nb_dir)
+    html_extra = calls["html5"][2]
+    assert f"--css={tmp_path.resolve() / 'egen.css'}" in html_extra
+    assert html_extra[9] == (
+        '--variable=include-before:<p class="download">PDF-versjon for utskrift: '
+        '<a href="oslohelsa.pdf">oslohelsa.pdf</a></p>'
+    )
+    typst_extra = calls["typst"][2]
+    assert typst_extra[0] == f"--template={tmp_path.resolve() / 'report' / 'oslohelsa.typ'}"
+    assert "--variable=pdf-author:Forfatter" in typst_extra
+    assert "--variable=short-title:Kort" in typst_extra
+    assert not any(a.startswith("--variable=data-date") for a in typst_extra)
+    links = [el for el in ast._elements(calls["html5"][0]) if el["t"] == "Link"]
+    assert links[1]["c"][2][0] == "nedlasting/a.csv"  # the page sits at the site's root
+
+
+def test_embedded_without_author(tmp_path, monkeypatch):
+    calls, *_ = run_embedded(tmp_path, monkeypatch)
+    assert "--variable=pdf-author:" in calls["typst"][2]
+    assert not any(a.startswith("--metadata=author") for a in calls["typst"][2])
