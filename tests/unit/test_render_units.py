@@ -244,6 +244,7 @@ def test_render_into_the_configured_output_and_an_existing_parent(tmp_path, stan
     result = driver.render(quarto_file=write_book(tmp_path), date="2025-01-02")
     assert result.pdf == tmp_path.resolve() / "pub" / "oslohelsa.pdf"
     assert stand_ins[0].calls[0][4] == dt.date(2025, 1, 2)
+    assert stand_ins[0].calls[0][5:] == (None, "")  # no data date; the site's root
     monkeypatch.chdir(tmp_path)
     again = driver.render("pub", quarto_file=write_book(tmp_path), date="2025-01-02")
     assert again.html == tmp_path.resolve() / "pub" / "index.html"  # resolved, absolute
@@ -297,10 +298,14 @@ def test_engine_choice(tmp_path, stand_ins, monkeypatch):
 
 
 def test_quarto_output_page_found_where_quarto_put_it(tmp_path, stand_ins, monkeypatch):
-    monkeypatch.setattr(driver, "_render_quarto", StandIn(html="report/index.html"))
+    quarto_r = StandIn(html="report/index.html")
+    monkeypatch.setattr(driver, "_render_quarto", quarto_r)
     on_path(monkeypatch)
-    result = driver.render(tmp_path / "o", quarto_file=write_book(tmp_path), date=DATE)
+    result = driver.render(
+        tmp_path / "o", quarto_file=write_book(tmp_path), date=DATE, data_date=dt.date(2025, 2, 1)
+    )
     assert result.html == (tmp_path / "o" / "report" / "index.html").resolve()
+    assert quarto_r.calls[0][4] == dt.date(2025, 2, 1)  # the cover's "Data hentet"
 
 
 DATE = "2025-03-14"
