@@ -1250,7 +1250,7 @@ def embedded_book(tmp_path: Path, book: str) -> Path:
     return qfile
 
 
-def run_embedded(tmp_path, monkeypatch, book="", data_date=None, site_folder="", nb_dir=None):
+def run_embedded(tmp_path, monkeypatch, book="", data_date=None, site_folder=None, nb_dir=None):
     import json
 
     import typst
@@ -1279,9 +1279,8 @@ def run_embedded(tmp_path, monkeypatch, book="", data_date=None, site_folder="",
         (tmp_path / "kap" / "a.ipynb").rename(nb_dir / "a.ipynb")
     site, work = tmp_path / "site", tmp_path / "w" / "work"
     site.mkdir()
-    embedded._render_embedded(
-        qfile, nb_dir, site, work, dt.date(2025, 3, 14), data_date, site_folder
-    )
+    folder = () if site_folder is None else (site_folder,)  # the default: the site's root
+    embedded._render_embedded(qfile, nb_dir, site, work, dt.date(2025, 3, 14), data_date, *folder)
     return calls, qfile, site, work
 
 
