@@ -49,12 +49,15 @@ def utc_is_another_day(monkeypatch):
     time.tzset()
 
 
-def write_book(tmp_path: Path, book: str = "", chapters: str = "[index.qmd]") -> Path:
+def write_book(
+    tmp_path: Path, book: str = "", chapters: str = "[index.qmd]", title: str | None = "Test"
+) -> Path:
     """A one-chapter synthetic Quarto book."""
     (tmp_path / "index.qmd").write_text("# Forside\n\nTekst.\n", encoding="utf-8")
     qfile = tmp_path / "_quarto.yml"
+    title_line = f"  title: {title}\n" if title is not None else ""
     qfile.write_text(
-        f"project: {{type: book}}\nbook:\n  title: Test\n  chapters: {chapters}\n{book}",
+        f"project: {{type: book}}\nbook:\n{title_line}  chapters: {chapters}\n{book}",
         encoding="utf-8",
     )
     return qfile
@@ -1234,10 +1237,10 @@ def test_caption_prefix_on_a_caption_that_starts_with_a_table():
 BIG_SCRIPT = "<script>" + "p" * 10_000 + "</script>"
 
 
-def embedded_book(tmp_path: Path, book: str) -> Path:
+def embedded_book(tmp_path: Path, book: str, title: str | None) -> Path:
     from nbformat.v4 import new_markdown_cell, new_raw_cell
 
-    qfile = write_book(tmp_path, book=book, chapters="[index.qmd, kap/a.ipynb]")
+    qfile = write_book(tmp_path, book=book, chapters="[index.qmd, kap/a.ipynb]", title=title)
     (tmp_path / "kap").mkdir()
     cells = [
         new_raw_cell("---\ntitle: Kapittel A\n---\n"),
@@ -1245,12 +1248,15 @@ def embedded_book(tmp_path: Path, book: str) -> Path:
         code('#| label: fig-a\n#| fig-cap: Kart\n#| fig-alt: "Et  kart"\nx',
              display({"image/png": PNG_B64})),
         code("x", display({"text/html": BIG_SCRIPT})),
+        code("x", display({"text/html": BIG_SCRIPT})),  # plotly.js again: kept once
     ]  # fmt: skip
     write_nb(tmp_path / "kap" / "a.ipynb", cells)
     return qfile
 
 
-def run_embedded(tmp_path, monkeypatch, book="", data_date=None, site_folder=None, nb_dir=None):
+def run_embedded(
+    tmp_path, monkeypatch, book="", data_date=None, site_folder=None, nb_dir=None, title="Test"
+):
     import json
 
     import typst
@@ -1274,7 +1280,7 @@ def run_embedded(tmp_path, monkeypatch, book="", data_date=None, site_folder=Non
 
     monkeypatch.setattr(embedded, "_pandoc", pandoc)
     monkeypatch.setattr(typst, "compile", compile_)
-    qfile = embedded_book(tmp_path, book)
+    qfile = embedded_book(tmp_path, book, title)
     if nb_dir is not None:  # the build staged the executed notebook elsewhere
         (tmp_path / "kap" / "a.ipynb").rename(nb_dir / "a.ipynb")
     site, work = tmp_path / "site", tmp_path / "w" / "work"
@@ -1284,7 +1290,8 @@ def run_embedded(tmp_path, monkeypatch, book="", data_date=None, site_folder=Non
     return calls, qfile, site, work
 
 
-def test_embedded_html_and_typst_arguments(tmp_path, monkeypatch):
+def test_embedded_html_and_typst_arguments(tmp_path, monkeypatch, utc_is_another_day):
+    """The PDF's timestamp is the build date's midnight in UTC, whatever the local time zone."""
     book = "  subtitle: Undertittel\n  author: [A, B]\n"
     calls, qfile, site, work = run_embedded(
         tmp_path, monkeypatch, book, dt.date(2025, 2, 1), "bydeler"
@@ -1338,17 +1345,19 @@ def test_embedded_html_and_typst_arguments(tmp_path, monkeypatch):
                       "ignore_system_fonts": True, "timestamp": 1741910400}  # fmt: skip
     assert (site / "index.html").read_text(encoding="utf-8") == "<html>HTML</html>"
     scripts = [b["c"][1] for b in calls["html5"][0]["blocks"] if b["t"] == "RawBlock"]
-    assert scripts == [BIG_SCRIPT]
+    assert scripts == [BIG_SCRIPT, ""]
 
 
 def test_embedded_without_data_date_with_the_projects_own_template_and_css(tmp_path, monkeypatch):
     (tmp_path / "report").mkdir()
     (tmp_path / "report" / "oslohelsa.typ").write_text("$body$", encoding="utf-8")
     (tmp_path / "egen.css").write_text("p {}", encoding="utf-8")
-    book = "  author: Forfatter\n  title: Kort – lang\nformat:\n  html:\n    css: egen.css\n"
+    book = "  author: Forfatter\nformat:\n  html:\n    css: egen.css\n"
     nb_dir = tmp_path / "staged"
     nb_dir.mkdir()
-    calls, qfile, site, work = run_embedded(tmp_path, monkeypatch, book, nb_dir=nb_dir)
+    calls, qfile, site, work = run_embedded(
+        tmp_path, monkeypatch, book, nb_dir=nb_dir, title="Oslo helse – lang tittel"
+    )
     html_extra = calls["html5"][2]
     assert f"--css={tmp_path.resolve() / 'egen.css'}" in html_extra
     assert html_extra[9] == (
@@ -1358,13 +1367,23 @@ def test_embedded_without_data_date_with_the_projects_own_template_and_css(tmp_p
     typst_extra = calls["typst"][2]
     assert typst_extra[0] == f"--template={tmp_path.resolve() / 'report' / 'oslohelsa.typ'}"
     assert "--variable=pdf-author:Forfatter" in typst_extra
-    assert "--variable=short-title:Kort" in typst_extra
+    assert "--variable=short-title:Oslo helse" in typst_extra  # the running head: before " – "
     assert not any(a.startswith("--variable=data-date") for a in typst_extra)
     links = [el for el in ast._elements(calls["html5"][0]) if el["t"] == "Link"]
     assert links[1]["c"][2][0] == "nedlasting/a.csv"  # the page sits at the site's root
 
 
-def test_embedded_without_author(tmp_path, monkeypatch):
-    calls, *_ = run_embedded(tmp_path, monkeypatch)
-    assert "--variable=pdf-author:" in calls["typst"][2]
-    assert not any(a.startswith("--metadata=author") for a in calls["typst"][2])
+def test_embedded_without_author_or_title(tmp_path, monkeypatch):
+    calls, *_ = run_embedded(tmp_path, monkeypatch, title=None)
+    typst_extra = calls["typst"][2]
+    assert "--variable=pdf-author:" in typst_extra and "--variable=short-title:" in typst_extra
+    assert "--metadata=title:Rapport" in typst_extra
+    assert not any(a.startswith("--metadata=author") for a in typst_extra)
+
+
+def test_embedded_names_the_project_file_of_a_bad_page_layout(tmp_path, monkeypatch):
+    book = "format:\n  typst:\n    fontsize: stor\n"
+    with pytest.raises(DataError) as err:
+        run_embedded(tmp_path, monkeypatch, book)
+    assert err.value.file == str(tmp_path / "_quarto.yml")
+    assert err.value.column == "format.typst.fontsize"
