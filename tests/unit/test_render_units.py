@@ -547,18 +547,18 @@ def test_bad_lengths_and_margins_are_named(tmp_path):
     qfile = tmp_path / "_quarto.yml"
     with pytest.raises(DataError) as err:
         layout.typst_variables({"format": {"typst": {"fontsize": "2,5cm"}}}, qfile)
-    assert err.value.column == "format.typst.fontsize"
+    assert err.value.column == "format.typst.fontsize" and err.value.file == str(qfile)
     assert err.value.detail == (
         "fontsize must be a length such as 2.5cm, 25mm, 1in or 11pt, got '2,5cm'"
     )
     with pytest.raises(DataError) as err:
         layout.margin_expression({"top": "1cm", "y": 2}, qfile)
-    assert err.value.column == "format.typst.margin.y"
+    assert err.value.column == "format.typst.margin.y" and err.value.file == str(qfile)
     assert err.value.detail.startswith("margin.y must be a length")
     for margin in ("2cm", {}, None):
         with pytest.raises(DataError) as err:
             layout.margin_expression(margin, qfile)
-        assert err.value.column == "format.typst.margin"
+        assert err.value.column == "format.typst.margin" and err.value.file == str(qfile)
         assert err.value.detail == (
             f"margin must map some of x, y, top, bottom, left, right to lengths, got {margin!r}"
         )
@@ -605,7 +605,7 @@ def test_chapters_resolved_from_the_staged_notebooks(tmp_path):
     ]  # fmt: skip
     with pytest.raises(DataError) as err:
         embedded._resolve_chapters(qfile, None)
-    assert err.value.column == "book.chapters"
+    assert err.value.column == "book.chapters" and err.value.file == str(qfile)
     assert err.value.detail == (
         f"chapter file(s) not found: {root / 'kap' / 'a.ipynb'}. Executed notebooks are made by "
         "the build (`make report` or `python -m helpers.build`) before rendering"
