@@ -552,6 +552,9 @@ def test_bad_lengths_and_margins_are_named(tmp_path):
         "fontsize must be a length such as 2.5cm, 25mm, 1in or 11pt, got '2,5cm'"
     )
     with pytest.raises(DataError) as err:
+        layout.typst_variables({"format": {"typst": {"margin": {"top": "1"}}}}, qfile)
+    assert err.value.column == "format.typst.margin.top" and err.value.file == str(qfile)
+    with pytest.raises(DataError) as err:
         layout.margin_expression({"top": "1cm", "y": 2}, qfile)
     assert err.value.column == "format.typst.margin.y" and err.value.file == str(qfile)
     assert err.value.detail.startswith("margin.y must be a length")
