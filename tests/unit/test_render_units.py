@@ -79,17 +79,19 @@ def test_load_project_names_the_file_and_the_yaml_line(tmp_path):
     with pytest.raises(DataError, match="not valid YAML") as err:
         project.load_project(bad)
     # PyYAML's problem mark for the unclosed flow sequence: line index 2 (0-based), row 3.
-    assert err.value.row == 3
+    assert err.value.row == 3 and err.value.file == str(bad)
     listed = tmp_path / "list.yml"
     listed.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(DataError) as err:
         project.load_project(listed)
     assert err.value.detail == "expected a YAML mapping with 'project' and 'book' keys"
+    assert err.value.file == str(listed)
     for text in ("project: {type: book}\n", "book: x\n", "book:\n  chapters: a.qmd\n"):
         listed.write_text(text, encoding="utf-8")
         with pytest.raises(DataError) as err:
             project.load_project(listed)
         assert err.value.detail == "expected 'book: chapters:' to be a list of chapter files"
+        assert err.value.file == str(listed)
     listed.write_text("book:\n  chapters: [a.qmd]\n", encoding="utf-8")
     assert project.load_project(listed) == {"book": {"chapters": ["a.qmd"]}}
 
@@ -137,11 +139,12 @@ def test_a_chapter_entry_that_is_neither_file_nor_part_is_named(tmp_path, entry)
     qfile = write_book(tmp_path, chapters=f"\n    - index.qmd\n    - {entry}")
     with pytest.raises(DataError) as err:
         project.chapters(qfile)
-    assert err.value.column == "book.chapters"
+    assert err.value.column == "book.chapters" and err.value.file == str(qfile)
     assert err.value.detail.startswith("book chapter 2 must be a file name or a 'part:' entry")
     nested = write_book(tmp_path, chapters=f"\n    - part: P\n      chapters: [x.qmd, {entry}]")
-    with pytest.raises(DataError, match="book chapter 2 must"):
+    with pytest.raises(DataError, match="book chapter 2 must") as err:
         project.chapters(nested)
+    assert err.value.file == str(nested)
 
 
 # ---------------------------------------------------------------------------------------------
