@@ -63,6 +63,22 @@ def write_book(
     return qfile
 
 
+def test_package_exports_load_on_first_use():
+    """helpers.render's public names come from their modules when first used (PEP 562)."""
+    import helpers.render as pkg
+
+    assert pkg.render is driver.render and pkg.main is cli.main
+    assert pkg.chapters is project.chapters and pkg.cell_options is markdown.cell_options
+    assert pkg.root_relative_links is ast.root_relative_links
+    assert vars(pkg)["render"] is driver.render  # kept after the first use
+    with pytest.raises(AttributeError) as err:
+        pkg.nope  # noqa: B018
+    assert str(err.value) == "module 'helpers.render' has no attribute 'nope'"
+    names = pkg.__dir__()
+    assert names == sorted(names) and {"ENGINES", "RenderResult", "__getattr__"} <= set(names)
+    assert set(pkg.__all__) <= set(names)
+
+
 # ---------------------------------------------------------------------------------------------
 # project.py: _quarto.yml and its chapter list
 # ---------------------------------------------------------------------------------------------
@@ -921,24 +937,29 @@ def test_a_notebook_that_did_not_run_cleanly_is_named(tmp_path):
         )
     assert err.value.row == "cell 1" and err.value.detail.startswith("cell options are not valid")
     (tmp_path / "h.ipynb").write_text("{not json", encoding="utf-8")
-    with pytest.raises(DataError, match="cannot read the notebook: "):
+    with pytest.raises(DataError, match="cannot read the notebook: ") as err:
         markdown.notebook_to_markdown(tmp_path / "h.ipynb", tmp_path)
-    with pytest.raises(DataError, match="cannot read the notebook: "):
+    assert err.value.file == str(tmp_path / "h.ipynb")
+    with pytest.raises(DataError, match="cannot read the notebook: ") as err:
         markdown.check_notebook_chapter(tmp_path / "h.ipynb")
+    assert err.value.file == str(tmp_path / "h.ipynb")
 
 
 def test_notebook_chapter_rules(tmp_path):
     """Quarto: a notebook chapter's title is its front matter; no second level-1 heading."""
-    from nbformat.v4 import new_markdown_cell, new_raw_cell
+    from nbformat.v4 import new_markdown_cell, new_output, new_raw_cell
 
     front = new_raw_cell("---\ntitle: Levekår\n---\n")
+    # Code (a comment), printed text and plain-text outputs are not Markdown: never headings.
+    printed = new_output("stream", name="stdout", text="# trykt\n")
     ok = [front, new_markdown_cell("## Del\n\n```\n# kode\n```"),
-          code("x", display({"text/markdown": ["## Ok"], "text/plain": "# ikke"}))]  # fmt: skip
+          code("# kommentar\nx", printed,
+               display({"text/markdown": ["## Ok"], "text/plain": "# ikke"}))]  # fmt: skip
     assert markdown.check_notebook_chapter(write_nb(tmp_path / "ok.ipynb", ok), "Levekår") is None
     assert markdown.check_notebook_chapter(tmp_path / "ok.ipynb") is None
     with pytest.raises(DataError) as err:
         markdown.check_notebook_chapter(tmp_path / "ok.ipynb", "Oppvekst")
-    assert err.value.row == "cell 1"
+    assert err.value.row == "cell 1" and err.value.file == str(tmp_path / "ok.ipynb")
     assert err.value.detail == "chapter title is 'Levekår', expected 'Oppvekst'"
     needs = (
         "a notebook chapter needs a first raw cell with YAML front matter giving its 'title' "
@@ -950,12 +971,13 @@ def test_notebook_chapter_rules(tmp_path):
         with pytest.raises(DataError) as err:
             markdown.check_notebook_chapter(write_nb(tmp_path / "t.ipynb", cells))
         assert err.value.row == "cell 1" and err.value.detail == needs
+        assert err.value.file == str(tmp_path / "t.ipynb")
     for late in (new_markdown_cell("Tekst\n# Ny"),
                  code("x", display({"text/markdown": "# Fra kode"}))):  # fmt: skip
         cells = [front, new_markdown_cell("Tekst"), late]
         with pytest.raises(DataError) as err:
             markdown.check_notebook_chapter(write_nb(tmp_path / "h.ipynb", cells))
-        assert err.value.row == "cell 3"
+        assert err.value.row == "cell 3" and err.value.file == str(tmp_path / "h.ipynb")
         heading = "# Ny" if late.cell_type == "markdown" else "# Fra kode"
         assert err.value.detail == (
             f"level-1 heading {heading!r} after the title 'Levekår': a chapter's title comes "
