@@ -1169,12 +1169,15 @@ def test_big_inline_scripts_kept_once():
         {"t": "RawBlock", "c": ["html", f"<div>{big}{small}{other}</div>"]},
         {"t": "RawBlock", "c": ["latex", big]},
         {"t": "RawBlock", "c": ["html", f'{other}<script src="plotly.min.js"></script>']},
-    ]
+        {"t": "RawBlock", "c": ["html", '<script src="plotly.min.js"></script><script src="a.js">'
+                                        "</script>"]},
+    ]  # fmt: skip
     ast.drop_repeated_scripts(blocks)
     assert blocks[0]["c"][1] == f"<div>{big}{small}</div>"
     assert blocks[1]["c"][1] == f"<div>{small}{other}</div>"
     assert blocks[2]["c"][1] == big
     assert blocks[3]["c"][1] == '<script src="plotly.min.js"></script>'
+    assert blocks[4]["c"][1] == '<script src="a.js"></script>'  # another file: kept
 
 
 def numbered_book() -> list[dict]:
