@@ -1064,6 +1064,7 @@ def test_prepare_chapter_title_ids_and_references(tmp_path):
         {"t": "Para", "c": [s("Se"), cite("fig-kart", "tall"), link("#fig-kart"), link("#x"),
                             link("https://x.no/#fig-kart"), cite("fig-ny")]},
         figure("fig-kart"), figure("fig-ny"), figure("fig-kart"), header(2, "", "Uten id"),
+        header(2, "sec-a", "A igjen"),  # after a duplicate inside the chapter: still renamed
     ]  # fmt: skip
     used.add("fig-kart-2")
     blocks, title = ast.prepare_chapter(second, ChapterText(tmp_path / "mitt_kap.ipynb", ""), used)
@@ -1075,11 +1076,15 @@ def test_prepare_chapter_title_ids_and_references(tmp_path):
     assert para[4]["c"][2][0] == "https://x.no/#fig-kart"
     assert para[5]["c"][0][0]["citationId"] == "fig-ny"
     assert [b["c"][0][0] for b in blocks[2:5]] == ["fig-kart-3", "fig-ny", "fig-kart"]
+    assert blocks[6]["c"][1][0] == "sec-a-2"  # the first free suffix: -2
     assert second[0]["t"] == "Para"  # the caller's list is not changed in place
     titled = ast.prepare_chapter(
         [s("x")], ChapterText(tmp_path / "b.qmd", "", title="Fra YAML"), used
     )
     assert titled[1] == "Fra YAML" and titled[0][0]["c"][1][0] == "fra-yaml"
+    # The title is the level-1 heading, also when a section heading comes first.
+    late = [header(2, "innl", "Innledning"), header(1, "tittel", "Tittelen")]
+    assert ast.prepare_chapter(late, ChapterText(tmp_path / "c.qmd", ""), set())[1] == "Tittelen"
 
 
 def test_the_index_page_is_unnumbered(tmp_path):
@@ -1136,12 +1141,17 @@ def test_images_copied_into_assets_with_their_alt_text(tmp_path):
         err.value.detail
         == f"image 'nope.png' not found (looked for {chapter_dir.resolve() / 'nope.png'})"
     )
+    assert err.value.file == str(chapter.source)
     (assets / "mitt-kap-2-a-b.png").unlink()  # a third copy numbers on
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "a b.png").write_bytes(b"D")
     again = [image(str(tmp_path / "other" / "a b.png"))]
     ast.collect_images(again, chapter, assets, {})
     assert again[0]["c"][2][0] == "assets/mitt-kap-2-a-b.png"
+    (tmp_path / "other" / "kart ø.png").write_bytes(b"E")  # ASCII only: "ø" goes too
+    letters = [image(str(tmp_path / "other" / "kart ø.png"))]
+    ast.collect_images(letters, chapter, assets, {})
+    assert letters[0]["c"][2][0] == "assets/mitt-kap-kart-.png"
 
 
 def test_links_made_relative_to_the_site_root_and_a_folder():
