@@ -1152,6 +1152,10 @@ def test_images_copied_into_assets_with_their_alt_text(tmp_path):
     letters = [image(str(tmp_path / "other" / "kart ø.png"))]
     ast.collect_images(letters, chapter, assets, {})
     assert letters[0]["c"][2][0] == "assets/mitt-kap-kart-.png"
+    other = ChapterText(chapter_dir / "levekår.ipynb", "")  # the chapter's name too
+    letters = [image(str(tmp_path / "other" / "kart ø.png"))]
+    ast.collect_images(letters, other, assets, {})
+    assert letters[0]["c"][2][0] == "assets/levek-r-kart-.png"
 
 
 def test_links_made_relative_to_the_site_root_and_a_folder():
