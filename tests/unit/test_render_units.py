@@ -771,6 +771,11 @@ def test_qmd_chapter_without_header_and_executable_chunks(tmp_path):
     with pytest.raises(DataError) as err:
         markdown.chapter_text(tmp_path / "x.txt", tmp_path)
     assert err.value.detail == "a chapter must be a .qmd, .md or .ipynb file"
+    assert err.value.file == str(tmp_path / "x.txt")
+    # Includes are read relative to the chapter's folder.
+    (tmp_path / "_del.md").write_text("Delt tekst.\n", encoding="utf-8")
+    md.write_text("Før.\n\n{{< include _del.md >}}\n", encoding="utf-8")
+    assert markdown.qmd_to_markdown(md).markdown == "Før.\n\nDelt tekst.\n"
 
 
 def write_nb(path: Path, cells: list, **metadata) -> Path:
@@ -1159,7 +1164,7 @@ def test_images_copied_into_assets_with_their_alt_text(tmp_path):
 
 
 def test_links_made_relative_to_the_site_root_and_a_folder():
-    targets = ["../nedlasting/a.csv", "nedlasting/b.csv", "#sec-a", "/abs", "https://x.no",
+    targets = ["../nedlasting/a.csv", "nedlasting/b.csv", "#sec-a", "/abs", "HTTPS://x.no",
                "mailto:a@b", "", "../../to.html"]  # fmt: skip
     blocks = [{"t": "Para", "c": [link(t) for t in targets]}]
     ast.root_relative_links(blocks)
