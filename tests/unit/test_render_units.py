@@ -70,7 +70,12 @@ def test_package_exports_load_on_first_use():
     assert pkg.render is driver.render and pkg.main is cli.main
     assert pkg.chapters is project.chapters and pkg.cell_options is markdown.cell_options
     assert pkg.root_relative_links is ast.root_relative_links
-    assert vars(pkg)["render"] is driver.render  # kept after the first use
+    # __getattr__ itself (a name already used is found without it, PEP 562)
+    assert pkg.__getattr__("build_date") is driver.build_date
+    assert pkg.__getattr__("HTML_NAME") == "index.html"
+    vars(pkg).pop("RenderResult", None)
+    assert pkg.__getattr__("RenderResult") is project.RenderResult
+    assert vars(pkg)["RenderResult"] is project.RenderResult  # kept after the first use
     with pytest.raises(AttributeError) as err:
         pkg.nope  # noqa: B018
     assert str(err.value) == "module 'helpers.render' has no attribute 'nope'"
