@@ -821,6 +821,8 @@ def test_notebook_narrative_and_outputs_never_code(tmp_path):
     html_raw.metadata["raw_mimetype"] = "text/html"
     md_raw = new_raw_cell("*rå markdown*")
     md_raw.metadata["raw_mimetype"] = "text/x-markdown"
+    md_raw2 = new_raw_cell("_også markdown_")
+    md_raw2.metadata["raw_mimetype"] = "text/markdown"
     cells = [
         new_raw_cell("---\ntitle: Fra YAML\n---\nEtter"),
         code("area = 1", tags=("parameters",)),
@@ -840,6 +842,7 @@ def test_notebook_narrative_and_outputs_never_code(tmp_path):
         code("x", display({"text/markdown": "KEPT"}), tags=("other",)),
         html_raw,
         md_raw,
+        md_raw2,
         new_raw_cell("ukjent rå celle"),
         code("SECRET_CODE = 1"),
     ]
@@ -847,7 +850,8 @@ def test_notebook_narrative_and_outputs_never_code(tmp_path):
     chapter = markdown.notebook_to_markdown(path, tmp_path / "new" / "assets")
     assert chapter.markdown == (
         "# Fra YAML {#sec-mitt-kap}\n\nEtter\n\n## Del\n\nTekst.\n\n**Tall**\n\n"
-        "```{=html}\n<p>HTML</p>\n```\n\nKEPT\n\n```{=html}\n<b>RÅ</b>\n```\n\n*rå markdown*\n"
+        "```{=html}\n<p>HTML</p>\n```\n\nKEPT\n\n```{=html}\n<b>RÅ</b>\n```\n\n*rå markdown*\n\n"
+        "_også markdown_\n"
     )
     assert chapter.title == "Fra YAML" and chapter.alts == {} and chapter.source == path
     assert (tmp_path / "new" / "assets").is_dir()
@@ -871,6 +875,9 @@ def test_notebook_title_from_metadata_or_none(tmp_path):
         write_nb(tmp_path / "d.ipynb", cells, title="Meta"), tmp_path
     )
     assert chapter.title == "Meta"
+    cells = [new_raw_cell("---\ntitle: [x]\n---\nTekst.")]  # a title that is not text: none
+    chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "f.ipynb", cells), tmp_path)
+    assert chapter.title is None and chapter.markdown == "Tekst.\n"
     empty = markdown.notebook_to_markdown(write_nb(tmp_path / "e.ipynb", []), tmp_path)
     assert empty.markdown == "\n" and empty.title is None
 
@@ -912,15 +919,15 @@ def test_notebook_attachments_are_written_as_files(tmp_path):
 
     from nbformat.v4 import new_markdown_cell
 
-    cell = new_markdown_cell("Se ![a](attachment:bilde 1.png) og ![b](attachment:tegning.svg)")
-    cell["attachments"] = {
-        "bilde 1.png": {"text/plain": "x", "image/png": PNG_B64},
-        "tegning.svg": {"image/svg+xml": ["<svg/>"]},
+    cell = new_markdown_cell("Se ![a](attachment:bilde 1.png) og ![b](attachment:tegning ø.svg)")
+    cell["attachments"] = {  # nbformat writes the keys sorted: application/… before image/…
+        "bilde 1.png": {"application/pdf": "JVBE", "image/png": PNG_B64},
+        "tegning ø.svg": {"image/svg+xml": ["<svg/>"]},
         "ukjent.bin": {"application/octet-stream": "AAAA"},
     }
     assets = tmp_path / "assets"
     chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "n.ipynb", [cell]), assets)
-    png, svg = assets / "n-cell1-bilde-1.png", assets / "n-cell1-tegning.svg"
+    png, svg = assets / "n-cell1-bilde-1.png", assets / "n-cell1-tegning-.svg"  # ASCII names
     assert chapter.markdown == f"Se ![a](<{png}>) og ![b](<{svg}>)\n"
     assert png.read_bytes() == base64.b64decode(PNG_B64)
     assert svg.read_text(encoding="utf-8") == "<svg/>"
