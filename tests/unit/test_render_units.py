@@ -880,6 +880,10 @@ def test_notebook_title_from_metadata_or_none(tmp_path):
     assert chapter.title is None and chapter.markdown == "Tekst.\n"
     empty = markdown.notebook_to_markdown(write_nb(tmp_path / "e.ipynb", []), tmp_path)
     assert empty.markdown == "\n" and empty.title is None
+    # Only blank lines between cells go: an indented code block and a leading X stay.
+    cells = [new_markdown_cell("    innrykket kode\n"), new_markdown_cell("X-aksen viser X")]
+    chapter = markdown.notebook_to_markdown(write_nb(tmp_path / "g.ipynb", cells), tmp_path)
+    assert chapter.markdown == "    innrykket kode\n\nX-aksen viser X\n"
 
 
 def test_notebook_figures_with_labels_captions_and_alt_text(tmp_path):
@@ -893,6 +897,8 @@ def test_notebook_figures_with_labels_captions_and_alt_text(tmp_path):
         display({"image/svg+xml": [svg[:10], svg[10:]]}),
     )
     plain = code("x", display({"image/png": PNG_B64}))
+    kar = markdown.notebook_to_markdown(write_nb(tmp_path / "kår.ipynb", [plain]), tmp_path / "a")
+    assert kar.markdown == f"![](<{tmp_path / 'a' / 'k-r-cell1.png'}>)\n"  # ASCII file names
     assets = tmp_path / "assets"
     path = write_nb(tmp_path / "kap 1.ipynb", [figure, plain])
     chapter = markdown.notebook_to_markdown(path, assets)
@@ -941,7 +947,7 @@ def test_a_notebook_that_did_not_run_cleanly_is_named(tmp_path):
     cells = [code("1"), code("#| output: false\nx", error)]
     with pytest.raises(DataError) as err:
         markdown.notebook_to_markdown(write_nb(tmp_path / "e.ipynb", cells), tmp_path)
-    assert err.value.row == "cell 2"
+    assert err.value.row == "cell 2" and err.value.file == str(tmp_path / "e.ipynb")
     assert err.value.detail == (
         "the executed notebook has an error output (KeyError: 'x'); fix the notebook and "
         "rebuild, a report with errors is not published"
@@ -953,6 +959,7 @@ def test_a_notebook_that_did_not_run_cleanly_is_named(tmp_path):
             write_nb(tmp_path / "g.ipynb", [code("#| a: [\nx")]), tmp_path
         )
     assert err.value.row == "cell 1" and err.value.detail.startswith("cell options are not valid")
+    assert err.value.file == str(tmp_path / "g.ipynb")
     (tmp_path / "h.ipynb").write_text("{not json", encoding="utf-8")
     with pytest.raises(DataError, match="cannot read the notebook: ") as err:
         markdown.notebook_to_markdown(tmp_path / "h.ipynb", tmp_path)
