@@ -897,8 +897,10 @@ def test_notebook_figures_with_labels_captions_and_alt_text(tmp_path):
         display({"image/svg+xml": [svg[:10], svg[10:]]}),
     )
     plain = code("x", display({"image/png": PNG_B64}))
-    kar = markdown.notebook_to_markdown(write_nb(tmp_path / "kår.ipynb", [plain]), tmp_path / "a")
-    assert kar.markdown == f"![](<{tmp_path / 'a' / 'k-r-cell1.png'}>)\n"  # ASCII file names
+    kar = markdown.notebook_to_markdown(
+        write_nb(tmp_path / "kår.ipynb", [plain], title="Kår"), tmp_path / "a"
+    )  # ASCII file names and ids
+    assert kar.markdown == f"# Kår {{#sec-k-r}}\n\n![](<{tmp_path / 'a' / 'k-r-cell1.png'}>)\n"
     assets = tmp_path / "assets"
     path = write_nb(tmp_path / "kap 1.ipynb", [figure, plain])
     chapter = markdown.notebook_to_markdown(path, assets)
