@@ -168,14 +168,15 @@ def collect_images(
         if not source.is_file():
             raise DataError(chapter.source, f"image {src!r} not found (looked for {source})")
         if source not in taken:
-            name = re.sub(r"[^\w.-]+", "-", source.name, flags=re.ASCII)
+            safe = re.sub(r"[^\w.-]+", "-", source.name, flags=re.ASCII)
+            name = safe
             if source.parent != assets.resolve():
                 stem = re.sub(r"[^\w-]+", "-", chapter.source.stem, flags=re.ASCII)
-                name = f"{stem}-{name}"
+                name = f"{stem}-{safe}"
                 n = 1
                 while (assets / name).exists():
                     n += 1
-                    name = f"{stem}-{n}-{source.name}"
+                    name = f"{stem}-{n}-{safe}"
                 shutil.copyfile(source, assets / name)
             taken[source] = f"{assets.name}/{name}"
         target[0] = taken[source]
