@@ -339,3 +339,24 @@ def test_change_in_the_gap_needs_three_years_from_the_latest_break(cat):
         res = gradient.analyse_indicator(tidy, broken, ranking, repetitions=1000)
         assert res.trend["year_end"].tolist() == [2021, 2022, 2023, 2024]
         assert (res.gap_trend.years if res.gap_trend else None) == modelled
+
+
+def test_the_result_carries_oslos_row_and_no_standardised_rates(cat):
+    """``oslo`` is Oslo's own row for the period (synthetic: the sum of the 15 bydeler's counts,
+    2024), None when the table has no Oslo row; an indicator that is not age-standardised has
+    neither standardised rates nor a crude line beside them. A period the indicator lacks is
+    an error naming the indicator."""
+    tidy = tidy_table()
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    ind = cat.indicator("uforetrygd")
+    res = gradient.analyse_indicator(tidy, ind, ranking, repetitions=1000)
+    denom = 10_000.0 + 1_000 * np.arange(1, 16)
+    num = np.round((10.0 - 0.4 * np.arange(1, 16)) / 100 * denom)
+    assert res.oslo["geo_code"] == config.OSLO_CODE and res.oslo["period"] == "2024"
+    assert res.oslo["numerator"] == num.sum() and res.oslo["denominator"] == denom.sum()
+    assert res.standardised is None and res.crude_fit is None and res.counts is True
+    without = tidy[tidy["geo_code"].ne(config.OSLO_CODE)]
+    assert gradient.analyse_indicator(without, ind, ranking, repetitions=1000).oslo is None
+    with pytest.raises(ValueError) as info:
+        gradient.analyse_indicator(tidy, ind, ranking, period=2019)
+    assert str(info.value) == "period: 'uforetrygd' has no data for 2019; it has 2022–2024"
