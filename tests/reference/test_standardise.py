@@ -118,3 +118,27 @@ def test_standardised_trend_uses_only_years_that_reproduce():
         )
     assert res.gap_trend.scale == "value" and res.gap_trend.model == "wls"
     assert res.gap_trend.years == (2015, *range(2017, 2025))
+
+
+def test_crude_line_beside_the_standardised_one_is_the_crude_analysis():
+    """Real data (the shipped uføretrygd and education files). With other options than the
+    defaults (no transform, 90 %), the crude line kept beside the standardised gradient is the
+    line of the crude analysis (``age_standardise=False``) with the same options, and the
+    standardised rates carry intervals at the level asked for."""
+    cat = catalogue.load_catalogue()
+    tidy = pd.concat(
+        [loaders.load_indicator("uforetrygd"), loaders.load_indicator("hoyere_utdanning_30_66")],
+        ignore_index=True,
+    )
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    ind = cat.indicator("uforetrygd")
+    opts = dict(repetitions=1000, sii_transform=False, confidence=0.9)
+    res = gradient.analyse_indicator(tidy, ind, ranking, **opts)
+    crude = gradient.analyse_indicator(tidy, ind, ranking, age_standardise=False, **opts)
+    assert crude.standardised is None and crude.crude_fit is None
+    assert res.crude_fit == crude.fit and res.crude_fit.transform == ""
+    assert res.fit.transform == "" and res.fit.sii != pytest.approx(crude.fit.sii)
+    at_90 = standardise.standardised_rates("uforetrygd", 2024, 0.9)
+    pd.testing.assert_frame_equal(res.standardised, at_90)
+    at_95 = standardise.standardised_rates("uforetrygd", 2024)
+    assert (at_90["ci_high"] < at_95["ci_high"]).all()
