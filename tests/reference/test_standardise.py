@@ -122,9 +122,9 @@ def test_standardised_trend_uses_only_years_that_reproduce():
 
 def test_crude_line_beside_the_standardised_one_is_the_crude_analysis():
     """Real data (the shipped uføretrygd and education files). With other options than the
-    defaults (no transform, 90 %), the crude line kept beside the standardised gradient is the
-    line of the crude analysis (``age_standardise=False``) with the same options, and the
-    standardised rates carry intervals at the level asked for."""
+    defaults (no transform, 90 %) as with the defaults, the crude line kept beside the
+    standardised gradient is the line of the crude analysis (``age_standardise=False``) with
+    the same options, and the standardised rates carry intervals at the level asked for."""
     cat = catalogue.load_catalogue()
     tidy = pd.concat(
         [loaders.load_indicator("uforetrygd"), loaders.load_indicator("hoyere_utdanning_30_66")],
@@ -142,3 +142,7 @@ def test_crude_line_beside_the_standardised_one_is_the_crude_analysis():
     pd.testing.assert_frame_equal(res.standardised, at_90)
     at_95 = standardise.standardised_rates("uforetrygd", 2024)
     assert (at_90["ci_high"] < at_95["ci_high"]).all()
+    # and with the defaults (logit for the crude shares)
+    res = gradient.analyse_indicator(tidy, ind, ranking, repetitions=1000)
+    crude = gradient.analyse_indicator(tidy, ind, ranking, age_standardise=False, repetitions=1000)
+    assert res.crude_fit == crude.fit and res.crude_fit.transform == "logit"
