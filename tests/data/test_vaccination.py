@@ -153,6 +153,16 @@ def test_trend_without_model(results) -> None:
     assert results["vaksinert_hpv_jenter_16_ar"].trend is None  # two periods only
 
 
+def test_trend_without_counts_is_a_numeric_table(results) -> None:
+    """Values without counts have no interval, but the trend table stays numeric (NaN, not
+    None), as the chart and the downloads expect; it has the same columns as any trend."""
+    trend = results["vaksinert_meslinger_2_ar"].trend
+    assert list(trend.columns) == [
+        "year_end", "sii", "lower", "upper", "lower_within", "upper_within",
+    ]  # fmt: skip
+    assert all(pd.api.types.is_numeric_dtype(trend[c]) for c in trend.columns)
+
+
 def test_report_text_is_honest(results) -> None:
     res = results["vaksinert_meslinger_16_ar"]
     finding = report.finding(res)

@@ -7,6 +7,7 @@ oslo_bef005_folkemengde_bydel_alder_2017_2026.csv lines 2719-2725 (Gamle Oslo 1.
 18-19 890, 20-22 1 636, 23-24 1 826, 25-29 8 804, 30-39 17 504, 40-49 9 623, 50-66 9 815).
 """
 
+import pandas as pd
 import pytest
 from synthetic import tidy_table
 
@@ -86,3 +87,62 @@ def test_overview_says_that_the_measures_are_age_standardised(uforetrygd_2024):
     name = tables.overview_table([uforetrygd_2024]).loc[0, "Indikator"]
     unit = "per 100 innbyggere 18–66 år"  # unit_nb of uforetrygd in data/indicators.yml
     assert name == f"Mottakere av uføretrygd ({unit}; SII og RII aldersstandardisert)"
+
+
+def test_standardised_trend_uses_only_years_that_reproduce():
+    """Real data (the shipped uføretrygd and education files), with one change: Gamle Oslo's
+    2016 count raised by 1, so 2016's age bands no longer add up to the tidy row and that year
+    cannot be standardised. The trend never mixes standardised and crude years: 2016 is left
+    out, the years before and after it stay (each year's SII is the chapter's standardised
+    SII for that year), and the change in the gap is the SII of the standardised rates (WLS,
+    on the value scale) from the 2015 break."""
+    cat = catalogue.load_catalogue()
+    tidy = pd.concat(
+        [loaders.load_indicator("uforetrygd"), loaders.load_indicator("hoyere_utdanning_30_66")],
+        ignore_index=True,
+    )
+    cell = tidy["indicator_id"].eq("uforetrygd") & tidy["geo_code"].eq("030101")
+    tidy.loc[cell & tidy["year_end"].eq(2016), "numerator"] += 1
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    ind = cat.indicator("uforetrygd")
+    res = gradient.analyse_indicator(tidy, ind, ranking, repetitions=1000)
+    years = sorted(int(y) for y in tidy.loc[tidy["indicator_id"].eq("uforetrygd"), "year_end"])
+    assert res.trend["year_end"].tolist() == [y for y in dict.fromkeys(years) if y != 2016]
+    for year in (2015, 2017, 2024):
+        one = gradient.analyse_indicator(tidy, ind, ranking, period=str(year), repetitions=1000)
+        assert one.standardised is not None
+        row = res.trend[res.trend["year_end"].eq(year)].iloc[0]
+        assert row["sii"] == pytest.approx(one.sii.sii, rel=1e-12)
+        assert (row["lower"], row["upper"]) == pytest.approx(
+            (one.fit.sii_lower, one.fit.sii_upper), rel=1e-12
+        )
+    assert res.gap_trend.scale == "value" and res.gap_trend.model == "wls"
+    assert res.gap_trend.years == (2015, *range(2017, 2025))
+
+
+def test_crude_line_beside_the_standardised_one_is_the_crude_analysis():
+    """Real data (the shipped uføretrygd and education files). With other options than the
+    defaults (no transform, 90 %) as with the defaults, the crude line kept beside the
+    standardised gradient is the line of the crude analysis (``age_standardise=False``) with
+    the same options, and the standardised rates carry intervals at the level asked for."""
+    cat = catalogue.load_catalogue()
+    tidy = pd.concat(
+        [loaders.load_indicator("uforetrygd"), loaders.load_indicator("hoyere_utdanning_30_66")],
+        ignore_index=True,
+    )
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    ind = cat.indicator("uforetrygd")
+    opts = dict(repetitions=1000, sii_transform=False, confidence=0.9)
+    res = gradient.analyse_indicator(tidy, ind, ranking, **opts)
+    crude = gradient.analyse_indicator(tidy, ind, ranking, age_standardise=False, **opts)
+    assert crude.standardised is None and crude.crude_fit is None
+    assert res.crude_fit == crude.fit and res.crude_fit.transform == ""
+    assert res.fit.transform == "" and res.fit.sii != pytest.approx(crude.fit.sii)
+    at_90 = standardise.standardised_rates("uforetrygd", 2024, 0.9)
+    pd.testing.assert_frame_equal(res.standardised, at_90)
+    at_95 = standardise.standardised_rates("uforetrygd", 2024)
+    assert (at_90["ci_high"] < at_95["ci_high"]).all()
+    # and with the defaults (logit for the crude shares)
+    res = gradient.analyse_indicator(tidy, ind, ranking, repetitions=1000)
+    crude = gradient.analyse_indicator(tidy, ind, ranking, age_standardise=False, repetitions=1000)
+    assert res.crude_fit == crude.fit and res.crude_fit.transform == "logit"

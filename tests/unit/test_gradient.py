@@ -1,5 +1,7 @@
 """helpers.stats.gradient on synthetic tables (tests/synthetic.py: made-up numbers, not Oslo's)."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -267,3 +269,94 @@ def test_select_period_resolves_latest_and_names_what_is_missing():
     with pytest.raises(ValueError) as info:
         gradient.select_period(years.iloc[:0], 2024, "'uforetrygd'")
     assert str(info.value) == "period: 'uforetrygd' has no rows in the tidy table"
+
+
+def _yearly_table() -> pd.DataFrame:
+    """SYNTHETIC (tests/synthetic.py's formulas, not Oslo's): uføretrygd 2020–2024 with a
+    gradient that steepens by 0.05 points per bydel each year (slope −0.2 in 2020 to −0.4 in
+    2024); in 2020 only bydel 1 and 2 are published, in 2022 only bydel 1–3 (the others
+    suppressed: flag "prikket", no value or numerator). Ranked by 2024's education."""
+    slopes = {2020: -0.2, 2021: -0.25, 2022: -0.3, 2023: -0.35, 2024: -0.4}
+    published = {2020: 2, 2022: 3}
+    frames = []
+    for year, slope in slopes.items():
+        frame = tidy_table(years=(year,), slope=slope)
+        bydel = frame["indicator_id"].eq("uforetrygd") & frame["geo_level"].eq("bydel")
+        hidden = bydel & ~frame["geo_code"].isin(list(config.BYDELER)[: published.get(year, 15)])
+        frame.loc[hidden, ["value", "numerator", "ci_low", "ci_high"]] = np.nan
+        frame.loc[hidden, "flag"] = "prikket"
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("transform", [True, False])
+def test_trend_is_each_years_headline_gradient(cat, transform):
+    """The trend chart's SII per year is the SII the chapter prints for that year (the same
+    seed, repetitions, confidence and transform): point, model interval (``lower``/``upper``,
+    GradientFit) and phe_sii's within-bydel interval. A year with fewer than 3 published
+    bydeler (2020) is left out; one with exactly 3 (2022) is kept. The change in the gap is
+    modelled on the years shown (Poisson: counts), at the confidence level asked for: its
+    interval is the estimate ± t(0.95, 15 − 1 bydeler) · se at 90 %."""
+    from scipy import stats
+
+    tidy = _yearly_table()
+    ind = cat.indicator("uforetrygd")  # latest break 2015, before these years
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    opts = dict(seed=11, repetitions=1000, confidence=0.9, sii_transform=transform)
+    res = gradient.analyse_indicator(tidy, ind, ranking, **opts)
+    trend = res.trend
+    assert list(trend.columns) == [
+        "year_end", "sii", "lower", "upper", "lower_within", "upper_within",
+    ]  # fmt: skip
+    assert trend["year_end"].tolist() == [2021, 2022, 2023, 2024]
+    for year, row in zip(trend["year_end"], trend.to_dict("records"), strict=True):
+        one = gradient.analyse_indicator(tidy, ind, ranking, period=str(year), **opts)
+        assert one.fit.transform == ("logit" if transform else "")
+        assert row["sii"] == pytest.approx(one.sii.sii, rel=1e-12)
+        assert (row["lower"], row["upper"]) == pytest.approx(
+            (one.fit.sii_lower, one.fit.sii_upper), rel=1e-12
+        )
+        assert (row["lower_within"], row["upper_within"]) == pytest.approx(
+            (one.sii.sii_lower, one.sii.sii_upper), rel=1e-12
+        )
+    gap = res.gap_trend
+    assert gap.years == (2021, 2022, 2023, 2024) and gap.scale == "log_rate"
+    half = stats.t.ppf(0.95, 14) * gap.se
+    assert (gap.lower, gap.upper) == pytest.approx(
+        (gap.slope_change - half, gap.slope_change + half), rel=1e-9
+    )
+
+
+def test_change_in_the_gap_needs_three_years_from_the_latest_break(cat):
+    """The chart shows every year (2021–2024 of the synthetic yearly table), but the change in
+    the gap is modelled only from the latest series break, and only on 3 or more years: a break
+    in 2022 leaves 2022–2024 (modelled), a break in 2023 leaves two years (no model)."""
+    tidy = _yearly_table()
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    ind = cat.indicator("uforetrygd")
+    for year, modelled in [(2022, (2022, 2023, 2024)), (2023, None)]:
+        broken = dataclasses.replace(ind, series_breaks=(catalogue.SeriesBreak(year, "synthetic"),))
+        res = gradient.analyse_indicator(tidy, broken, ranking, repetitions=1000)
+        assert res.trend["year_end"].tolist() == [2021, 2022, 2023, 2024]
+        assert (res.gap_trend.years if res.gap_trend else None) == modelled
+
+
+def test_the_result_carries_oslos_row_and_no_standardised_rates(cat):
+    """``oslo`` is Oslo's own row for the period (synthetic: the sum of the 15 bydeler's counts,
+    2024), None when the table has no Oslo row; an indicator that is not age-standardised has
+    neither standardised rates nor a crude line beside them. A period the indicator lacks is
+    an error naming the indicator."""
+    tidy = tidy_table()
+    ranking = gradient.rank_bydeler(tidy, cat, "hoyere_utdanning_30_66", 2024)
+    ind = cat.indicator("uforetrygd")
+    res = gradient.analyse_indicator(tidy, ind, ranking, repetitions=1000)
+    denom = 10_000.0 + 1_000 * np.arange(1, 16)
+    num = np.round((10.0 - 0.4 * np.arange(1, 16)) / 100 * denom)
+    assert res.oslo["geo_code"] == config.OSLO_CODE and res.oslo["period"] == "2024"
+    assert res.oslo["numerator"] == num.sum() and res.oslo["denominator"] == denom.sum()
+    assert res.standardised is None and res.crude_fit is None and res.counts is True
+    without = tidy[tidy["geo_code"].ne(config.OSLO_CODE)]
+    assert gradient.analyse_indicator(without, ind, ranking, repetitions=1000).oslo is None
+    with pytest.raises(ValueError) as info:
+        gradient.analyse_indicator(tidy, ind, ranking, period=2019)
+    assert str(info.value) == "period: 'uforetrygd' has no data for 2019; it has 2022–2024"

@@ -110,3 +110,33 @@ def test_concentration_index_of_a_zero_mean_is_refused():
     with pytest.raises(ValueError) as err:
         heat.rci([0.0, 0.0, 0.0], POP)
     assert str(err.value) == "est: the population-weighted mean is 0, so the index is undefined"
+
+
+def test_a_fit_separated_only_at_the_top_warns_too():
+    """(30, 100, 100) %: the lowest group is at 30 %, the others at the full population, so the
+    fitted probabilities of the upper groups reach 1 while none reaches 0 (quasi-complete
+    separation at the upper end only): the same unreliable-fit warning."""
+    with pytest.warns(RuntimeWarning, match="^est: the logistic model for the HEAT SII/RII"):
+        heat.heat_sii([30.0, 100.0, 100.0], [100] * 3, scaleval=100)
+
+
+def test_only_separation_and_convergence_warnings_are_silenced(monkeypatch):
+    """Inside the GLM fit only statsmodels' separation and convergence warnings are silenced
+    (the module says the same in its own warning); any other warning raised there reaches the
+    caller. A stand-in warning is raised from within the fit to check it."""
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    real_fit = sm.GLM.fit
+
+    def noisy_fit(self, *args, **kwargs):
+        warnings.warn("stand-in", UserWarning, stacklevel=2)
+        warnings.warn("separated", PerfectSeparationWarning, stacklevel=2)
+        warnings.warn("not converged", ConvergenceWarning, stacklevel=2)
+        return real_fit(self, *args, **kwargs)
+
+    monkeypatch.setattr(sm.GLM, "fit", noisy_fit)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        heat.heat_sii(EST, POP, scaleval=100)
+    assert [(w.category, str(w.message)) for w in seen] == [(UserWarning, "stand-in")]
