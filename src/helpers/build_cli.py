@@ -123,13 +123,13 @@ def _snakemake_build(args: argparse.Namespace) -> int:
     start = time.monotonic()
     options = {f.name: getattr(args, f.name) for f in dataclasses.fields(build.RunOptions)}
     key = {name: value for name, value in options.items() if name != "force"}
-    last = None if args.force else uptodate.unchanged(key)
+    sources = uptodate.state()  # also the state a build starts from (the record is not in it)
+    last = None if args.force else uptodate.unchanged(key, sources)
     if last is not None:  # Snakemake would find nothing to do: not started (helpers.uptodate)
         print("Ingenting er endret siden forrige bygging.")
         _summary(time.monotonic() - start, 0, last["jobs"])
         return 0
     uptodate.forget()
-    sources = uptodate.state()
     os.environ.setdefault("OSLOHELSA_STARTED", workflow._now())  # the manifest's start
     folders = config.build_notebooks_dir()
     for job in workflow.remove_changed_outputs(folders):

@@ -49,10 +49,15 @@ def _ignored() -> set[Path]:
     return {config.build_dir() / ".snakemake" / "log", record_path()}
 
 
+def _own() -> tuple[Path, Path, Path]:
+    """The folders the build writes: build, published report, staged chapters."""
+    return config.build_dir(), config.output_dir(), config.chapters_dir()
+
+
 def _roots() -> list[Path]:
     """The checkout, and the build and output folders where they lie outside it."""
     roots = [config.ROOT.resolve()]
-    for extra in (config.build_dir(), config.output_dir(), config.chapters_dir()):
+    for extra in _own():
         if not any(extra.is_relative_to(root) for root in roots):
             roots.append(extra)
     return roots
@@ -65,11 +70,7 @@ def state() -> dict[str, list[int]]:
     is written, and the parents of the build, output and chapter folders, where the publish
     swaps folders) count by their inode only: their times change with every build."""
     ignored = _ignored()
-    holders = {
-        str(folder)
-        for own in (config.build_dir(), config.output_dir(), config.chapters_dir())
-        for folder in (own, own.parent)
-    }
+    holders = {str(folder) for own in _own() for folder in (own, own.parent)}
     seen: dict[str, list[int]] = {}
     stack = [root for root in _roots() if root.exists()]
     visited = {(root.stat().st_dev, root.stat().st_ino) for root in stack}
@@ -114,16 +115,16 @@ def settings(options: dict) -> dict:
     return {"options": options, "python": sys.executable, "env": dict(sorted(env.items()))}
 
 
-def unchanged(options: dict) -> dict | None:
+def unchanged(options: dict, current: dict | None = None) -> dict | None:
     """The record of the last successful build when nothing changed since (its ``jobs`` count),
-    else ``None``."""
+    else ``None``. ``current``: :func:`state` if the caller has it already."""
     try:
         record = json.loads(record_path().read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if record.get("settings") != json.loads(json.dumps(settings(options))):
         return None
-    return record if record.get("state") == state() else None
+    return record if record.get("state") == (state() if current is None else current) else None
 
 
 def forget() -> None:
@@ -133,7 +134,7 @@ def forget() -> None:
 
 def _sources_changed(before: dict, after: dict) -> list[str]:
     """Paths outside the build's own folders that changed between ``before`` and ``after``."""
-    own = [config.build_dir(), config.output_dir(), config.chapters_dir()]
+    own = _own()
     changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
     return sorted(p for p in changed if not any(Path(p).is_relative_to(o) for o in own))
 
